@@ -1,0 +1,68 @@
+//! Palisade's domain: accounts, statuses, relationships, timelines, notifications, OAuth, and
+//! the policy that decides what may reach whom. No HTTP and no SQL here: storage goes through
+//! `palisade-store`, and side effects that leave the instance go out as [`events::Event`]s.
+
+pub mod accounts;
+pub mod admin;
+pub mod auth;
+pub mod content;
+mod error;
+pub mod events;
+pub mod instance;
+pub mod interactions;
+pub mod notifications;
+pub mod oauth;
+pub mod policy;
+pub mod preferences;
+pub mod relationships;
+pub mod scopes;
+pub mod search;
+pub mod secrets;
+pub mod settings;
+pub mod statuses;
+pub mod timelines;
+pub mod urls;
+pub mod views;
+
+use std::sync::Arc;
+
+pub use error::{Error, FieldError, Result, Validation};
+pub use palisade_store as store;
+pub use palisade_store::{Db, PageQuery};
+pub use settings::Settings;
+
+/// The services of one instance: cheap to clone, shared by every request and worker.
+#[derive(Clone)]
+pub struct Core {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    events: Arc<dyn events::EventSink>,
+}
+
+impl Core {
+    pub fn new(db: Db, settings: Settings) -> Core {
+        Core {
+            db,
+            settings: Arc::new(settings),
+            events: Arc::new(events::LogOnly),
+        }
+    }
+
+    /// Replaces where events go (federation installs its outbox here).
+    pub fn with_event_sink(mut self, sink: Arc<dyn events::EventSink>) -> Core {
+        self.events = sink;
+        self
+    }
+
+    pub fn urls(&self) -> urls::Urls<'_> {
+        urls::Urls::new(&self.settings.public_url)
+    }
+
+    /// Records `events` inside `tx`, so that they are durable exactly when the change is.
+    pub(crate) async fn emit(&self, tx: &mut store::Tx, events: Vec<events::Event>) -> Result<()> {
+        for event in events {
+            self.events.record(tx, event).await?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,364 @@
+//! OAuth 2 the way Mastodon does it: apps register themselves, users authorize them
+//! (authorization code with optional PKCE S256, or the password grant), apps may act for
+//! themselves (client credentials), tokens can be refreshed and revoked.
+
+use palisade_store::{apps, apps::App, ids::new_id, now_ms, users};
+
+use crate::auth::check_may_sign_in;
+use crate::scopes::Scopes;
+use crate::{Core, Error, Result, secrets};
+
+pub const OOB: &str = "urn:ietf:wg:oauth:2.0:oob";
+
+/// An issued token, as `/oauth/token` returns it.
+#[derive(Clone, Debug)]
+pub struct IssuedToken {
+    pub access_token: String,
+    pub refresh_token: Option<String>,
+    pub scope: String,
+    pub created_at: i64,
+}
+
+pub struct NewApp {
+    pub name: String,
+    pub website: Option<String>,
+    pub redirect_uris: Vec<String>,
+    pub scopes: Option<String>,
+}
+
+/// A grant request to `/oauth/token`.
+pub enum Grant {
+    AuthorizationCode {
+        code: String,
+        redirect_uri: Option<String>,
+        code_verifier: Option<String>,
+    },
+    Password {
+        username: String,
+        password: String,
+        scope: Option<String>,
+    },
+    ClientCredentials {
+        scope: Option<String>,
+    },
+    RefreshToken {
+        refresh_token: String,
+    },
+}
+
+fn oauth_error(code: &str, description: &str) -> Error {
+    // The HTTP layer turns `invalid_client` into 401 and the rest into 400.
+    Error::BadRequest(format!("{code}: {description}"))
+}
+
+impl Core {
+    pub async fn register_app(&self, new: NewApp) -> Result<App> {
+        let name = new.name.trim();
+        if name.is_empty() {
+            return Err(Error::field("name", "ERR_BLANK", "can't be blank"));
+        }
+        if name.chars().count() > 60 {
+            return Err(Error::field(
+                "name",
+                "ERR_TOO_LONG",
+                "is too long (maximum is 60 characters)",
+            ));
+        }
+        let uris: Vec<String> = new
+            .redirect_uris
+            .iter()
+            .flat_map(|u| u.split('\n'))
+            .map(|u| u.trim().to_owned())
+            .filter(|u| !u.is_empty())
+            .collect();
+        if uris.is_empty() {
+            return Err(Error::field("redirect_uri", "ERR_BLANK", "can't be blank"));
+        }
+        for uri in &uris {
+            if uri != OOB && !is_absolute_uri(uri) {
+                return Err(Error::field(
+                    "redirect_uri",
+                    "ERR_INVALID",
+                    "must be an absolute URI.",
+                ));
+            }
+        }
+        let scopes = Scopes::parse(new.scopes.as_deref().unwrap_or("read"))
+            .ok_or_else(|| Error::field("scopes", "ERR_INVALID", "are invalid"))?;
+        let scopes = if scopes.is_empty() {
+            Scopes::parse("read").unwrap_or(scopes)
+        } else {
+            scopes
+        };
+        let app = App {
+            id: new_id(),
+            name: name.to_owned(),
+            website: new.website.filter(|w| !w.trim().is_empty()),
+            redirect_uris: uris.join("\n"),
+            scopes: scopes.to_space_separated(),
+            client_id: secrets::random_token(32),
+            client_secret: secrets::random_token(32),
+            created_at: now_ms(),
+        };
+        apps::insert_app(&self.db, &app).await?;
+        Ok(app)
+    }
+
+    /// The app with these credentials; `secret: None` accepts public clients (PKCE).
+    pub async fn app_by_credentials(&self, client_id: &str, secret: Option<&str>) -> Result<App> {
+        let app = apps::app_by_client_id(&self.db, client_id)
+            .await?
+            .ok_or_else(|| oauth_error("invalid_client", "Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method."))?;
+        if let Some(secret) = secret
+            && !secrets::constant_time_eq(secret, &app.client_secret)
+        {
+            return Err(oauth_error(
+                "invalid_client",
+                "Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.",
+            ));
+        }
+        Ok(app)
+    }
+
+    /// Checks an authorization request before the consent page is shown.
+    pub async fn check_authorize_request(
+        &self,
+        client_id: &str,
+        redirect_uri: &str,
+        scope: Option<&str>,
+    ) -> Result<(App, Scopes)> {
+        let app = self.app_by_credentials(client_id, None).await?;
+        if !app.redirect_uris.split('\n').any(|u| u == redirect_uri) {
+            return Err(oauth_error(
+                "invalid_redirect_uri",
+                "The redirect uri included is not valid.",
+            ));
+        }
+        let scopes = requested_scopes(&app, scope)?;
+        Ok((app, scopes))
+    }
+
+    /// The user signs in on the consent page and approves: returns a one-time code.
+    pub async fn authorize(
+        &self,
+        app: &App,
+        scopes: &Scopes,
+        redirect_uri: &str,
+        code_challenge: Option<String>,
+        login: &str,
+        password: &str,
+    ) -> Result<String> {
+        let user = self.check_password(login, password).await?;
+        let code = secrets::random_token(32);
+        apps::insert_code(
+            &self.db,
+            &secrets::hash_token(&code),
+            &apps::AuthCode {
+                app_id: app.id,
+                user_id: user.id,
+                scopes: scopes.to_space_separated(),
+                redirect_uri: redirect_uri.to_owned(),
+                code_challenge,
+                expires_at: now_ms() + 10 * 60 * 1000,
+            },
+        )
+        .await?;
+        Ok(code)
+    }
+
+    /// A user by login (e-mail or username) and password, if they may sign in.
+    pub async fn check_password(&self, login: &str, password: &str) -> Result<users::User> {
+        let bad = || {
+            oauth_error(
+                "invalid_grant",
+                "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.",
+            )
+        };
+        let user = users::by_login(&self.db, login.trim()).await?.ok_or_else(bad)?;
+        if !secrets::verify_password(password, &user.password_hash) {
+            return Err(bad());
+        }
+        let account = palisade_store::accounts::by_id(&self.db, user.account_id)
+            .await?
+            .ok_or_else(bad)?;
+        check_may_sign_in(&user, &account)?;
+        Ok(user)
+    }
+
+    /// `/oauth/token`.
+    pub async fn grant_token(&self, app: &App, secret_given: bool, grant: Grant) -> Result<IssuedToken> {
+        match grant {
+            Grant::AuthorizationCode {
+                code,
+                redirect_uri,
+                code_verifier,
+            } => {
+                let stored = apps::take_code(&self.db, &secrets::hash_token(&code))
+                    .await?
+                    .filter(|c| c.app_id == app.id && c.expires_at > now_ms())
+                    .ok_or_else(|| oauth_error("invalid_grant", "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client."))?;
+                if redirect_uri.as_deref().is_some_and(|r| r != stored.redirect_uri) {
+                    return Err(oauth_error(
+                        "invalid_grant",
+                        "The redirect URI does not match the one used in the authorization request.",
+                    ));
+                }
+                match (&stored.code_challenge, code_verifier) {
+                    (Some(challenge), Some(verifier)) if secrets::pkce_s256(&verifier) == *challenge => {}
+                    (Some(_), _) => {
+                        return Err(oauth_error(
+                            "invalid_grant",
+                            "The PKCE code verifier does not match the code challenge.",
+                        ));
+                    }
+                    (None, _) if !secret_given => {
+                        return Err(oauth_error(
+                            "invalid_client",
+                            "Client authentication is required without PKCE.",
+                        ));
+                    }
+                    (None, _) => {}
+                }
+                self.issue_token(Some(app.id), Some(stored.user_id), &stored.scopes)
+                    .await
+            }
+            Grant::Password {
+                username,
+                password,
+                scope,
+            } => {
+                if !secret_given {
+                    return Err(oauth_error("invalid_client", "Client authentication failed."));
+                }
+                let scopes = requested_scopes(app, scope.as_deref())?;
+                let user = self.check_password(&username, &password).await?;
+                self.issue_token(Some(app.id), Some(user.id), &scopes.to_space_separated())
+                    .await
+            }
+            Grant::ClientCredentials { scope } => {
+                if !secret_given {
+                    return Err(oauth_error("invalid_client", "Client authentication failed."));
+                }
+                let scopes = requested_scopes(app, scope.as_deref())?;
+                self.issue_token(Some(app.id), None, &scopes.to_space_separated())
+                    .await
+            }
+            Grant::RefreshToken { refresh_token } => {
+                let old = apps::token_by_refresh_hash(&self.db, &secrets::hash_token(&refresh_token))
+                    .await?
+                    .filter(|t| t.app_id == Some(app.id))
+                    .ok_or_else(|| oauth_error("invalid_grant", "The refresh token is invalid."))?;
+                apps::revoke_token(&self.db, old.id).await?;
+                self.issue_token(old.app_id, old.user_id, &old.scopes).await
+            }
+        }
+    }
+
+    /// Creates a token (also used by the CLI and the Mastodon.py seed).
+    pub async fn issue_token(
+        &self,
+        app_id: Option<i64>,
+        user_id: Option<i64>,
+        scopes: &str,
+    ) -> Result<IssuedToken> {
+        let access_token = secrets::random_token(32);
+        let refresh_token = user_id.map(|_| secrets::random_token(32));
+        self.store_token(app_id, user_id, scopes, &access_token, refresh_token.as_deref())
+            .await
+            .map(|created_at| IssuedToken {
+                access_token,
+                refresh_token,
+                scope: scopes.to_owned(),
+                created_at,
+            })
+    }
+
+    /// Stores a token whose secret the caller chose (fixed tokens for test fixtures).
+    pub async fn store_token(
+        &self,
+        app_id: Option<i64>,
+        user_id: Option<i64>,
+        scopes: &str,
+        access_token: &str,
+        refresh_token: Option<&str>,
+    ) -> Result<i64> {
+        let refresh_hash = refresh_token.map(secrets::hash_token);
+        Ok(apps::insert_token(
+            &self.db,
+            &apps::NewToken {
+                id: new_id(),
+                token_hash: &secrets::hash_token(access_token),
+                refresh_hash: refresh_hash.as_deref(),
+                app_id,
+                user_id,
+                scopes,
+            },
+        )
+        .await?)
+    }
+
+    /// `/oauth/revoke`: revoking an unknown token is not an error (RFC 7009).
+    pub async fn revoke_token(&self, app: &App, token: &str) -> Result<()> {
+        let hash = secrets::hash_token(token);
+        let found = match apps::token_by_hash(&self.db, &hash).await? {
+            Some(t) => Some(t),
+            None => apps::token_by_refresh_hash(&self.db, &hash).await?,
+        };
+        if let Some(t) = found {
+            if t.app_id != Some(app.id) {
+                return Err(Error::Forbidden(
+                    "You are not authorized to revoke this token".into(),
+                ));
+            }
+            apps::revoke_token(&self.db, t.id).await?;
+        }
+        Ok(())
+    }
+}
+
+/// The scopes asked for (default: the app's first scope set, as Doorkeeper does with
+/// Mastodon's default `read`), which must lie within the app's registration.
+fn requested_scopes(app: &App, scope: Option<&str>) -> Result<Scopes> {
+    let registered =
+        Scopes::parse(&app.scopes).ok_or_else(|| Error::Internal("stored app scopes are invalid".into()))?;
+    let wanted = match scope.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => Scopes::parse(s).ok_or_else(|| {
+            oauth_error(
+                "invalid_scope",
+                "The requested scope is invalid, unknown, or malformed.",
+            )
+        })?,
+        None => Scopes::parse("read")
+            .filter(|r| registered.covers_all(r))
+            .unwrap_or_else(|| registered.clone()),
+    };
+    if !registered.covers_all(&wanted) {
+        return Err(oauth_error(
+            "invalid_scope",
+            "The requested scope is invalid, unknown, or malformed.",
+        ));
+    }
+    Ok(wanted)
+}
+
+fn is_absolute_uri(uri: &str) -> bool {
+    match uri.split_once(':') {
+        Some((scheme, rest)) => {
+            !rest.is_empty()
+                && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && !uri.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+impl Core {
+    /// The application a token was issued to.
+    pub async fn viewer_app(&self, viewer: &crate::auth::Viewer) -> Result<App> {
+        let id = viewer.token.app_id.ok_or_else(Error::not_found)?;
+        apps::app_by_id(&self.db, id).await?.ok_or_else(Error::not_found)
+    }
+}

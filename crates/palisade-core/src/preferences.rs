@@ -1,0 +1,75 @@
+//! A user's posting and reading preferences (`/api/v1/preferences`, `source` in credentials).
+
+use palisade_store::{relationships, users, users::User};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Viewer;
+use crate::statuses::VISIBILITIES;
+use crate::{Core, Error, Result};
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Preferences {
+    pub default_privacy: Option<String>,
+    pub default_sensitive: Option<bool>,
+    pub default_language: Option<String>,
+}
+
+pub fn preferences_of(user: &User) -> Preferences {
+    serde_json::from_str(&user.settings_json).unwrap_or_default()
+}
+
+impl Core {
+    /// The user behind the viewer, freshly read.
+    pub async fn user_of(&self, viewer: &Viewer) -> Result<User> {
+        let id = viewer.user()?.id;
+        users::by_id(&self.db, id).await?.ok_or_else(Error::not_found)
+    }
+
+    pub async fn update_posting_defaults(
+        &self,
+        viewer: &Viewer,
+        privacy: Option<String>,
+        sensitive: Option<bool>,
+        language: Option<String>,
+    ) -> Result<()> {
+        if privacy.is_none() && sensitive.is_none() && language.is_none() {
+            return Ok(());
+        }
+        let user = self.user_of(viewer).await?;
+        let mut prefs = preferences_of(&user);
+        if let Some(p) = privacy {
+            if !VISIBILITIES.contains(&p.as_str()) {
+                return Err(Error::field(
+                    "privacy",
+                    "ERR_INVALID",
+                    "is not included in the list",
+                ));
+            }
+            prefs.default_privacy = Some(p);
+        }
+        if let Some(s) = sensitive {
+            prefs.default_sensitive = Some(s);
+        }
+        if let Some(l) = language {
+            prefs.default_language = Some(l).filter(|l| !l.is_empty());
+        }
+        let json = serde_json::to_string(&prefs).map_err(|e| Error::Internal(e.to_string()))?;
+        users::set_settings(&self.db, user.id, &json).await?;
+        Ok(())
+    }
+
+    /// How many follow requests wait for the viewer's answer.
+    pub async fn pending_follow_requests(&self, viewer: &Viewer) -> Result<i64> {
+        Ok(relationships::count_requests_to(&self.db, viewer.account_id()?).await?)
+    }
+
+    /// Read positions in the home and notifications timelines.
+    pub async fn markers(&self, viewer: &Viewer) -> Result<Vec<palisade_store::markers::Marker>> {
+        Ok(palisade_store::markers::get(&self.db, viewer.account_id()?).await?)
+    }
+
+    pub async fn set_marker(&self, viewer: &Viewer, timeline: &str, last_read_id: i64) -> Result<()> {
+        Ok(palisade_store::markers::set(&self.db, viewer.account_id()?, timeline, last_read_id).await?)
+    }
+}

@@ -1,0 +1,346 @@
+//! Posting, editing and deleting statuses; threads; edit history.
+
+use palisade_store::statuses::{self, Status, StatusEdit};
+use palisade_store::{Tx, accounts, accounts::Account, ids::new_id, now_ms, tags};
+
+use crate::accounts::find_mention;
+use crate::auth::Viewer;
+use crate::content::{self, Rendered};
+use crate::events::Event;
+use crate::notifications::notify;
+use crate::preferences::preferences_of;
+use crate::views::{StatusView, ViewOptions};
+use crate::{Core, Error, Result};
+
+pub const VISIBILITIES: &[&str] = &["public", "unlisted", "private", "direct"];
+
+/// A status as submitted by a client.
+#[derive(Clone, Debug, Default)]
+pub struct NewStatus {
+    pub text: String,
+    pub spoiler_text: String,
+    pub sensitive: bool,
+    pub visibility: Option<String>,
+    pub language: Option<String>,
+    pub in_reply_to_id: Option<i64>,
+    pub idempotency_key: Option<String>,
+    pub app_id: Option<i64>,
+    pub media_ids: Vec<String>,
+}
+
+/// An edit (`PUT /api/v1/statuses/:id`).
+#[derive(Clone, Debug, Default)]
+pub struct StatusChanges {
+    pub text: String,
+    pub spoiler_text: String,
+    pub sensitive: bool,
+    pub language: Option<String>,
+    pub media_ids: Vec<String>,
+}
+
+/// A thread around a status.
+pub struct Context {
+    pub ancestors: Vec<StatusView>,
+    pub descendants: Vec<StatusView>,
+}
+
+impl Core {
+    pub async fn create_status(&self, viewer: &Viewer, new: NewStatus) -> Result<StatusView> {
+        let author = viewer.account()?;
+        if let Some(key) = &new.idempotency_key
+            && let Some(id) = statuses::idempotent(&self.db, author.id, key).await?
+        {
+            return self.status_view(Some(author), id).await;
+        }
+        self.check_text(&new.text, &new.spoiler_text, &new.media_ids)?;
+        let visibility = new
+            .visibility
+            .clone()
+            .or_else(|| {
+                viewer
+                    .user
+                    .as_ref()
+                    .and_then(|u| preferences_of(u).default_privacy)
+            })
+            .unwrap_or_else(|| "public".into());
+        if !VISIBILITIES.contains(&visibility.as_str()) {
+            return Err(Error::field(
+                "visibility",
+                "ERR_INVALID",
+                "is not included in the list",
+            ));
+        }
+        let parent = match new.in_reply_to_id {
+            Some(id) => Some(self.status_view(Some(author), id).await?.status),
+            None => None,
+        };
+        let rendered = self.render_status(&new.text).await?;
+        let id = new_id();
+        let urls = self.urls();
+        let status = Status {
+            id,
+            account_id: author.id,
+            uri: urls.status(&author.username, id),
+            url: Some(urls.status_page(&author.username, id)),
+            local: true,
+            visibility,
+            text_source: new.text.clone(),
+            content_html: rendered.html.clone(),
+            spoiler_text: new.spoiler_text.trim().to_owned(),
+            sensitive: new.sensitive || !new.spoiler_text.trim().is_empty(),
+            language: Some(normalize_language(new.language.as_deref())),
+            in_reply_to_id: parent.as_ref().map(|p| p.id),
+            in_reply_to_account_id: parent.as_ref().map(|p| p.account_id),
+            in_reply_to_uri: parent.as_ref().map(|p| p.uri.clone()),
+            reblog_of_id: None,
+            app_id: new.app_id,
+            replies_count: 0,
+            reblogs_count: 0,
+            favourites_count: 0,
+            created_at: now_ms(),
+            edited_at: None,
+        };
+        let mut tx = self.db.begin().await?;
+        statuses::insert(&mut tx, &status).await?;
+        statuses::insert_mentions(&mut tx, id, &rendered.mention_ids).await?;
+        let tag_ids: Vec<i64> = tags::upsert(&mut tx, &rendered.tags)
+            .await?
+            .iter()
+            .map(|t| t.id)
+            .collect();
+        tags::attach(&mut tx, id, &tag_ids).await?;
+        accounts::add_counts(&mut tx, author.id, 1, 0, 0).await?;
+        accounts::set_last_status_at(&mut tx, author.id, status.created_at).await?;
+        if let Some(p) = &parent {
+            statuses::add_counts(&mut tx, p.id, 1, 0, 0).await?;
+        }
+        for mentioned in &rendered.mention_ids {
+            notify(&mut tx, *mentioned, author.id, "mention", Some(id)).await?;
+        }
+        self.fan_out(&mut tx, &status, &rendered.mention_ids).await?;
+        if let Some(key) = &new.idempotency_key {
+            statuses::remember_idempotent(&mut tx, author.id, key, id).await?;
+        }
+        self.emit(&mut tx, vec![Event::StatusCreated { status_id: id }])
+            .await?;
+        tx.commit().await?;
+        self.status_view(Some(author), id).await
+    }
+
+    pub async fn edit_status(&self, viewer: &Viewer, id: i64, changes: StatusChanges) -> Result<StatusView> {
+        let author = viewer.account()?;
+        let status = self.own_status(author, id).await?;
+        if status.reblog_of_id.is_some() {
+            return Err(Error::not_found());
+        }
+        self.check_text(&changes.text, &changes.spoiler_text, &changes.media_ids)?;
+        let rendered = self.render_status(&changes.text).await?;
+        let spoiler = changes.spoiler_text.trim().to_owned();
+        let sensitive = changes.sensitive || !spoiler.is_empty();
+        let unchanged = status.text_source == changes.text
+            && status.spoiler_text == spoiler
+            && status.sensitive == sensitive;
+        let mut tx = self.db.begin().await?;
+        if !unchanged {
+            if statuses::edits(&mut tx, id).await?.is_empty() {
+                // The first edit also records the original, as Mastodon's history shows it.
+                statuses::insert_edit(&mut tx, &edit_of(&status, status.created_at)).await?;
+            }
+            let edited_at = statuses::update_content(
+                &mut tx,
+                id,
+                &statuses::Edit {
+                    text_source: &changes.text,
+                    content_html: &rendered.html,
+                    spoiler_text: &spoiler,
+                    sensitive,
+                    language: changes.language.as_deref(),
+                },
+            )
+            .await?;
+            let updated = statuses::by_id(&mut tx, id).await?.ok_or_else(Error::not_found)?;
+            statuses::insert_edit(&mut tx, &edit_of(&updated, edited_at)).await?;
+            let before: Vec<i64> = statuses::mentions_of(&mut tx, &[id])
+                .await?
+                .into_iter()
+                .map(|(_, a)| a)
+                .collect();
+            statuses::delete_mentions(&mut tx, id).await?;
+            statuses::insert_mentions(&mut tx, id, &rendered.mention_ids).await?;
+            for added in rendered.mention_ids.iter().filter(|m| !before.contains(m)) {
+                notify(&mut tx, *added, author.id, "mention", Some(id)).await?;
+            }
+            tags::detach_all(&mut tx, id).await?;
+            let tag_ids: Vec<i64> = tags::upsert(&mut tx, &rendered.tags)
+                .await?
+                .iter()
+                .map(|t| t.id)
+                .collect();
+            tags::attach(&mut tx, id, &tag_ids).await?;
+            for (_, booster) in statuses::reblog_ids_of(&mut tx, id).await? {
+                notify(&mut tx, booster, author.id, "update", Some(id)).await?;
+            }
+            self.emit(&mut tx, vec![Event::StatusUpdated { status_id: id }])
+                .await?;
+        }
+        tx.commit().await?;
+        self.status_view(Some(author), id).await
+    }
+
+    /// Deletes a status; returns its last view (with the source text, for "delete and
+    /// redraft"), as Mastodon does.
+    pub async fn delete_status(&self, viewer: &Viewer, id: i64) -> Result<StatusView> {
+        let author = viewer.account()?;
+        let status = self.own_status(author, id).await?;
+        let view = self.status_view(Some(author), id).await?;
+        let mut tx = self.db.begin().await?;
+        let mentioned: Vec<i64> = statuses::mentions_of(&mut tx, &[id])
+            .await?
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect();
+        self.remove_status(&mut tx, &status).await?;
+        self.emit(
+            &mut tx,
+            vec![Event::StatusDeleted {
+                account_id: author.id,
+                uri: status.uri.clone(),
+                visibility: status.visibility.clone(),
+                mentioned,
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(view)
+    }
+
+    /// Removes a status row and keeps every counter that counted it right.
+    pub(crate) async fn remove_status(&self, tx: &mut Tx, status: &Status) -> Result<()> {
+        for (_, booster) in statuses::reblog_ids_of(&mut *tx, status.id).await? {
+            accounts::add_counts(&mut *tx, booster, -1, 0, 0).await?;
+        }
+        if let Some(parent) = status.in_reply_to_id {
+            statuses::add_counts(&mut *tx, parent, -1, 0, 0).await?;
+        }
+        if let Some(orig) = status.reblog_of_id {
+            statuses::add_counts(&mut *tx, orig, 0, -1, 0).await?;
+        }
+        accounts::add_counts(&mut *tx, status.account_id, -1, 0, 0).await?;
+        statuses::delete(&mut *tx, status.id).await?;
+        Ok(())
+    }
+
+    pub async fn status_context(&self, viewer: Option<&Account>, id: i64) -> Result<Context> {
+        self.status_view(viewer, id).await?;
+        let ancestor_ids = statuses::ancestors(&self.db, id, 40).await?;
+        let pairs = statuses::descendants(&self.db, id, 4096, 64).await?;
+        let descendant_ids = depth_first(id, &pairs);
+        let opts = ViewOptions {
+            hide_blocked_and_muted: true,
+        };
+        Ok(Context {
+            ancestors: self.status_views(viewer, &ancestor_ids, opts).await?,
+            descendants: self.status_views(viewer, &descendant_ids, opts).await?,
+        })
+    }
+
+    /// The versions of a status, oldest first; a never-edited status has one.
+    pub async fn status_history(
+        &self,
+        viewer: Option<&Account>,
+        id: i64,
+    ) -> Result<(StatusView, Vec<StatusEdit>)> {
+        let view = self.status_view(viewer, id).await?;
+        let mut edits = statuses::edits(&self.db, id).await?;
+        if edits.is_empty() {
+            edits.push(edit_of(&view.status, view.status.created_at));
+        }
+        Ok((view, edits))
+    }
+
+    pub(crate) async fn own_status(&self, author: &Account, id: i64) -> Result<Status> {
+        statuses::by_id(&self.db, id)
+            .await?
+            .filter(|s| s.account_id == author.id)
+            .ok_or_else(Error::not_found)
+    }
+
+    fn check_text(&self, text: &str, spoiler: &str, media_ids: &[String]) -> Result<()> {
+        if !media_ids.is_empty() {
+            return Err(Error::invalid(
+                "Validation failed: Media uploads are not supported by this server yet",
+            ));
+        }
+        if text.trim().is_empty() {
+            return Err(Error::field("text", "ERR_BLANK", "can't be blank"));
+        }
+        let max = self.settings.limits.max_status_chars;
+        if text.chars().count() + spoiler.chars().count() > max {
+            return Err(Error::field(
+                "text",
+                "ERR_TOO_LONG",
+                &format!("character limit of {max} exceeded"),
+            ));
+        }
+        Ok(())
+    }
+
+    async fn render_status(&self, text: &str) -> Result<Rendered> {
+        let resolved = self.resolve_mentions(&content::mentions(text)).await?;
+        Ok(content::render(text, &self.settings.public_url, &|m| {
+            find_mention(&resolved, m)
+        }))
+    }
+}
+
+fn edit_of(s: &Status, at: i64) -> StatusEdit {
+    StatusEdit {
+        id: new_id(),
+        status_id: s.id,
+        text_source: s.text_source.clone(),
+        content_html: s.content_html.clone(),
+        spoiler_text: s.spoiler_text.clone(),
+        sensitive: s.sensitive,
+        created_at: at,
+    }
+}
+
+/// Orders (id, parent) pairs depth-first from `root`, children oldest first.
+fn depth_first(root: i64, pairs: &[(i64, i64)]) -> Vec<i64> {
+    let mut children: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
+    for (child, parent) in pairs {
+        children.entry(*parent).or_default().push(*child);
+    }
+    let mut out = Vec::with_capacity(pairs.len());
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if node != root {
+            out.push(node);
+        }
+        if let Some(kids) = children.get_mut(&node) {
+            kids.sort_unstable_by(|a, b| b.cmp(a));
+            stack.extend(kids.iter().copied());
+        }
+    }
+    out
+}
+
+/// A two-letter (or longer) language code, `en` when none or an invalid one was given.
+fn normalize_language(lang: Option<&str>) -> String {
+    match lang.map(str::trim) {
+        Some(l) if (2..=12).contains(&l.len()) && l.chars().all(|c| c.is_ascii_alphabetic() || c == '-') => {
+            l.to_lowercase()
+        }
+        _ => "en".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn depth_first_orders_threads() {
+        // 1 ← 2 ← 4, 1 ← 3
+        let pairs = [(2, 1), (3, 1), (4, 2)];
+        assert_eq!(super::depth_first(1, &pairs), vec![2, 4, 3]);
+    }
+}

@@ -1,0 +1,183 @@
+//! Timelines: home (materialised on write), public, hashtag, account, bookmarks, favourites.
+
+use palisade_store::feeds::{self, Origin};
+use palisade_store::interactions::{self, Mark};
+use palisade_store::statuses::{self, AccountFilter, Status};
+use palisade_store::{Page, PageQuery, Tx, accounts::Account, relationships, tags};
+
+use crate::auth::Viewer;
+use crate::policy;
+use crate::views::{StatusView, ViewOptions};
+use crate::{Core, Error, Result};
+
+/// A page of statuses plus the keys for the `Link` header (which may be ids of bookmarks or
+/// favourites rather than of statuses).
+pub struct StatusPage {
+    pub statuses: Vec<StatusView>,
+    pub next_max_id: Option<i64>,
+    pub prev_min_id: Option<i64>,
+    /// Rows read before visibility filtering: a full page means there may be more.
+    pub raw_len: usize,
+}
+
+impl StatusPage {
+    fn empty() -> StatusPage {
+        StatusPage {
+            statuses: Vec::new(),
+            next_max_id: None,
+            prev_min_id: None,
+            raw_len: 0,
+        }
+    }
+}
+
+/// Number of a followed account's recent statuses copied into the home feed on follow.
+pub(crate) const BACKFILL: i64 = 40;
+
+impl Core {
+    /// Puts a new status (or boost) into the home feeds that should show it: the author's,
+    /// and those of local followers who would want it (Mastodon's rules: direct posts only to
+    /// mentioned followers, replies only to followers of the person replied to, boosts only
+    /// where `reblogs` is on and never of the follower's own status).
+    pub(crate) async fn fan_out(&self, tx: &mut Tx, status: &Status, mentioned: &[i64]) -> Result<()> {
+        let author = status.account_id;
+        let original_author = match status.reblog_of_id {
+            Some(orig) => statuses::by_id(&mut *tx, orig).await?.map(|s| s.account_id),
+            None => None,
+        };
+        let followers = relationships::feed_followers(&mut *tx, author, original_author).await?;
+        let candidates: Vec<i64> = followers
+            .iter()
+            .filter(|(f, show_reblogs)| match status.visibility.as_str() {
+                "direct" => mentioned.contains(f),
+                _ if status.reblog_of_id.is_some() => *show_reblogs && original_author != Some(*f),
+                _ => true,
+            })
+            .map(|(f, _)| *f)
+            .collect();
+        let self_reply = status.in_reply_to_account_id == Some(author);
+        let follows_replied: Vec<i64> = match status.in_reply_to_account_id {
+            Some(target) if !self_reply => {
+                relationships::followers_among(&mut *tx, target, &candidates).await?
+            }
+            _ => Vec::new(),
+        };
+        let mut recipients: Vec<i64> = candidates
+            .into_iter()
+            .filter(|c| {
+                policy::home_feed_accepts(
+                    status,
+                    follows_replied.contains(c) || Some(*c) == status.in_reply_to_account_id,
+                    self_reply,
+                )
+            })
+            .collect();
+        // Authors see their own posts, and their boosts of others' posts.
+        if original_author != Some(author) {
+            recipients.push(author);
+        }
+        feeds::push(&mut *tx, &recipients, status.id, author).await?;
+        Ok(())
+    }
+
+    pub async fn home_timeline(&self, viewer: &Viewer, page: &PageQuery) -> Result<StatusPage> {
+        let account = viewer.account()?;
+        let ids = feeds::home(&self.db, account.id, page).await?;
+        self.page_of(Some(account), ids, true).await
+    }
+
+    pub async fn public_timeline(
+        &self,
+        viewer: Option<&Account>,
+        origin: Origin,
+        only_media: bool,
+        page: &PageQuery,
+    ) -> Result<StatusPage> {
+        if only_media {
+            // No status carries media until uploads arrive.
+            return Ok(StatusPage::empty());
+        }
+        let ids = feeds::public(&self.db, origin, viewer.map(|v| v.id), page).await?;
+        self.page_of(viewer, ids, true).await
+    }
+
+    pub async fn tag_timeline(
+        &self,
+        viewer: Option<&Account>,
+        name: &str,
+        local: Option<bool>,
+        page: &PageQuery,
+    ) -> Result<StatusPage> {
+        let Some(tag) = tags::by_name(&self.db, name).await? else {
+            return Ok(StatusPage::empty());
+        };
+        let ids = tags::timeline(&self.db, tag.id, local, page).await?;
+        self.page_of(viewer, ids, true).await
+    }
+
+    /// An account's statuses as the viewer may see them (pinned ones with `pinned`).
+    pub async fn account_statuses(
+        &self,
+        viewer: Option<&Account>,
+        account_id: i64,
+        mut filter: AccountFilter,
+        pinned: bool,
+        tagged: Option<&str>,
+        page: &PageQuery,
+    ) -> Result<StatusPage> {
+        let account = self.account(account_id).await?;
+        if pinned {
+            let ids = interactions::pinned(&self.db, account.id).await?;
+            let statuses = self.status_views(viewer, &ids, ViewOptions::default()).await?;
+            return Ok(StatusPage {
+                statuses,
+                ..StatusPage::empty()
+            });
+        }
+        if let Some(name) = tagged {
+            match tags::by_name(&self.db, name).await? {
+                Some(t) => filter.tag_id = Some(t.id),
+                None => return Ok(StatusPage::empty()),
+            }
+        }
+        if let Some(v) = viewer {
+            filter.include_direct = v.id == account.id;
+            filter.include_private = v.id == account.id
+                || !relationships::following_among(&self.db, v.id, &[account.id])
+                    .await?
+                    .is_empty();
+        }
+        let ids = statuses::by_account(&self.db, account.id, &filter, page).await?;
+        self.page_of(viewer, ids, false).await
+    }
+
+    pub async fn marked_statuses(&self, viewer: &Viewer, mark: Mark, page: &PageQuery) -> Result<StatusPage> {
+        let account = viewer.account()?;
+        let ids = interactions::page_of_account(&self.db, mark, account.id, page).await?;
+        self.page_of(Some(account), ids, false).await
+    }
+
+    async fn page_of(&self, viewer: Option<&Account>, page: Page<i64>, hide: bool) -> Result<StatusPage> {
+        let keys = page.keys();
+        let ids: Vec<i64> = page.items.into_iter().map(|(_, id)| id).collect();
+        let opts = ViewOptions {
+            hide_blocked_and_muted: hide,
+        };
+        let statuses = self.status_views(viewer, &ids, opts).await?;
+        Ok(StatusPage {
+            statuses,
+            next_max_id: keys.last().copied(),
+            prev_min_id: keys.first().copied(),
+            raw_len: keys.len(),
+        })
+    }
+
+    /// The status behind a page key, checked for the viewer (used by single-status routes).
+    pub async fn visible_status(&self, viewer: Option<&Account>, id: i64) -> Result<Status> {
+        Ok(self
+            .status_view(viewer, id)
+            .await
+            .map_err(|_| Error::not_found())?
+            .status)
+    }
+}

@@ -1,0 +1,223 @@
+//! Batch loading of everything a page of statuses needs, in a constant number of queries
+//! whatever the page size: statuses, boosted originals, authors, mentions, tags, apps, what
+//! the viewer may see, and the viewer's own marks.
+
+use std::collections::{HashMap, HashSet};
+
+use palisade_store::accounts::{self, Account};
+use palisade_store::apps::{self, App};
+use palisade_store::interactions::{self, Mark};
+use palisade_store::relationships;
+use palisade_store::statuses::{self, Status};
+use palisade_store::tags::{self, Tag};
+
+use crate::policy::{self, Relation};
+use crate::{Core, Result};
+
+/// A status with everything its Mastodon entity shows.
+#[derive(Clone, Debug)]
+pub struct StatusView {
+    pub status: Status,
+    pub account: Account,
+    pub reblog: Option<Box<StatusView>>,
+    pub mentions: Vec<Account>,
+    pub tags: Vec<Tag>,
+    pub app: Option<App>,
+    /// The viewer's marks; `None` for anonymous viewers.
+    pub viewer: Option<ViewerMarks>,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ViewerMarks {
+    pub favourited: bool,
+    pub reblogged: bool,
+    pub bookmarked: bool,
+    pub pinned: bool,
+}
+
+/// Options for [`Core::status_views`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ViewOptions {
+    /// Also leave out authors the viewer blocks or mutes (timelines; not a direct fetch).
+    pub hide_blocked_and_muted: bool,
+}
+
+impl Core {
+    /// Views of `ids` in the given order, leaving out what the viewer may not see.
+    pub async fn status_views(
+        &self,
+        viewer: Option<&Account>,
+        ids: &[i64],
+        opts: ViewOptions,
+    ) -> Result<Vec<StatusView>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let db = &self.db;
+        let outer = statuses::by_ids(db, ids).await?;
+        let inner_ids: Vec<i64> = outer.iter().filter_map(|s| s.reblog_of_id).collect();
+        let inner = statuses::by_ids(db, &inner_ids).await?;
+        let all: HashMap<i64, Status> = outer.into_iter().chain(inner).map(|s| (s.id, s)).collect();
+        let all_ids: Vec<i64> = all.keys().copied().collect();
+
+        let mentions = statuses::mentions_of(db, &all_ids).await?;
+        let mut account_ids: HashSet<i64> = all.values().map(|s| s.account_id).collect();
+        account_ids.extend(mentions.iter().map(|(_, a)| *a));
+        let account_ids: Vec<i64> = account_ids.into_iter().collect();
+        let accounts: HashMap<i64, Account> = accounts::by_ids(db, &account_ids)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect();
+        let mut tags_by_status: HashMap<i64, Vec<Tag>> = HashMap::new();
+        for (sid, tag) in tags::of_statuses(db, &all_ids).await? {
+            tags_by_status.entry(sid).or_default().push(tag);
+        }
+        let app_ids: Vec<i64> = all
+            .values()
+            .filter_map(|s| s.app_id)
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        let apps: HashMap<i64, App> = apps::apps_by_ids(db, &app_ids)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect();
+        let mut mentions_by_status: HashMap<i64, Vec<i64>> = HashMap::new();
+        for (sid, aid) in &mentions {
+            mentions_by_status.entry(*sid).or_default().push(*aid);
+        }
+
+        let viewer_id = viewer.map(|v| v.id);
+        let authors: Vec<i64> = all
+            .values()
+            .map(|s| s.account_id)
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        let (followed, excluded, marks) = match viewer_id {
+            Some(v) => {
+                let followed: HashSet<i64> = relationships::following_among(db, v, &authors)
+                    .await?
+                    .into_iter()
+                    .collect();
+                let excluded: HashSet<i64> =
+                    relationships::excluded_among(db, v, &authors, opts.hide_blocked_and_muted)
+                        .await?
+                        .into_iter()
+                        .collect();
+                let content_ids: Vec<i64> = all
+                    .values()
+                    .filter(|s| s.reblog_of_id.is_none())
+                    .map(|s| s.id)
+                    .collect();
+                let marks = MarkSets {
+                    favourited: interactions::marked_among(db, Mark::Favourite, v, &content_ids)
+                        .await?
+                        .into_iter()
+                        .collect(),
+                    bookmarked: interactions::marked_among(db, Mark::Bookmark, v, &content_ids)
+                        .await?
+                        .into_iter()
+                        .collect(),
+                    pinned: interactions::marked_among(db, Mark::Pin, v, &content_ids)
+                        .await?
+                        .into_iter()
+                        .collect(),
+                    reblogged: statuses::reblogged_among(db, v, &content_ids)
+                        .await?
+                        .into_iter()
+                        .collect(),
+                };
+                (followed, excluded, Some(marks))
+            }
+            None => Default::default(),
+        };
+
+        let build = |s: &Status| -> Option<StatusView> {
+            let account = accounts.get(&s.account_id)?.clone();
+            if account.suspended_at.is_some() {
+                return None;
+            }
+            let mentioned_ids = mentions_by_status.get(&s.id).cloned().unwrap_or_default();
+            let rel = Relation {
+                is_author: viewer_id == Some(s.account_id),
+                follows_author: followed.contains(&s.account_id),
+                mentioned: viewer_id.is_some_and(|v| mentioned_ids.contains(&v)),
+                // With `hide_blocked_and_muted` this also holds the viewer's own blocks and mutes.
+                blocked_by_author: excluded.contains(&s.account_id),
+            };
+            if !policy::may_view_status(s, viewer_id, rel) {
+                return None;
+            }
+            Some(StatusView {
+                status: s.clone(),
+                account,
+                reblog: None,
+                mentions: mentioned_ids
+                    .iter()
+                    .filter_map(|a| accounts.get(a).cloned())
+                    .collect(),
+                tags: tags_by_status.get(&s.id).cloned().unwrap_or_default(),
+                app: s.app_id.and_then(|a| apps.get(&a).cloned()),
+                viewer: marks.as_ref().map(|m| m.of(s.id)),
+            })
+        };
+
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let Some(s) = all.get(id) else { continue };
+            let Some(mut view) = build(s) else { continue };
+            if let Some(orig_id) = s.reblog_of_id {
+                let Some(orig) = all.get(&orig_id).and_then(&build) else {
+                    continue;
+                };
+                view.reblog = Some(Box::new(orig));
+            }
+            out.push(view);
+        }
+        Ok(out)
+    }
+
+    /// One status as the viewer may see it, or 404.
+    pub async fn status_view(&self, viewer: Option<&Account>, id: i64) -> Result<StatusView> {
+        self.status_views(viewer, &[id], ViewOptions::default())
+            .await?
+            .pop()
+            .ok_or_else(crate::Error::not_found)
+    }
+
+    /// Accounts in the given order, leaving out suspended ones.
+    pub async fn account_views(&self, ids: &[i64]) -> Result<Vec<Account>> {
+        let found: HashMap<i64, Account> = accounts::by_ids(&self.db, ids)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect();
+        Ok(ids
+            .iter()
+            .filter_map(|id| found.get(id))
+            .filter(|a| a.suspended_at.is_none())
+            .cloned()
+            .collect())
+    }
+}
+
+struct MarkSets {
+    favourited: HashSet<i64>,
+    bookmarked: HashSet<i64>,
+    pinned: HashSet<i64>,
+    reblogged: HashSet<i64>,
+}
+
+impl MarkSets {
+    fn of(&self, id: i64) -> ViewerMarks {
+        ViewerMarks {
+            favourited: self.favourited.contains(&id),
+            reblogged: self.reblogged.contains(&id),
+            bookmarked: self.bookmarked.contains(&id),
+            pinned: self.pinned.contains(&id),
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! Lenient deserializers: form and query values arrive as strings ("true", "1", "42"),
+//! JSON values as their own types; Mastodon accepts both, so do we.
+
+use serde::de::{Deserialize, Deserializer, Error};
+use serde_json::Value;
+
+fn to_bool(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        Value::Number(n) => n.as_i64().map(|i| i != 0),
+        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "on" | "yes" | "t" => Some(true),
+            "false" | "0" | "off" | "no" | "f" | "" => Some(false),
+            _ => None,
+        },
+        Value::Null => None,
+        _ => None,
+    }
+}
+
+pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    let v = Value::deserialize(d)?;
+    match v {
+        Value::Null => Ok(None),
+        other => to_bool(&other)
+            .map(Some)
+            .ok_or_else(|| D::Error::custom(format!("invalid boolean {other}"))),
+    }
+}
+
+pub fn bool<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    opt_bool(d).map(|b| b.unwrap_or(false))
+}
+
+/// A string, or a number/bool written as one.
+pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    match Value::deserialize(d)? {
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(s)),
+        Value::Number(n) => Ok(Some(n.to_string())),
+        Value::Bool(b) => Ok(Some(b.to_string())),
+        other => Err(D::Error::custom(format!("expected a string, got {other}"))),
+    }
+}
+
+/// An id or integer, as a string or a number; empty means none.
+pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    match Value::deserialize(d)? {
+        Value::Null => Ok(None),
+        Value::Number(n) => n
+            .as_i64()
+            .map(Some)
+            .ok_or_else(|| D::Error::custom("expected an integer")),
+        Value::String(s) if s.trim().is_empty() => Ok(None),
+        Value::String(s) => s
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| D::Error::custom(format!("invalid integer {s:?}"))),
+        other => Err(D::Error::custom(format!("expected an integer, got {other}"))),
+    }
+}
+
+/// One value or a list of them, as strings.
+pub fn string_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let scalar = |v: Value| match v {
+        Value::String(s) => Some(s),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    match Value::deserialize(d)? {
+        Value::Null => Ok(Vec::new()),
+        Value::Array(items) => Ok(items.into_iter().filter_map(scalar).collect()),
+        Value::Object(map) => Ok(map.into_values().filter_map(scalar).collect()),
+        other => Ok(scalar(other).into_iter().collect()),
+    }
+}
+
+/// A list that may be absent (`None`) or explicitly given (possibly empty).
+pub fn opt_string_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+    string_list(d).map(Some)
+}
+
+/// An id taken from a URL path: a non-numeric id is simply not found.
+pub fn path_id(s: &str) -> Result<i64, crate::error::ApiError> {
+    s.parse().map_err(|_| crate::error::ApiError::not_found())
+}

@@ -1,0 +1,54 @@
+//! Mastodon's JSON entities, one file each, built from core views. Shapes follow Mastodon
+//! 4.3+ as recorded in real responses (Mastodon.py's cassettes).
+
+mod account;
+mod app;
+mod instance;
+mod notification;
+mod relationship;
+mod status;
+
+pub use account::{Account, CredentialAccount, account, credential_account};
+pub use app::{Application, application};
+pub use instance::{instance_v1, instance_v2, rules};
+pub use notification::{Notification, notification};
+pub use relationship::{Relationship, relationship};
+pub use status::{Status, StatusEdit, status, status_edit, tag};
+
+use time::OffsetDateTime;
+
+/// `2024-05-01T12:00:00.000Z`, the timestamp format of every Mastodon entity.
+pub fn iso(ms: i64) -> String {
+    let t = OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.millisecond()
+    )
+}
+
+/// `2024-05-01`: `last_status_at` is a date only.
+pub fn date(ms: i64) -> String {
+    iso(ms)[..10].to_owned()
+}
+
+/// Accounts' `created_at` is the midnight of their creation day (Mastodon hides the time).
+pub fn midnight(ms: i64) -> String {
+    format!("{}T00:00:00.000Z", date(ms))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn timestamps() {
+        assert_eq!(super::iso(1_700_000_000_123), "2023-11-14T22:13:20.123Z");
+        assert_eq!(super::date(1_700_000_000_123), "2023-11-14");
+        assert_eq!(super::midnight(1_700_000_000_123), "2023-11-14T00:00:00.000Z");
+    }
+}

@@ -1,0 +1,30 @@
+use serde::Serialize;
+
+use super::{Account, Status, iso};
+
+#[derive(Serialize)]
+pub struct Notification {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub created_at: String,
+    pub group_key: String,
+    pub account: Account,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+}
+
+pub fn notification(
+    n: &palisade_core::store::notifications::Notification,
+    account: Account,
+    status: Option<Status>,
+) -> Notification {
+    Notification {
+        id: n.id.to_string(),
+        kind: n.kind.clone(),
+        created_at: iso(n.created_at),
+        group_key: format!("ungrouped-{}", n.id),
+        account,
+        status,
+    }
+}

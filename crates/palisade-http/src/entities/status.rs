@@ -1,0 +1,156 @@
+//! Status, StatusEdit, and the Tag entity.
+
+use palisade_core::store::statuses::StatusEdit as EditRow;
+use palisade_core::store::tags::Tag as TagRow;
+use palisade_core::urls::Urls;
+use palisade_core::views::StatusView;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::{Account, account, iso};
+
+#[derive(Serialize)]
+pub struct Mention {
+    pub id: String,
+    pub username: String,
+    pub url: String,
+    pub acct: String,
+}
+
+#[derive(Serialize)]
+pub struct Tag {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct Status {
+    pub id: String,
+    pub created_at: String,
+    pub in_reply_to_id: Option<String>,
+    pub in_reply_to_account_id: Option<String>,
+    pub sensitive: bool,
+    pub spoiler_text: String,
+    pub visibility: String,
+    pub language: Option<String>,
+    pub uri: String,
+    pub url: Option<String>,
+    pub replies_count: i64,
+    pub reblogs_count: i64,
+    pub favourites_count: i64,
+    pub quotes_count: i64,
+    pub edited_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub favourited: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reblogged: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub muted: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bookmarked: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinned: Option<bool>,
+    pub content: String,
+    pub filtered: Vec<Value>,
+    pub reblog: Option<Box<Status>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub application: Option<Value>,
+    pub account: Account,
+    pub media_attachments: Vec<Value>,
+    pub mentions: Vec<Mention>,
+    pub tags: Vec<Tag>,
+    pub emojis: Vec<Value>,
+    pub quote: Option<Value>,
+    pub card: Option<Value>,
+    pub poll: Option<Value>,
+    /// The source text: only in the answer to a delete (for "delete and redraft").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+/// `viewer_id` decides what only the author sees (`pinned`, the application).
+pub fn status(v: &StatusView, viewer_id: Option<i64>, urls: &Urls<'_>) -> Status {
+    let s = &v.status;
+    let own = viewer_id == Some(s.account_id);
+    let marks = v.viewer;
+    Status {
+        id: s.id.to_string(),
+        created_at: iso(s.created_at),
+        in_reply_to_id: s.in_reply_to_id.map(|i| i.to_string()),
+        in_reply_to_account_id: s.in_reply_to_account_id.map(|i| i.to_string()),
+        sensitive: s.sensitive,
+        spoiler_text: s.spoiler_text.clone(),
+        visibility: s.visibility.clone(),
+        language: s.language.clone(),
+        uri: s.uri.clone(),
+        url: s.url.clone(),
+        replies_count: s.replies_count,
+        reblogs_count: s.reblogs_count,
+        favourites_count: s.favourites_count,
+        quotes_count: 0,
+        edited_at: s.edited_at.map(iso),
+        favourited: marks.map(|m| m.favourited),
+        reblogged: marks.map(|m| m.reblogged),
+        muted: marks.map(|_| false),
+        bookmarked: marks.map(|m| m.bookmarked),
+        pinned: marks
+            .filter(|_| own && s.reblog_of_id.is_none())
+            .map(|m| m.pinned),
+        content: s.content_html.clone(),
+        filtered: Vec::new(),
+        reblog: v.reblog.as_ref().map(|r| Box::new(status(r, viewer_id, urls))),
+        application: v
+            .app
+            .as_ref()
+            .filter(|_| own)
+            .map(|a| json!({"name": a.name, "website": a.website})),
+        account: account(&v.account, urls),
+        media_attachments: Vec::new(),
+        mentions: v
+            .mentions
+            .iter()
+            .map(|m| Mention {
+                id: m.id.to_string(),
+                username: m.username.clone(),
+                url: m.url.clone(),
+                acct: palisade_core::accounts::acct(m),
+            })
+            .collect(),
+        tags: v.tags.iter().map(|t| tag(t, urls)).collect(),
+        emojis: Vec::new(),
+        quote: None,
+        card: None,
+        poll: None,
+        text: None,
+    }
+}
+
+pub fn tag(t: &TagRow, urls: &Urls<'_>) -> Tag {
+    Tag {
+        name: t.name.clone(),
+        url: urls.tag(&t.name),
+    }
+}
+
+#[derive(Serialize)]
+pub struct StatusEdit {
+    pub content: String,
+    pub spoiler_text: String,
+    pub sensitive: bool,
+    pub created_at: String,
+    pub account: Account,
+    pub media_attachments: Vec<Value>,
+    pub emojis: Vec<Value>,
+}
+
+pub fn status_edit(e: &EditRow, author: Account) -> StatusEdit {
+    StatusEdit {
+        content: e.content_html.clone(),
+        spoiler_text: e.spoiler_text.clone(),
+        sensitive: e.sensitive,
+        created_at: iso(e.created_at),
+        account: author,
+        media_attachments: Vec::new(),
+        emojis: Vec::new(),
+    }
+}

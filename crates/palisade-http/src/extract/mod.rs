@@ -1,0 +1,8 @@
+//! Request extractors: credentials, and parameters from the query string and the body
+//! (JSON, form or multipart) merged the way Rails merges them for Mastodon.
+
+mod auth;
+mod params;
+
+pub use auth::{Auth, MaybeAuth};
+pub use params::{Params, parse_query};

@@ -1,0 +1,78 @@
+//! Palisade's HTTP surface: the Mastodon client API, OAuth, and well-known endpoints.
+//! Handlers are thin: extract, call one core service, map to an entity, respond.
+
+pub mod de;
+pub mod entities;
+pub mod error;
+pub mod extract;
+mod mastodon;
+mod oauth;
+pub mod pagination;
+mod ratelimit;
+mod render;
+mod wellknown;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Method};
+use palisade_core::Core;
+use tower::Layer;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::normalize_path::{NormalizePath, NormalizePathLayer};
+
+pub use ratelimit::RateLimiter;
+
+/// Shared by every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub core: Core,
+    pub limiter: Arc<RateLimiter>,
+}
+
+impl AppState {
+    pub fn new(core: Core) -> AppState {
+        let limiter = Arc::new(RateLimiter::new(&core.settings.limits));
+        AppState { core, limiter }
+    }
+}
+
+/// The whole application, trailing slashes tolerated (`/api/v1/instance/`).
+pub fn app(state: AppState) -> NormalizePath<Router> {
+    NormalizePathLayer::trim_trailing_slash().layer(router(state))
+}
+
+pub fn router(state: AppState) -> Router {
+    let max_body = state.core.settings.limits.max_request_bytes;
+    // Browser clients (Elk, Phanpy) call the API from other origins, as Mastodon allows.
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+            Method::OPTIONS,
+        ])
+        .allow_headers(Any)
+        .expose_headers([
+            HeaderName::from_static("link"),
+            HeaderName::from_static("x-ratelimit-limit"),
+            HeaderName::from_static("x-ratelimit-remaining"),
+            HeaderName::from_static("x-ratelimit-reset"),
+        ]);
+    Router::new()
+        .merge(mastodon::routes())
+        .merge(oauth::routes())
+        .merge(wellknown::routes())
+        .fallback(|| async { error::ApiError::not_found() })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ratelimit::middleware,
+        ))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(cors)
+        .with_state(state)
+}

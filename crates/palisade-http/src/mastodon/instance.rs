@@ -1,0 +1,72 @@
+//! `/api/v1/instance…`, `/api/v2/instance`, `/api/v1/custom_emojis`.
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::entities::{instance_v1, instance_v2, rules};
+use crate::error::ApiResult;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/instance", get(v1))
+        .route("/api/v2/instance", get(v2))
+        .route("/api/v1/instance/peers", get(peers))
+        .route("/api/v1/instance/activity", get(activity))
+        .route("/api/v1/instance/rules", get(instance_rules))
+        .route("/api/v1/instance/extended_description", get(extended_description))
+        .route("/api/v1/custom_emojis", get(custom_emojis))
+}
+
+async fn contact(st: &AppState) -> ApiResult<Option<Value>> {
+    let account = st.core.contact_account().await?;
+    Ok(account.map(|a| serde_json::to_value(st.account_json(&a)).unwrap_or(Value::Null)))
+}
+
+async fn v1(State(st): State<AppState>) -> ApiResult<Json<Value>> {
+    let stats = st.core.stats().await?;
+    Ok(Json(instance_v1(&st.core.settings, &stats, contact(&st).await?)))
+}
+
+async fn v2(State(st): State<AppState>) -> ApiResult<Json<Value>> {
+    let stats = st.core.stats().await?;
+    Ok(Json(instance_v2(&st.core.settings, &stats, contact(&st).await?)))
+}
+
+async fn peers(State(st): State<AppState>) -> ApiResult<Json<Vec<String>>> {
+    Ok(Json(st.core.peers().await?))
+}
+
+async fn activity(State(st): State<AppState>) -> ApiResult<Json<Value>> {
+    let weeks = st.core.weekly_activity().await?;
+    Ok(Json(Value::Array(
+        weeks
+            .iter()
+            .map(|w| {
+                json!({
+                    "week": w.week.to_string(),
+                    "statuses": w.statuses.to_string(),
+                    "logins": w.logins.to_string(),
+                    "registrations": w.registrations.to_string(),
+                })
+            })
+            .collect(),
+    )))
+}
+
+async fn instance_rules(State(st): State<AppState>) -> Json<Vec<Value>> {
+    Json(rules(&st.core.settings))
+}
+
+async fn extended_description(State(st): State<AppState>) -> Json<Value> {
+    Json(
+        json!({"updated_at": Value::Null, "content": palisade_core::content::escape(&st.core.settings.instance.description)}),
+    )
+}
+
+/// Custom emoji are not supported yet: the list is honestly empty.
+async fn custom_emojis() -> Json<Vec<Value>> {
+    Json(Vec::new())
+}

@@ -1,0 +1,36 @@
+//! The Mastodon client API. Files mirror URL paths.
+
+mod accounts;
+mod apps;
+mod blocks_mutes;
+mod follow_requests;
+mod instance;
+mod markers;
+mod marks;
+mod notifications;
+mod preferences;
+mod search;
+mod statuses;
+mod tags;
+mod timelines;
+
+use axum::Router;
+
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(accounts::routes())
+        .merge(apps::routes())
+        .merge(blocks_mutes::routes())
+        .merge(follow_requests::routes())
+        .merge(instance::routes())
+        .merge(markers::routes())
+        .merge(marks::routes())
+        .merge(notifications::routes())
+        .merge(preferences::routes())
+        .merge(search::routes())
+        .merge(statuses::routes())
+        .merge(tags::routes())
+        .merge(timelines::routes())
+}

@@ -1,0 +1,144 @@
+//! `/api/v1/notifications…`.
+
+use std::collections::HashMap;
+
+use axum::extract::{OriginalUri, Path, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use palisade_core::auth::Viewer;
+use palisade_core::store::notifications::{Filter, Notification as Row};
+use palisade_core::views::ViewOptions;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::entities::{Notification, notification};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Auth, Params};
+use crate::pagination::PageParams;
+use crate::{AppState, de};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/notifications", get(list))
+        .route("/api/v1/notifications/clear", post(clear))
+        .route("/api/v1/notifications/unread_count", get(unread_count))
+        .route("/api/v1/notifications/{id}", get(show))
+        .route("/api/v1/notifications/{id}/dismiss", post(dismiss))
+}
+
+#[derive(Deserialize)]
+struct ListParams {
+    #[serde(default, deserialize_with = "de::string_list")]
+    types: Vec<String>,
+    #[serde(default, deserialize_with = "de::string_list")]
+    exclude_types: Vec<String>,
+    #[serde(default, deserialize_with = "de::opt_i64")]
+    account_id: Option<i64>,
+    #[serde(flatten)]
+    page: PageParams,
+}
+
+async fn list(
+    State(st): State<AppState>,
+    auth: Auth,
+    OriginalUri(uri): OriginalUri,
+    Params(p): Params<ListParams>,
+) -> ApiResult<Response> {
+    let viewer = auth.scoped(&["read:notifications"])?;
+    let page = p.page.query(40, 80);
+    let filter = Filter {
+        types: p.types,
+        exclude_types: p.exclude_types,
+        from_account_id: p.account_id,
+    };
+    let rows = st.core.notifications(&viewer, &filter, &page).await?;
+    let keys = rows.keys();
+    let full = keys.len() as i64 >= page.limit;
+    let list: Vec<Row> = rows.items.into_iter().map(|(_, n)| n).collect();
+    let items = render(&st, &viewer, &list).await?;
+    Ok(st.paged(
+        &uri,
+        &page,
+        items,
+        (keys.first().copied(), keys.last().copied()),
+        full,
+    ))
+}
+
+/// Renders notifications with their accounts and statuses in a constant number of queries.
+async fn render(st: &AppState, viewer: &Viewer, list: &[Row]) -> ApiResult<Vec<Notification>> {
+    let account_ids: Vec<i64> = list.iter().map(|n| n.from_account_id).collect();
+    let accounts: HashMap<i64, _> = st
+        .core
+        .account_views(&account_ids)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    let status_ids: Vec<i64> = list.iter().filter_map(|n| n.status_id).collect();
+    let statuses: HashMap<i64, _> = st
+        .core
+        .status_views(viewer.account.as_ref(), &status_ids, ViewOptions::default())
+        .await?
+        .into_iter()
+        .map(|v| (v.status.id, v))
+        .collect();
+    Ok(list
+        .iter()
+        .filter_map(|n| {
+            let account = st.account_json(accounts.get(&n.from_account_id)?);
+            let status = match n.status_id {
+                // A notification about a status the viewer can no longer see is left out.
+                Some(id) => Some(st.status_json(statuses.get(&id)?, Some(viewer))),
+                None => None,
+            };
+            Some(notification(n, account, status))
+        })
+        .collect())
+}
+
+async fn show(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Notification>> {
+    let viewer = auth.scoped(&["read:notifications"])?;
+    let n = st.core.notification(&viewer, de::path_id(&id)?).await?;
+    render(&st, &viewer, &[n])
+        .await?
+        .pop()
+        .map(Json)
+        .ok_or_else(ApiError::not_found)
+}
+
+async fn dismiss(State(st): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    let viewer = auth.scoped(&["write:notifications"])?;
+    st.core.dismiss_notification(&viewer, de::path_id(&id)?).await?;
+    Ok(Json(json!({})))
+}
+
+async fn clear(State(st): State<AppState>, auth: Auth) -> ApiResult<Json<Value>> {
+    let viewer = auth.scoped(&["write:notifications"])?;
+    st.core.clear_notifications(&viewer).await?;
+    Ok(Json(json!({})))
+}
+
+#[derive(Deserialize)]
+struct UnreadParams {
+    #[serde(default, deserialize_with = "de::opt_i64")]
+    limit: Option<i64>,
+}
+
+async fn unread_count(
+    State(st): State<AppState>,
+    auth: Auth,
+    Params(p): Params<UnreadParams>,
+) -> ApiResult<Json<Value>> {
+    let viewer = auth.scoped(&["read:notifications"])?;
+    let count = st
+        .core
+        .unread_notifications(&viewer, p.limit.unwrap_or(100).clamp(1, 1000))
+        .await?;
+    Ok(Json(json!({ "count": count })))
+}

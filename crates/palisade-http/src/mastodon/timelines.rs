@@ -1,0 +1,86 @@
+//! `/api/v1/timelines/home|public|tag/:hashtag`.
+
+use axum::Router;
+use axum::extract::{OriginalUri, Path, State};
+use axum::response::Response;
+use axum::routing::get;
+use palisade_core::store::feeds::Origin;
+use serde::Deserialize;
+
+use crate::error::ApiResult;
+use crate::extract::{Auth, MaybeAuth, Params};
+use crate::pagination::PageParams;
+use crate::render::viewer_account;
+use crate::{AppState, de};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/timelines/home", get(home))
+        .route("/api/v1/timelines/public", get(public))
+        .route("/api/v1/timelines/tag/{hashtag}", get(tag))
+}
+
+async fn home(
+    State(st): State<AppState>,
+    auth: Auth,
+    OriginalUri(uri): OriginalUri,
+    Params(p): Params<PageParams>,
+) -> ApiResult<Response> {
+    let viewer = auth.scoped(&["read:statuses"])?;
+    let page = p.query(20, 40);
+    let result = st.core.home_timeline(&viewer, &page).await?;
+    Ok(st.status_page(&uri, &page, result, Some(&viewer)))
+}
+
+#[derive(Deserialize)]
+struct PublicParams {
+    #[serde(default, deserialize_with = "de::bool")]
+    local: bool,
+    #[serde(default, deserialize_with = "de::bool")]
+    remote: bool,
+    #[serde(default, deserialize_with = "de::bool")]
+    only_media: bool,
+    #[serde(flatten)]
+    page: PageParams,
+}
+
+async fn public(
+    State(st): State<AppState>,
+    auth: MaybeAuth,
+    OriginalUri(uri): OriginalUri,
+    Params(p): Params<PublicParams>,
+) -> ApiResult<Response> {
+    let viewer = auth.scoped(&["read:statuses"])?;
+    let page = p.page.query(20, 40);
+    let origin = match (p.local, p.remote) {
+        (true, _) => Origin::Local,
+        (false, true) => Origin::Remote,
+        _ => Origin::All,
+    };
+    let result = st
+        .core
+        .public_timeline(viewer_account(viewer.as_ref()), origin, p.only_media, &page)
+        .await?;
+    Ok(st.status_page(&uri, &page, result, viewer.as_ref()))
+}
+
+async fn tag(
+    State(st): State<AppState>,
+    auth: MaybeAuth,
+    OriginalUri(uri): OriginalUri,
+    Path(hashtag): Path<String>,
+    Params(p): Params<PublicParams>,
+) -> ApiResult<Response> {
+    let viewer = auth.scoped(&["read:statuses"])?;
+    let page = p.page.query(20, 40);
+    let local = match (p.local, p.remote) {
+        (true, _) => Some(true),
+        (false, true) => Some(false),
+        _ => None,
+    };
+    let result = st
+        .core
+        .tag_timeline(viewer_account(viewer.as_ref()), &hashtag, local, &page)
+        .await?;
+    Ok(st.status_page(&uri, &page, result, viewer.as_ref()))
+}

@@ -1,0 +1,109 @@
+//! Mastodon's rate limits: a fixed five-minute window per token (authenticated) or per IP
+//! (anonymous), with `X-RateLimit-*` headers on every API response and 429 past the limit.
+//! Loopback clients are exempt, as in Mastodon; the headers are still sent.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Mutex;
+use std::time::{Duration, Instant, SystemTime};
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderValue, header::AUTHORIZATION};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use palisade_core::settings::Limits;
+
+use crate::AppState;
+use crate::entities::iso;
+use crate::error::ApiError;
+
+const WINDOW: Duration = Duration::from_secs(300);
+
+pub struct RateLimiter {
+    authenticated: u32,
+    anonymous: u32,
+    buckets: Mutex<HashMap<String, (Instant, u32)>>,
+}
+
+impl RateLimiter {
+    pub fn new(limits: &Limits) -> RateLimiter {
+        RateLimiter {
+            authenticated: limits.rate_limit_authenticated,
+            anonymous: limits.rate_limit_anonymous,
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Counts a request; returns (limit, remaining, seconds until reset, allowed).
+    fn hit(&self, key: String, limit: u32, exempt: bool) -> (u32, u32, u64, bool) {
+        let now = Instant::now();
+        let Ok(mut buckets) = self.buckets.lock() else {
+            return (limit, limit, WINDOW.as_secs(), true);
+        };
+        if buckets.len() > 100_000 {
+            buckets.retain(|_, (start, _)| now.duration_since(*start) < WINDOW);
+        }
+        let entry = buckets.entry(key).or_insert((now, 0));
+        if now.duration_since(entry.0) >= WINDOW {
+            *entry = (now, 0);
+        }
+        let reset = WINDOW.saturating_sub(now.duration_since(entry.0)).as_secs();
+        if exempt {
+            return (limit, limit, reset, true);
+        }
+        entry.1 = entry.1.saturating_add(1);
+        let allowed = entry.1 <= limit;
+        (limit, limit.saturating_sub(entry.1), reset, allowed)
+    }
+}
+
+fn is_loopback(ip: Option<IpAddr>) -> bool {
+    // In-process tests have no peer address; treat them as local.
+    ip.is_none_or(|ip| ip.is_loopback())
+}
+
+pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    if !(path.starts_with("/api/") || path.starts_with("/oauth/")) {
+        return next.run(req).await;
+    }
+    let ip = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let token = req
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(palisade_core::secrets::hash_token);
+    let limiter = &state.limiter;
+    let (key, limit) = match token {
+        Some(t) => (format!("t:{t}"), limiter.authenticated),
+        None => (
+            format!("ip:{}", ip.map(|i| i.to_string()).unwrap_or_default()),
+            limiter.anonymous,
+        ),
+    };
+    let (limit, remaining, reset_secs, allowed) = limiter.hit(key, limit, is_loopback(ip));
+    let mut response = if allowed {
+        next.run(req).await
+    } else {
+        ApiError(palisade_core::Error::RateLimited).into_response()
+    };
+    let reset = SystemTime::now() + Duration::from_secs(reset_secs);
+    let reset_ms = reset
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
+    let headers = response.headers_mut();
+    for (name, value) in [
+        ("x-ratelimit-limit", limit.to_string()),
+        ("x-ratelimit-remaining", remaining.to_string()),
+        ("x-ratelimit-reset", iso(reset_ms)),
+    ] {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            headers.insert(name, v);
+        }
+    }
+    response
+}

@@ -1,0 +1,13 @@
+#![allow(clippy::unwrap_used)]
+//! In-process API tests: the real router on a fresh database per test.
+//! `PALISADE_TEST_DATABASE_URL=postgres://…` runs them all on PostgreSQL.
+
+mod accounts;
+mod errors;
+mod instance;
+mod notifications;
+mod oauth;
+mod performance;
+mod relationships;
+mod statuses;
+mod timelines;

@@ -1,0 +1,328 @@
+use palisade_testkit::TestServer;
+use serde_json::json;
+
+async fn app(srv: &TestServer, scopes: &str) -> (String, String) {
+    let r = srv
+        .post_form(
+            "/api/v1/apps",
+            None,
+            &[
+                ("client_name", "test app"),
+                (
+                    "redirect_uris",
+                    "https://app.example/cb\nurn:ietf:wg:oauth:2.0:oob",
+                ),
+                ("scopes", scopes),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["scopes"], json!(scopes.split(' ').collect::<Vec<_>>()));
+    assert_eq!(r.body["redirect_uris"][1], "urn:ietf:wg:oauth:2.0:oob");
+    (
+        r.body["client_id"].as_str().unwrap().into(),
+        r.body["client_secret"].as_str().unwrap().into(),
+    )
+}
+
+#[tokio::test]
+async fn apps_accept_json_and_reject_bad_input() {
+    let srv = TestServer::new().await;
+    let r = srv
+        .post_json("/api/v1/apps", None, json!({"client_name": "j", "redirect_uris": ["urn:ietf:wg:oauth:2.0:oob"], "scopes": "read write"}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(r.body["client_secret"].is_string());
+    let r = srv
+        .post_json(
+            "/api/v1/apps",
+            None,
+            json!({"client_name": "j", "redirect_uris": "not a uri"}),
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    let r = srv
+        .post_json(
+            "/api/v1/apps",
+            None,
+            json!({"client_name": "j", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob", "scopes": "read bogus"}),
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    let r = srv
+        .post_json(
+            "/api/v1/apps",
+            None,
+            json!({"redirect_uris": "urn:ietf:wg:oauth:2.0:oob"}),
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body["error"].as_str().unwrap().contains("Name"));
+}
+
+#[tokio::test]
+async fn password_grant_and_scope_enforcement() {
+    let srv = TestServer::new().await;
+    srv.user("alice").await;
+    let (id, secret) = app(&srv, "read write").await;
+    let r = srv
+        .post_form(
+            "/oauth/token",
+            None,
+            &[
+                ("grant_type", "password"),
+                ("client_id", &id),
+                ("client_secret", &secret),
+                ("username", "alice@example.com"),
+                ("password", "correct horse battery"),
+                ("scope", "read"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["scope"], "read");
+    assert_eq!(r.body["token_type"], "Bearer");
+    let token = r.body["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(
+        srv.get("/api/v1/accounts/verify_credentials", Some(&token))
+            .await
+            .status,
+        200
+    );
+    // A read-only token may not post.
+    let r = srv
+        .post_json("/api/v1/statuses", Some(&token), json!({"status": "hi"}))
+        .await;
+    assert_eq!(r.status, 403);
+    assert_eq!(r.body["error"], "This action is outside the authorized scopes");
+    // More scopes than the app registered are refused.
+    let r = srv
+        .post_form(
+            "/oauth/token",
+            None,
+            &[
+                ("grant_type", "password"),
+                ("client_id", &id),
+                ("client_secret", &secret),
+                ("username", "alice"),
+                ("password", "correct horse battery"),
+                ("scope", "admin:read"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 400);
+    assert_eq!(r.body["error"], "invalid_scope");
+    // A wrong password is invalid_grant.
+    let r = srv
+        .post_form(
+            "/oauth/token",
+            None,
+            &[
+                ("grant_type", "password"),
+                ("client_id", &id),
+                ("client_secret", &secret),
+                ("username", "alice"),
+                ("password", "nope"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 400);
+    assert_eq!(r.body["error"], "invalid_grant");
+    // A wrong client secret is invalid_client (401).
+    let r = srv
+        .post_form(
+            "/oauth/token",
+            None,
+            &[
+                ("grant_type", "client_credentials"),
+                ("client_id", &id),
+                ("client_secret", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 401);
+}
+
+#[tokio::test]
+async fn authorization_code_with_pkce_refresh_and_revoke() {
+    let srv = TestServer::new().await;
+    srv.user("bob").await;
+    let (id, secret) = app(&srv, "read write follow").await;
+    let page = srv
+        .get(&format!("/oauth/authorize?response_type=code&client_id={id}&redirect_uri=https://app.example/cb&scope=read+write&state=xyz&code_challenge=oPT4ZB13DHZv6w4niqVByx5j2aD0RyCZh5SY7Ak5V8A&code_challenge_method=S256"), None)
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.text.contains("test app"));
+    assert_eq!(page.header("x-frame-options"), Some("DENY"));
+    let form = [
+        ("response_type", "code"),
+        ("client_id", id.as_str()),
+        ("redirect_uri", "https://app.example/cb"),
+        ("scope", "read write"),
+        ("state", "xyz"),
+        ("code_challenge", "oPT4ZB13DHZv6w4niqVByx5j2aD0RyCZh5SY7Ak5V8A"),
+        ("code_challenge_method", "S256"),
+        ("login", "bob"),
+        ("password", "correct horse battery"),
+        ("decision", "approve"),
+    ];
+    let r = srv.post_form("/oauth/authorize", None, &form).await;
+    assert!(r.status.is_redirection(), "{} {}", r.status, r.text);
+    let location = r.header("location").unwrap().to_owned();
+    assert!(location.starts_with("https://app.example/cb?code="));
+    assert!(location.ends_with("&state=xyz"));
+    let code = location
+        .split("code=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_owned();
+    // Wrong verifier: refused, and the code is spent.
+    let bad = srv
+        .post_form(
+            "/oauth/token",
+            None,
+            &[
+                ("grant_type", "authorization_code"),
+                ("client_id", &id),
+                ("code", &code),
+                ("redirect_uri", "https://app.example/cb"),
+                ("code_verifier", "wrong"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 400);
+    let r = srv.post_form("/oauth/authorize", None, &form).await;
+    let location = r.header("location").unwrap().to_owned();
+    let code = location
+        .split("code=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_owned();
+    // A public client (no secret) with the right verifier.
+    let r = srv
+        .post_form(
+            "/oauth/token",
+            None,
+            &[
+                ("grant_type", "authorization_code"),
+                ("client_id", &id),
+                ("code", &code),
+                ("redirect_uri", "https://app.example/cb"),
+                (
+                    "code_verifier",
+                    "palisade-pkce-verifier-0123456789-abcdefghijklmnop",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["scope"], "read write");
+    let token = r.body["access_token"].as_str().unwrap().to_owned();
+    let refresh = r.body["refresh_token"].as_str().unwrap().to_owned();
+    // The code works once only.
+    let again = srv
+        .post_form(
+            "/oauth/token",
+            None,
+            &[
+                ("grant_type", "authorization_code"),
+                ("client_id", &id),
+                ("code", &code),
+                (
+                    "code_verifier",
+                    "palisade-pkce-verifier-0123456789-abcdefghijklmnop",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, 400);
+    // Refresh: the old token stops working, the new one works.
+    let r = srv
+        .post_form(
+            "/oauth/token",
+            None,
+            &[
+                ("grant_type", "refresh_token"),
+                ("client_id", &id),
+                ("client_secret", &secret),
+                ("refresh_token", &refresh),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let new_token = r.body["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(
+        srv.get("/api/v1/accounts/verify_credentials", Some(&token))
+            .await
+            .status,
+        401
+    );
+    assert_eq!(
+        srv.get("/api/v1/accounts/verify_credentials", Some(&new_token))
+            .await
+            .status,
+        200
+    );
+    let r = srv
+        .post_form(
+            "/oauth/revoke",
+            None,
+            &[
+                ("client_id", &id),
+                ("client_secret", &secret),
+                ("token", &new_token),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        srv.get("/api/v1/accounts/verify_credentials", Some(&new_token))
+            .await
+            .status,
+        401
+    );
+}
+
+#[tokio::test]
+async fn oob_shows_the_code_and_wrong_password_shows_the_form() {
+    let srv = TestServer::new().await;
+    srv.user("carol").await;
+    let (id, _) = app(&srv, "read").await;
+    let mut form = vec![
+        ("response_type", "code"),
+        ("client_id", id.as_str()),
+        ("redirect_uri", "urn:ietf:wg:oauth:2.0:oob"),
+        ("login", "carol"),
+        ("password", "wrong password"),
+    ];
+    let r = srv.post_form("/oauth/authorize", None, &form).await;
+    assert_eq!(r.status, 401);
+    assert!(r.text.contains("Invalid"));
+    form[4] = ("password", "correct horse battery");
+    let r = srv.post_form("/oauth/authorize", None, &form).await;
+    assert_eq!(r.status, 200);
+    assert!(r.text.contains("id=\"code\""));
+}
+
+#[tokio::test]
+async fn metadata_tells_the_truth() {
+    let srv = TestServer::new().await;
+    let r = srv.get("/.well-known/oauth-authorization-server", None).await;
+    assert_eq!(r.status, 200);
+    let grants = r.body["grant_types_supported"].as_array().unwrap();
+    for g in [
+        "authorization_code",
+        "password",
+        "client_credentials",
+        "refresh_token",
+    ] {
+        assert!(grants.contains(&json!(g)), "{g}");
+    }
+    assert_eq!(r.body["code_challenge_methods_supported"], json!(["S256"]));
+}

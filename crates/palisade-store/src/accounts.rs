@@ -1,0 +1,318 @@
+//! Accounts, local and remote.
+
+use crate::db::{Exec, Row, placeholders, q};
+use crate::{Result, now_ms};
+
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub id: i64,
+    pub username: String,
+    /// `None` for local accounts.
+    pub domain: Option<String>,
+    pub display_name: String,
+    pub note_source: String,
+    pub note_html: String,
+    pub fields_json: String,
+    pub locked: bool,
+    pub bot: bool,
+    pub discoverable: bool,
+    pub indexable: bool,
+    pub hide_collections: bool,
+    pub avatar_url: Option<String>,
+    pub header_url: Option<String>,
+    pub uri: String,
+    pub url: String,
+    pub inbox_url: Option<String>,
+    pub shared_inbox_url: Option<String>,
+    pub outbox_url: Option<String>,
+    pub followers_url: Option<String>,
+    pub following_url: Option<String>,
+    pub featured_url: Option<String>,
+    pub public_key_pem: Option<String>,
+    pub statuses_count: i64,
+    pub followers_count: i64,
+    pub following_count: i64,
+    pub last_status_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub fetched_at: Option<i64>,
+    pub suspended_at: Option<i64>,
+    pub silenced_at: Option<i64>,
+}
+
+impl Account {
+    pub fn is_local(&self) -> bool {
+        self.domain.is_none()
+    }
+}
+
+const COLS: &str = "id, username, domain, display_name, note_source, note_html, fields_json, \
+    locked, bot, discoverable, indexable, hide_collections, avatar_url, header_url, uri, url, \
+    inbox_url, shared_inbox_url, outbox_url, followers_url, following_url, featured_url, \
+    public_key_pem, statuses_count, followers_count, following_count, last_status_at, \
+    created_at, updated_at, fetched_at, suspended_at, silenced_at";
+
+fn from_row(r: &Row) -> Result<Account> {
+    Ok(Account {
+        id: r.i64("id")?,
+        username: r.string("username")?,
+        domain: r.opt_string("domain")?,
+        display_name: r.string("display_name")?,
+        note_source: r.string("note_source")?,
+        note_html: r.string("note_html")?,
+        fields_json: r.string("fields_json")?,
+        locked: r.bool("locked")?,
+        bot: r.bool("bot")?,
+        discoverable: r.bool("discoverable")?,
+        indexable: r.bool("indexable")?,
+        hide_collections: r.bool("hide_collections")?,
+        avatar_url: r.opt_string("avatar_url")?,
+        header_url: r.opt_string("header_url")?,
+        uri: r.string("uri")?,
+        url: r.string("url")?,
+        inbox_url: r.opt_string("inbox_url")?,
+        shared_inbox_url: r.opt_string("shared_inbox_url")?,
+        outbox_url: r.opt_string("outbox_url")?,
+        followers_url: r.opt_string("followers_url")?,
+        following_url: r.opt_string("following_url")?,
+        featured_url: r.opt_string("featured_url")?,
+        public_key_pem: r.opt_string("public_key_pem")?,
+        statuses_count: r.i64("statuses_count")?,
+        followers_count: r.i64("followers_count")?,
+        following_count: r.i64("following_count")?,
+        last_status_at: r.opt_i64("last_status_at")?,
+        created_at: r.i64("created_at")?,
+        updated_at: r.i64("updated_at")?,
+        fetched_at: r.opt_i64("fetched_at")?,
+        suspended_at: r.opt_i64("suspended_at")?,
+        silenced_at: r.opt_i64("silenced_at")?,
+    })
+}
+
+/// What is needed to create a local account; URLs are derived by the caller.
+pub struct NewLocalAccount {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub uri: String,
+    pub url: String,
+    pub inbox_url: String,
+    pub shared_inbox_url: String,
+    pub outbox_url: String,
+    pub followers_url: String,
+    pub following_url: String,
+    pub featured_url: String,
+}
+
+pub async fn insert_local<'a>(ex: impl Into<Exec<'a>>, a: &NewLocalAccount) -> Result<()> {
+    let now = now_ms();
+    q(
+        "INSERT INTO accounts (id, username, domain, display_name, uri, url, inbox_url, \
+       shared_inbox_url, outbox_url, followers_url, following_url, featured_url, created_at, \
+       updated_at) VALUES ($1, $2, NULL, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
+    )
+    .bind(a.id)
+    .bind(&a.username)
+    .bind(&a.display_name)
+    .bind(&a.uri)
+    .bind(&a.url)
+    .bind(&a.inbox_url)
+    .bind(&a.shared_inbox_url)
+    .bind(&a.outbox_url)
+    .bind(&a.followers_url)
+    .bind(&a.following_url)
+    .bind(&a.featured_url)
+    .bind(now)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+pub async fn by_id<'a>(ex: impl Into<Exec<'a>>, id: i64) -> Result<Option<Account>> {
+    q(format!("SELECT {COLS} FROM accounts WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(ex)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
+pub async fn by_ids<'a>(ex: impl Into<Exec<'a>>, ids: &[i64]) -> Result<Vec<Account>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    q(format!(
+        "SELECT {COLS} FROM accounts WHERE id IN ({})",
+        placeholders(1, ids.len())
+    ))
+    .bind_all(ids.iter().copied())
+    .fetch_all(ex)
+    .await?
+    .iter()
+    .map(from_row)
+    .collect()
+}
+
+/// Case-insensitive lookup by `username` and `domain` (`None`: local).
+pub async fn by_username<'a>(
+    ex: impl Into<Exec<'a>>,
+    username: &str,
+    domain: Option<&str>,
+) -> Result<Option<Account>> {
+    q(format!(
+        "SELECT {COLS} FROM accounts WHERE lower(username) = lower($1) \
+         AND COALESCE(lower(domain), '') = lower($2)"
+    ))
+    .bind(username)
+    .bind(domain.unwrap_or(""))
+    .fetch_optional(ex)
+    .await?
+    .as_ref()
+    .map(from_row)
+    .transpose()
+}
+
+pub async fn by_uri<'a>(ex: impl Into<Exec<'a>>, uri: &str) -> Result<Option<Account>> {
+    q(format!("SELECT {COLS} FROM accounts WHERE uri = $1"))
+        .bind(uri)
+        .fetch_optional(ex)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
+/// Accounts whose username or display name starts with `prefix` (case-insensitive),
+/// local first, then by username. Suspended accounts are left out.
+pub async fn search<'a>(
+    ex: impl Into<Exec<'a>>,
+    prefix: &str,
+    domain: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Account>> {
+    let pattern = format!("{}%", escape_like(&prefix.to_lowercase()));
+    let domain_clause = if domain.is_some() {
+        "AND lower(domain) = lower($4)"
+    } else {
+        ""
+    };
+    let mut query = q(format!(
+        "SELECT {COLS} FROM accounts WHERE suspended_at IS NULL \
+         AND (lower(username) LIKE $1 ESCAPE '\\' OR lower(display_name) LIKE $1 ESCAPE '\\') \
+         {domain_clause} ORDER BY (domain IS NULL) DESC, lower(username) LIMIT $2 OFFSET $3"
+    ))
+    .bind(pattern)
+    .bind(limit)
+    .bind(offset);
+    if let Some(d) = domain {
+        query = query.bind(d);
+    }
+    query.fetch_all(ex).await?.iter().map(from_row).collect()
+}
+
+pub fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+pub struct ProfileUpdate {
+    pub display_name: String,
+    pub note_source: String,
+    pub note_html: String,
+    pub fields_json: String,
+    pub locked: bool,
+    pub bot: bool,
+    pub discoverable: bool,
+    pub indexable: bool,
+    pub hide_collections: bool,
+}
+
+pub async fn update_profile<'a>(ex: impl Into<Exec<'a>>, id: i64, p: &ProfileUpdate) -> Result<()> {
+    q(
+        "UPDATE accounts SET display_name = $2, note_source = $3, note_html = $4, \
+       fields_json = $5, locked = $6, bot = $7, discoverable = $8, indexable = $9, \
+       hide_collections = $10, updated_at = $11 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(&p.display_name)
+    .bind(&p.note_source)
+    .bind(&p.note_html)
+    .bind(&p.fields_json)
+    .bind(p.locked)
+    .bind(p.bot)
+    .bind(p.discoverable)
+    .bind(p.indexable)
+    .bind(p.hide_collections)
+    .bind(now_ms())
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Adds the deltas to the denormalised counters (never below zero).
+pub async fn add_counts<'a>(
+    ex: impl Into<Exec<'a>>,
+    id: i64,
+    statuses: i64,
+    followers: i64,
+    following: i64,
+) -> Result<()> {
+    q("UPDATE accounts SET \
+       statuses_count = CASE WHEN statuses_count + $2 < 0 THEN 0 ELSE statuses_count + $2 END, \
+       followers_count = CASE WHEN followers_count + $3 < 0 THEN 0 ELSE followers_count + $3 END, \
+       following_count = CASE WHEN following_count + $4 < 0 THEN 0 ELSE following_count + $4 END \
+       WHERE id = $1")
+    .bind(id)
+    .bind(statuses)
+    .bind(followers)
+    .bind(following)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_last_status_at<'a>(ex: impl Into<Exec<'a>>, id: i64, at: i64) -> Result<()> {
+    q("UPDATE accounts SET last_status_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(at)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_suspended<'a>(ex: impl Into<Exec<'a>>, id: i64, at: Option<i64>) -> Result<()> {
+    q("UPDATE accounts SET suspended_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(at)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+pub async fn count_local<'a>(ex: impl Into<Exec<'a>>) -> Result<i64> {
+    q("SELECT COUNT(*) FROM accounts WHERE domain IS NULL AND suspended_at IS NULL")
+        .fetch_i64(ex)
+        .await
+}
+
+/// Distinct domains of known remote accounts (the instance's peers), alphabetically.
+pub async fn known_domains<'a>(ex: impl Into<Exec<'a>>) -> Result<Vec<String>> {
+    q("SELECT DISTINCT domain FROM accounts WHERE domain IS NOT NULL ORDER BY domain")
+        .fetch_all(ex)
+        .await?
+        .iter()
+        .map(|r| r.string("domain"))
+        .collect()
+}
+
+/// The key pair of a local account (the private key is read only where it is needed).
+pub async fn private_key<'a>(ex: impl Into<Exec<'a>>, id: i64) -> Result<Option<String>> {
+    q("SELECT private_key_pem FROM accounts WHERE id = $1")
+        .bind(id)
+        .fetch_optional(ex)
+        .await?
+        .map(|r| r.opt_string("private_key_pem"))
+        .transpose()
+        .map(Option::flatten)
+}

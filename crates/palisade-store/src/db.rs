@@ -1,0 +1,427 @@
+//! A thin, backend-neutral layer over sqlx's SQLite and PostgreSQL drivers.
+//!
+//! Queries are written once with `$1`-style placeholders (sqlx's SQLite driver maps `$N` to
+//! argument N) in SQL that both dialects accept; where dialects differ, a store function
+//! branches on [`Db::backend`]. We avoid sqlx's `Any` driver and its macros on purpose: this
+//! keeps the build lean and every query plain text.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
+use sqlx::{Postgres, Row as _, Sqlite, Transaction};
+
+use crate::StoreError;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A connection pool to one of the two supported databases.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+}
+
+#[derive(Clone)]
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+impl Db {
+    /// Connects to `sqlite:PATH` (created if missing) or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Db> {
+        if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let opts = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await?;
+            Ok(Db {
+                pool: Pool::Postgres(pool),
+            })
+        } else if url.starts_with("sqlite:") {
+            let opts = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await?;
+            Ok(Db {
+                pool: Pool::Sqlite(pool),
+            })
+        } else {
+            Err(StoreError::Config(format!(
+                "unsupported database URL {url:?}: use sqlite:PATH or postgres://…"
+            )))
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Starts a transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`)
+    /// so that two writers never deadlock upgrading read locks.
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => Tx {
+                inner: TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            },
+            Pool::Postgres(p) => Tx {
+                inner: TxInner::Postgres(p.begin().await?),
+            },
+        })
+    }
+
+    /// Runs a script of several statements (migrations).
+    pub async fn execute_script(&self, sql: &str) -> Result<()> {
+        match &self.pool {
+            Pool::Sqlite(p) => {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(p).await?;
+            }
+            Pool::Postgres(p) => {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(p).await?;
+            }
+        }
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        match &self.pool {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+/// An open transaction; dropped without [`Tx::commit`] it rolls back.
+pub struct Tx {
+    inner: TxInner,
+}
+
+enum TxInner {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<()> {
+        match self.inner {
+            TxInner::Sqlite(t) => t.commit().await?,
+            TxInner::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub async fn execute_script(&mut self, sql: &str) -> Result<()> {
+        match &mut self.inner {
+            TxInner::Sqlite(t) => {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut **t).await?;
+            }
+            TxInner::Postgres(t) => {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut **t).await?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.inner {
+            TxInner::Sqlite(_) => Backend::Sqlite,
+            TxInner::Postgres(_) => Backend::Postgres,
+        }
+    }
+}
+
+/// Where a query runs: on the pool, or inside a transaction.
+pub enum Exec<'a> {
+    Pool(&'a Db),
+    Tx(&'a mut Tx),
+}
+
+impl<'a> From<&'a Db> for Exec<'a> {
+    fn from(db: &'a Db) -> Self {
+        Exec::Pool(db)
+    }
+}
+
+impl<'a> From<&'a mut Tx> for Exec<'a> {
+    fn from(tx: &'a mut Tx) -> Self {
+        Exec::Tx(tx)
+    }
+}
+
+impl Exec<'_> {
+    /// Lets one `Exec` run several queries in turn.
+    pub fn reborrow(&mut self) -> Exec<'_> {
+        match self {
+            Exec::Pool(db) => Exec::Pool(db),
+            Exec::Tx(tx) => Exec::Tx(tx),
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Exec::Pool(db) => db.backend(),
+            Exec::Tx(tx) => tx.backend(),
+        }
+    }
+}
+
+/// A bound argument.
+#[derive(Clone, Debug)]
+pub enum Arg {
+    I64(Option<i64>),
+    Text(Option<String>),
+    Bool(Option<bool>),
+}
+
+impl From<i64> for Arg {
+    fn from(v: i64) -> Self {
+        Arg::I64(Some(v))
+    }
+}
+impl From<Option<i64>> for Arg {
+    fn from(v: Option<i64>) -> Self {
+        Arg::I64(v)
+    }
+}
+impl From<bool> for Arg {
+    fn from(v: bool) -> Self {
+        Arg::Bool(Some(v))
+    }
+}
+impl From<Option<bool>> for Arg {
+    fn from(v: Option<bool>) -> Self {
+        Arg::Bool(v)
+    }
+}
+impl From<String> for Arg {
+    fn from(v: String) -> Self {
+        Arg::Text(Some(v))
+    }
+}
+impl From<&String> for Arg {
+    fn from(v: &String) -> Self {
+        Arg::Text(Some(v.clone()))
+    }
+}
+impl From<&str> for Arg {
+    fn from(v: &str) -> Self {
+        Arg::Text(Some(v.to_owned()))
+    }
+}
+impl From<Option<String>> for Arg {
+    fn from(v: Option<String>) -> Self {
+        Arg::Text(v)
+    }
+}
+impl From<Option<&str>> for Arg {
+    fn from(v: Option<&str>) -> Self {
+        Arg::Text(v.map(str::to_owned))
+    }
+}
+impl From<&Option<String>> for Arg {
+    fn from(v: &Option<String>) -> Self {
+        Arg::Text(v.clone())
+    }
+}
+
+/// A query under construction: `q("SELECT … WHERE id = $1").bind(id).fetch_one(&db)`.
+#[must_use]
+pub struct Query {
+    sql: String,
+    args: Vec<Arg>,
+}
+
+pub fn q(sql: impl Into<String>) -> Query {
+    Query {
+        sql: sql.into(),
+        args: Vec::new(),
+    }
+}
+
+/// `$start, $start+1, …` for an `IN (…)` list of `n` values (n ≥ 1).
+pub fn placeholders(start: usize, n: usize) -> String {
+    (start..start + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+macro_rules! bind_all {
+    ($query:expr, $args:expr) => {{
+        let mut query = $query;
+        for arg in $args {
+            query = match arg {
+                Arg::I64(v) => query.bind(v),
+                Arg::Text(v) => query.bind(v),
+                Arg::Bool(v) => query.bind(v),
+            };
+        }
+        query
+    }};
+}
+
+impl Query {
+    pub fn bind(mut self, arg: impl Into<Arg>) -> Self {
+        self.args.push(arg.into());
+        self
+    }
+
+    pub fn bind_all<A: Into<Arg>>(mut self, args: impl IntoIterator<Item = A>) -> Self {
+        self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    pub async fn fetch_all<'a>(self, ex: impl Into<Exec<'a>>) -> Result<Vec<Row>> {
+        let sql = sqlx::AssertSqlSafe(self.sql);
+        Ok(match ex.into() {
+            Exec::Pool(db) => match &db.pool {
+                Pool::Sqlite(p) => bind_all!(sqlx::query(sql), self.args)
+                    .fetch_all(p)
+                    .await?
+                    .into_iter()
+                    .map(Row::Sqlite)
+                    .collect(),
+                Pool::Postgres(p) => bind_all!(sqlx::query(sql), self.args)
+                    .fetch_all(p)
+                    .await?
+                    .into_iter()
+                    .map(Row::Postgres)
+                    .collect(),
+            },
+            Exec::Tx(tx) => match &mut tx.inner {
+                TxInner::Sqlite(t) => bind_all!(sqlx::query(sql), self.args)
+                    .fetch_all(&mut **t)
+                    .await?
+                    .into_iter()
+                    .map(Row::Sqlite)
+                    .collect(),
+                TxInner::Postgres(t) => bind_all!(sqlx::query(sql), self.args)
+                    .fetch_all(&mut **t)
+                    .await?
+                    .into_iter()
+                    .map(Row::Postgres)
+                    .collect(),
+            },
+        })
+    }
+
+    pub async fn fetch_optional<'a>(self, ex: impl Into<Exec<'a>>) -> Result<Option<Row>> {
+        let sql = sqlx::AssertSqlSafe(self.sql);
+        Ok(match ex.into() {
+            Exec::Pool(db) => match &db.pool {
+                Pool::Sqlite(p) => bind_all!(sqlx::query(sql), self.args)
+                    .fetch_optional(p)
+                    .await?
+                    .map(Row::Sqlite),
+                Pool::Postgres(p) => bind_all!(sqlx::query(sql), self.args)
+                    .fetch_optional(p)
+                    .await?
+                    .map(Row::Postgres),
+            },
+            Exec::Tx(tx) => match &mut tx.inner {
+                TxInner::Sqlite(t) => bind_all!(sqlx::query(sql), self.args)
+                    .fetch_optional(&mut **t)
+                    .await?
+                    .map(Row::Sqlite),
+                TxInner::Postgres(t) => bind_all!(sqlx::query(sql), self.args)
+                    .fetch_optional(&mut **t)
+                    .await?
+                    .map(Row::Postgres),
+            },
+        })
+    }
+
+    pub async fn fetch_one<'a>(self, ex: impl Into<Exec<'a>>) -> Result<Row> {
+        self.fetch_optional(ex).await?.ok_or(StoreError::NotFound)
+    }
+
+    /// Runs a statement and returns the number of rows it affected.
+    pub async fn execute<'a>(self, ex: impl Into<Exec<'a>>) -> Result<u64> {
+        let sql = sqlx::AssertSqlSafe(self.sql);
+        Ok(match ex.into() {
+            Exec::Pool(db) => match &db.pool {
+                Pool::Sqlite(p) => bind_all!(sqlx::query(sql), self.args)
+                    .execute(p)
+                    .await?
+                    .rows_affected(),
+                Pool::Postgres(p) => bind_all!(sqlx::query(sql), self.args)
+                    .execute(p)
+                    .await?
+                    .rows_affected(),
+            },
+            Exec::Tx(tx) => match &mut tx.inner {
+                TxInner::Sqlite(t) => bind_all!(sqlx::query(sql), self.args)
+                    .execute(&mut **t)
+                    .await?
+                    .rows_affected(),
+                TxInner::Postgres(t) => bind_all!(sqlx::query(sql), self.args)
+                    .execute(&mut **t)
+                    .await?
+                    .rows_affected(),
+            },
+        })
+    }
+
+    /// Fetches a single i64 (a count, an id).
+    pub async fn fetch_i64<'a>(self, ex: impl Into<Exec<'a>>) -> Result<i64> {
+        self.fetch_one(ex).await?.i64_at(0)
+    }
+}
+
+/// A result row from either backend.
+pub enum Row {
+    Sqlite(SqliteRow),
+    Postgres(PgRow),
+}
+
+macro_rules! get {
+    ($self:expr, $col:expr, $ty:ty) => {
+        match $self {
+            Row::Sqlite(r) => r.try_get::<$ty, _>($col),
+            Row::Postgres(r) => r.try_get::<$ty, _>($col),
+        }
+        .map_err(StoreError::from)
+    };
+}
+
+impl Row {
+    pub fn i64(&self, col: &str) -> Result<i64> {
+        get!(self, col, i64)
+    }
+    pub fn opt_i64(&self, col: &str) -> Result<Option<i64>> {
+        get!(self, col, Option<i64>)
+    }
+    pub fn i64_at(&self, idx: usize) -> Result<i64> {
+        get!(self, idx, i64)
+    }
+    pub fn string(&self, col: &str) -> Result<String> {
+        get!(self, col, String)
+    }
+    pub fn opt_string(&self, col: &str) -> Result<Option<String>> {
+        get!(self, col, Option<String>)
+    }
+    pub fn bool(&self, col: &str) -> Result<bool> {
+        get!(self, col, bool)
+    }
+}

@@ -1,0 +1,58 @@
+//! Palisade's storage: the only crate with SQL in it. One module per aggregate; each function
+//! runs on SQLite and PostgreSQL alike (dialect branches stay inside this crate).
+
+pub mod accounts;
+pub mod apps;
+mod db;
+pub mod feeds;
+pub mod ids;
+pub mod interactions;
+pub mod markers;
+mod migrate;
+pub mod notifications;
+mod page;
+pub mod relationships;
+pub mod statuses;
+pub mod tags;
+pub mod testing;
+pub mod users;
+
+pub use db::{Arg, Backend, Db, Exec, Row, Tx, placeholders, q};
+pub use migrate::migrate;
+pub use page::{Page, PageQuery};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("already exists: {0}")]
+    Conflict(String),
+    #[error("database configuration: {0}")]
+    Config(String),
+    #[error("database: {0}")]
+    Sqlx(sqlx::Error),
+    #[error("stored data is malformed: {0}")]
+    Corrupt(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::Database(d) if d.is_unique_violation() => {
+                StoreError::Conflict(d.message().to_owned())
+            }
+            _ => StoreError::Sqlx(e),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Current time as Unix milliseconds, the unit of every timestamp column.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}

@@ -1,0 +1,52 @@
+//! Schema migrations, embedded in the binary and applied in order on start.
+
+use crate::db::{Backend, Db, q};
+use crate::{Result, now_ms};
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "core",
+    sqlite: include_str!("../migrations/sqlite/0001_core.sql"),
+    postgres: include_str!("../migrations/postgres/0001_core.sql"),
+}];
+
+/// Applies every migration not yet recorded in `schema_migrations`; returns how many ran.
+pub async fn migrate(db: &Db) -> Result<usize> {
+    db.execute_script(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+    )
+    .await?;
+    let applied: Vec<i64> = q("SELECT version FROM schema_migrations")
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(|r| r.i64_at(0))
+        .collect::<Result<_>>()?;
+    let mut ran = 0;
+    for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
+        let sql = match db.backend() {
+            Backend::Sqlite => m.sqlite,
+            Backend::Postgres => m.postgres,
+        };
+        let mut tx = db.begin().await?;
+        tx.execute_script(sql).await?;
+        q("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+            .bind(m.version)
+            .bind(m.name)
+            .bind(now_ms())
+            .execute(&mut tx)
+            .await?;
+        tx.commit().await?;
+        tracing::info!(version = m.version, name = m.name, "applied migration");
+        ran += 1;
+    }
+    Ok(ran)
+}

@@ -1,0 +1,166 @@
+//! Notifications for local accounts.
+
+use crate::Result;
+use crate::db::{Exec, Row, placeholders, q};
+use crate::page::{Page, PageQuery};
+
+#[derive(Clone, Debug)]
+pub struct Notification {
+    pub id: i64,
+    pub account_id: i64,
+    pub from_account_id: i64,
+    pub kind: String,
+    pub status_id: Option<i64>,
+    pub created_at: i64,
+}
+
+const COLS: &str = "id, account_id, from_account_id, kind, status_id, created_at";
+
+fn from_row(r: &Row) -> Result<Notification> {
+    Ok(Notification {
+        id: r.i64("id")?,
+        account_id: r.i64("account_id")?,
+        from_account_id: r.i64("from_account_id")?,
+        kind: r.string("kind")?,
+        status_id: r.opt_i64("status_id")?,
+        created_at: r.i64("created_at")?,
+    })
+}
+
+pub async fn insert<'a>(ex: impl Into<Exec<'a>>, n: &Notification) -> Result<()> {
+    q(format!(
+        "INSERT INTO notifications ({COLS}) VALUES ($1, $2, $3, $4, $5, $6)"
+    ))
+    .bind(n.id)
+    .bind(n.account_id)
+    .bind(n.from_account_id)
+    .bind(&n.kind)
+    .bind(n.status_id)
+    .bind(n.created_at)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Which notifications a page holds.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub types: Vec<String>,
+    pub exclude_types: Vec<String>,
+    pub from_account_id: Option<i64>,
+}
+
+/// A page of `account_id`'s notifications, newest first: a range scan on
+/// `notifications (account_id, id)`. Notifications from accounts the owner blocks, or mutes
+/// with notifications hidden, are left out.
+pub async fn page<'a>(
+    ex: impl Into<Exec<'a>>,
+    account_id: i64,
+    f: &Filter,
+    page: &PageQuery,
+) -> Result<Page<Notification>> {
+    let mut sql = format!("SELECT {COLS} FROM notifications n WHERE n.account_id = $1");
+    let mut head: Vec<crate::Arg> = vec![account_id.into()];
+    if !f.types.is_empty() {
+        sql.push_str(&format!(
+            " AND n.kind IN ({})",
+            placeholders(head.len() + 1, f.types.len())
+        ));
+        head.extend(f.types.iter().map(Into::into));
+    }
+    if !f.exclude_types.is_empty() {
+        sql.push_str(&format!(
+            " AND n.kind NOT IN ({})",
+            placeholders(head.len() + 1, f.exclude_types.len())
+        ));
+        head.extend(f.exclude_types.iter().map(Into::into));
+    }
+    if let Some(from) = f.from_account_id {
+        sql.push_str(&format!(" AND n.from_account_id = ${}", head.len() + 1));
+        head.push(from.into());
+    }
+    sql.push_str(
+        " AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = n.account_id \
+           AND b.target_account_id = n.from_account_id) \
+         AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = n.account_id \
+           AND m.target_account_id = n.from_account_id AND m.hide_notifications = TRUE)",
+    );
+    let (clause, args) = page.clause("n.id", head.len() + 1);
+    sql.push_str(&clause);
+    let rows = q(sql).bind_all(head).bind_all(args).fetch_all(ex).await?;
+    let items = rows
+        .iter()
+        .map(|r| Ok((r.i64("id")?, from_row(r)?)))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(page.finish(items))
+}
+
+pub async fn get<'a>(ex: impl Into<Exec<'a>>, account_id: i64, id: i64) -> Result<Option<Notification>> {
+    q(format!(
+        "SELECT {COLS} FROM notifications WHERE account_id = $1 AND id = $2"
+    ))
+    .bind(account_id)
+    .bind(id)
+    .fetch_optional(ex)
+    .await?
+    .as_ref()
+    .map(from_row)
+    .transpose()
+}
+
+pub async fn dismiss<'a>(ex: impl Into<Exec<'a>>, account_id: i64, id: i64) -> Result<bool> {
+    let n = q("DELETE FROM notifications WHERE account_id = $1 AND id = $2")
+        .bind(account_id)
+        .bind(id)
+        .execute(ex)
+        .await?;
+    Ok(n > 0)
+}
+
+pub async fn clear<'a>(ex: impl Into<Exec<'a>>, account_id: i64) -> Result<()> {
+    q("DELETE FROM notifications WHERE account_id = $1")
+        .bind(account_id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// Removes notifications of `kind` that `from` caused `to` (e.g. a follow request that
+/// was withdrawn).
+pub async fn remove<'a>(ex: impl Into<Exec<'a>>, to: i64, from: i64, kind: &str) -> Result<()> {
+    q("DELETE FROM notifications WHERE account_id = $1 AND from_account_id = $2 AND kind = $3")
+        .bind(to)
+        .bind(from)
+        .bind(kind)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// Removes every notification `from` caused `to` (block).
+pub async fn remove_all_from<'a>(ex: impl Into<Exec<'a>>, to: i64, from: i64) -> Result<()> {
+    q("DELETE FROM notifications WHERE account_id = $1 AND from_account_id = $2")
+        .bind(to)
+        .bind(from)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// The number of notifications newer than `since_id` (the unread count).
+pub async fn count_after<'a>(
+    ex: impl Into<Exec<'a>>,
+    account_id: i64,
+    since_id: i64,
+    limit: i64,
+) -> Result<i64> {
+    q(
+        "SELECT COUNT(*) FROM (SELECT id FROM notifications WHERE account_id = $1 AND id > $2 \
+       LIMIT $3) AS unread",
+    )
+    .bind(account_id)
+    .bind(since_id)
+    .bind(limit)
+    .fetch_i64(ex)
+    .await
+}

@@ -1,0 +1,169 @@
+//! Hashtags and the statuses that carry them.
+
+use crate::db::{Exec, placeholders, q};
+use crate::page::{Page, PageQuery};
+use crate::{Result, now_ms};
+
+#[derive(Clone, Debug)]
+pub struct Tag {
+    pub id: i64,
+    pub name: String,
+}
+
+/// Ids of the tags named `names`, creating the missing ones.
+pub async fn upsert(tx: &mut crate::Tx, names: &[String]) -> Result<Vec<Tag>> {
+    let mut tags = Vec::with_capacity(names.len());
+    for name in names {
+        let lower = name.to_lowercase();
+        q(
+            "INSERT INTO tags (id, name, name_lower, created_at) VALUES ($1, $2, $3, $4) \
+           ON CONFLICT (name_lower) DO NOTHING",
+        )
+        .bind(crate::ids::new_id())
+        .bind(name)
+        .bind(&lower)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+        let row = q("SELECT id, name FROM tags WHERE name_lower = $1")
+            .bind(&lower)
+            .fetch_one(&mut *tx)
+            .await?;
+        tags.push(Tag {
+            id: row.i64("id")?,
+            name: row.string("name")?,
+        });
+    }
+    Ok(tags)
+}
+
+pub async fn by_name<'a>(ex: impl Into<Exec<'a>>, name: &str) -> Result<Option<Tag>> {
+    q("SELECT id, name FROM tags WHERE name_lower = $1")
+        .bind(name.to_lowercase())
+        .fetch_optional(ex)
+        .await?
+        .map(|r| {
+            Ok(Tag {
+                id: r.i64("id")?,
+                name: r.string("name")?,
+            })
+        })
+        .transpose()
+}
+
+/// Tags whose name starts with `prefix`, most used first.
+pub async fn search<'a>(ex: impl Into<Exec<'a>>, prefix: &str, limit: i64, offset: i64) -> Result<Vec<Tag>> {
+    let pattern = format!("{}%", crate::accounts::escape_like(&prefix.to_lowercase()));
+    q(
+        "SELECT t.id, t.name FROM tags t WHERE t.name_lower LIKE $1 ESCAPE '\\' \
+       ORDER BY (SELECT COUNT(*) FROM status_tags st WHERE st.tag_id = t.id) DESC, t.name_lower \
+       LIMIT $2 OFFSET $3",
+    )
+    .bind(pattern)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(ex)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Tag {
+            id: r.i64("id")?,
+            name: r.string("name")?,
+        })
+    })
+    .collect()
+}
+
+pub async fn attach(tx: &mut crate::Tx, status_id: i64, tag_ids: &[i64]) -> Result<()> {
+    for tag_id in tag_ids {
+        q("INSERT INTO status_tags (status_id, tag_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(status_id)
+            .bind(*tag_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn detach_all<'a>(ex: impl Into<Exec<'a>>, status_id: i64) -> Result<()> {
+    q("DELETE FROM status_tags WHERE status_id = $1")
+        .bind(status_id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// (status_id, tag) pairs for the given statuses.
+pub async fn of_statuses<'a>(ex: impl Into<Exec<'a>>, status_ids: &[i64]) -> Result<Vec<(i64, Tag)>> {
+    if status_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    q(format!(
+        "SELECT st.status_id, t.id, t.name FROM status_tags st JOIN tags t ON t.id = st.tag_id \
+         WHERE st.status_id IN ({})",
+        placeholders(1, status_ids.len())
+    ))
+    .bind_all(status_ids.iter().copied())
+    .fetch_all(ex)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            r.i64("status_id")?,
+            Tag {
+                id: r.i64("id")?,
+                name: r.string("name")?,
+            },
+        ))
+    })
+    .collect()
+}
+
+/// Public statuses tagged `tag_id`, newest first: a range scan on `status_tags (tag_id, status_id)`.
+pub async fn timeline<'a>(
+    ex: impl Into<Exec<'a>>,
+    tag_id: i64,
+    local_only: Option<bool>,
+    page: &PageQuery,
+) -> Result<Page<i64>> {
+    let mut sql = "SELECT st.status_id AS id FROM status_tags st JOIN statuses s ON s.id = st.status_id \
+         WHERE st.tag_id = $1 AND s.visibility = 'public'"
+        .to_owned();
+    match local_only {
+        Some(true) => sql.push_str(" AND s.local = TRUE"),
+        Some(false) => sql.push_str(" AND s.local = FALSE"),
+        None => {}
+    }
+    let (clause, args) = page.clause("st.status_id", 2);
+    sql.push_str(&clause);
+    let rows = q(sql).bind(tag_id).bind_all(args).fetch_all(ex).await?;
+    let items = rows
+        .iter()
+        .map(|r| Ok((r.i64("id")?, r.i64("id")?)))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(page.finish(items))
+}
+
+/// Daily use of a tag over the last `days` days: (day start ms, uses, distinct accounts).
+pub async fn history<'a>(
+    ex: impl Into<Exec<'a>>,
+    tag_id: i64,
+    day_starts: &[i64],
+) -> Result<Vec<(i64, i64, i64)>> {
+    let mut out = Vec::with_capacity(day_starts.len());
+    let mut exec = ex.into();
+    for &start in day_starts {
+        let row = q(
+            "SELECT COUNT(*) AS uses, COUNT(DISTINCT s.account_id) AS accounts \
+                     FROM status_tags st JOIN statuses s ON s.id = st.status_id \
+                     WHERE st.tag_id = $1 AND st.status_id >= $2 AND st.status_id < $3",
+        )
+        .bind(tag_id)
+        .bind(crate::ids::min_id_at(start))
+        .bind(crate::ids::min_id_at(start + 86_400_000))
+        .fetch_one(exec.reborrow())
+        .await?;
+        out.push((start, row.i64("uses")?, row.i64("accounts")?));
+    }
+    Ok(out)
+}

@@ -1,0 +1,235 @@
+//! A Palisade instance in-process on a fresh database, and an HTTP client for it.
+//! SQLite by default; PostgreSQL when `PALISADE_TEST_DATABASE_URL` is set (CI runs both).
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode};
+use http_body_util::BodyExt;
+use palisade_core::accounts::NewUser;
+use palisade_core::{Core, Settings};
+use palisade_http::AppState;
+use palisade_store::Db;
+use serde_json::Value;
+use tower::ServiceExt;
+use tower_http::normalize_path::NormalizePath;
+
+pub const BASE_URL: &str = "https://palisade.test";
+pub const DOMAIN: &str = "palisade.test";
+
+pub struct TestServer {
+    pub core: Core,
+    app: NormalizePath<axum::Router>,
+    sqlite_path: Option<std::path::PathBuf>,
+}
+
+/// A response: status, headers and JSON body (`Value::Null` when not JSON).
+#[derive(Debug)]
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Resp {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl TestServer {
+    pub async fn new() -> TestServer {
+        Self::with_settings(Settings::for_tests(DOMAIN, BASE_URL)).await
+    }
+
+    pub async fn with_settings(settings: Settings) -> TestServer {
+        let (url, sqlite_path) = match std::env::var("PALISADE_TEST_DATABASE_URL") {
+            Ok(base) if !base.is_empty() => (
+                palisade_store::testing::fresh_postgres(&base)
+                    .await
+                    .expect("create a test database"),
+                None,
+            ),
+            _ => {
+                let mut bytes = [0u8; 8];
+                getrandom::fill(&mut bytes).expect("random");
+                let path =
+                    std::env::temp_dir().join(format!("palisade-test-{}.db", u64::from_le_bytes(bytes)));
+                (format!("sqlite:{}", path.display()), Some(path))
+            }
+        };
+        let db = Db::connect(&url).await.expect("connect to the test database");
+        palisade_store::migrate(&db).await.expect("migrate");
+        let core = Core::new(db, settings);
+        let app = palisade_http::app(AppState::new(core.clone()));
+        TestServer {
+            core,
+            app,
+            sqlite_path,
+        }
+    }
+
+    pub fn backend(&self) -> palisade_store::Backend {
+        self.core.db.backend()
+    }
+
+    /// Creates a user and returns a token with `read write follow push`.
+    pub async fn user(&self, username: &str) -> String {
+        self.user_with_scopes(username, "read write follow push").await
+    }
+
+    pub async fn user_with_scopes(&self, username: &str, scopes: &str) -> String {
+        let (_, user) = self
+            .core
+            .create_user(NewUser {
+                username: username.into(),
+                email: format!("{username}@example.com"),
+                password: "correct horse battery".into(),
+                agreement: true,
+                locale: None,
+                reason: None,
+                role: "user".into(),
+                via_api: false,
+            })
+            .await
+            .expect("create user");
+        self.core
+            .issue_token(None, Some(user.id), scopes)
+            .await
+            .expect("token")
+            .access_token
+    }
+
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<(&str, String)>,
+    ) -> Resp {
+        self.request_with(method, path, token, body, &[]).await
+    }
+
+    pub async fn request_with(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<(&str, String)>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        let mut req = Request::builder().method(method).uri(path);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let body = match body {
+            Some((ct, b)) => {
+                req = req.header("content-type", ct);
+                Body::from(b)
+            }
+            None => Body::empty(),
+        };
+        let resp = self
+            .app
+            .clone()
+            .oneshot(req.body(body).expect("request"))
+            .await
+            .expect("response");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Resp {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Resp {
+        self.request(Method::GET, path, token, None).await
+    }
+
+    pub async fn post_json(&self, path: &str, token: Option<&str>, body: Value) -> Resp {
+        self.request(
+            Method::POST,
+            path,
+            token,
+            Some(("application/json", body.to_string())),
+        )
+        .await
+    }
+
+    pub async fn post_form(&self, path: &str, token: Option<&str>, form: &[(&str, &str)]) -> Resp {
+        let body = serde_urlencoded::to_string(form).expect("form");
+        self.request(
+            Method::POST,
+            path,
+            token,
+            Some(("application/x-www-form-urlencoded", body)),
+        )
+        .await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>) -> Resp {
+        self.request(Method::POST, path, token, None).await
+    }
+
+    pub async fn put_json(&self, path: &str, token: Option<&str>, body: Value) -> Resp {
+        self.request(
+            Method::PUT,
+            path,
+            token,
+            Some(("application/json", body.to_string())),
+        )
+        .await
+    }
+
+    pub async fn patch_form(&self, path: &str, token: Option<&str>, form: &[(&str, &str)]) -> Resp {
+        let body = serde_urlencoded::to_string(form).expect("form");
+        self.request(
+            Method::PATCH,
+            path,
+            token,
+            Some(("application/x-www-form-urlencoded", body)),
+        )
+        .await
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Resp {
+        self.request(Method::DELETE, path, token, None).await
+    }
+
+    /// Posts a status and returns its id.
+    pub async fn status(&self, token: &str, text: &str, visibility: &str) -> String {
+        let r = self
+            .post_json(
+                "/api/v1/statuses",
+                Some(token),
+                serde_json::json!({"status": text, "visibility": visibility}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "posting failed: {}", r.text);
+        r.body["id"].as_str().expect("status id").to_owned()
+    }
+
+    /// The id of the account behind a token.
+    pub async fn account_id(&self, token: &str) -> String {
+        let r = self.get("/api/v1/accounts/verify_credentials", Some(token)).await;
+        r.body["id"].as_str().expect("account id").to_owned()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(p) = &self.sqlite_path {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
+            }
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! Configuration: a TOML file, overridden by `PALISADE_*` environment variables, overridden
+//! by command-line flags. Every key is documented in docs/CONFIG.md.
+
+use std::path::{Path, PathBuf};
+
+use palisade_core::Settings;
+use palisade_core::settings::{InstanceInfo, Limits, Registrations};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// The domain in handles (`@alice@DOMAIN`). Default: the host of `public_url`.
+    pub domain: Option<String>,
+    /// Where users and peers reach this instance. Default: `http://` + `listen`.
+    pub public_url: Option<String>,
+    /// Address and port to listen on.
+    pub listen: String,
+    /// `sqlite:PATH` (default `sqlite:data/palisade.db`) or `postgres://…`.
+    pub database_url: String,
+    /// `open`, `approval` or `closed`.
+    pub registrations: Registrations,
+    /// Serve `http://` on a non-loopback public URL (for test networks only).
+    pub allow_insecure_http: bool,
+    pub limits: Limits,
+    pub instance: InstanceInfo,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            domain: None,
+            public_url: None,
+            listen: "127.0.0.1:3000".into(),
+            database_url: "sqlite:data/palisade.db".into(),
+            registrations: Registrations::Open,
+            allow_insecure_http: false,
+            limits: Limits::default(),
+            instance: InstanceInfo::default(),
+        }
+    }
+}
+
+/// Overrides from flags (highest precedence).
+#[derive(Default)]
+pub struct Overrides {
+    pub listen: Option<String>,
+    pub database_url: Option<String>,
+    pub domain: Option<String>,
+    pub public_url: Option<String>,
+}
+
+impl Config {
+    /// Reads the file (when it exists, or when it was asked for explicitly), then the
+    /// environment, then the flags.
+    pub fn load(path: Option<&Path>, flags: Overrides) -> Result<Config, String> {
+        let default_path = PathBuf::from("palisade.toml");
+        let (path, required) = match path {
+            Some(p) => (p.to_path_buf(), true),
+            None => match std::env::var("PALISADE_CONFIG") {
+                Ok(p) => (PathBuf::from(p), true),
+                Err(_) => (default_path, false),
+            },
+        };
+        let mut config = if path.exists() {
+            let text =
+                std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?
+        } else if required {
+            return Err(format!("config file {} does not exist", path.display()));
+        } else {
+            Config::default()
+        };
+        config.apply_env()?;
+        config.apply(flags);
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn apply_env(&mut self) -> Result<(), String> {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        if let Some(v) = var("PALISADE_DOMAIN") {
+            self.domain = Some(v);
+        }
+        if let Some(v) = var("PALISADE_PUBLIC_URL") {
+            self.public_url = Some(v);
+        }
+        if let Some(v) = var("PALISADE_LISTEN") {
+            self.listen = v;
+        }
+        if let Some(v) = var("PALISADE_DATABASE_URL") {
+            self.database_url = v;
+        }
+        if let Some(v) = var("PALISADE_REGISTRATIONS") {
+            self.registrations = match v.as_str() {
+                "open" => Registrations::Open,
+                "approval" => Registrations::Approval,
+                "closed" => Registrations::Closed,
+                other => {
+                    return Err(format!(
+                        "PALISADE_REGISTRATIONS: expected open, approval or closed, got {other:?}"
+                    ));
+                }
+            };
+        }
+        if let Some(v) = var("PALISADE_ALLOW_INSECURE_HTTP") {
+            self.allow_insecure_http = matches!(v.as_str(), "1" | "true" | "yes");
+        }
+        for (key, slot) in [
+            (
+                "PALISADE_RATE_LIMIT_AUTHENTICATED",
+                &mut self.limits.rate_limit_authenticated,
+            ),
+            (
+                "PALISADE_RATE_LIMIT_ANONYMOUS",
+                &mut self.limits.rate_limit_anonymous,
+            ),
+        ] {
+            if let Some(v) = var(key) {
+                *slot = v
+                    .parse()
+                    .map_err(|_| format!("{key}: expected a number, got {v:?}"))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self, flags: Overrides) {
+        if let Some(v) = flags.listen {
+            self.listen = v;
+        }
+        if let Some(v) = flags.database_url {
+            self.database_url = v;
+        }
+        if let Some(v) = flags.domain {
+            self.domain = Some(v);
+        }
+        if let Some(v) = flags.public_url {
+            self.public_url = Some(v);
+        }
+    }
+
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(u) => u.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.listen.replace("127.0.0.1", "localhost")),
+        }
+    }
+
+    pub fn domain(&self) -> String {
+        match &self.domain {
+            Some(d) => d.to_lowercase(),
+            None => self
+                .public_url()
+                .split_once("://")
+                .map(|(_, rest)| rest.split('/').next().unwrap_or(rest).to_lowercase())
+                .unwrap_or_default(),
+        }
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        let url = self.public_url();
+        let host = url
+            .split_once("://")
+            .map(|(_, r)| r.split(['/', ':']).next().unwrap_or(""));
+        match url.split_once("://").map(|(s, _)| s) {
+            Some("https") => {}
+            Some("http") => {
+                let local = matches!(host, Some("localhost" | "127.0.0.1" | "[::1]"));
+                if !local && !self.allow_insecure_http {
+                    return Err(format!(
+                        "public_url {url} uses plain http on a non-local host; use https, or set allow_insecure_http = true for a test network"
+                    ));
+                }
+            }
+            _ => {
+                return Err(format!(
+                    "public_url must start with https:// or http://, got {url:?}"
+                ));
+            }
+        }
+        if self.domain().is_empty() {
+            return Err("domain is empty".into());
+        }
+        if self.limits.max_status_chars == 0 {
+            return Err("limits.max_status_chars must be at least 1".into());
+        }
+        Ok(())
+    }
+
+    pub fn settings(&self) -> Settings {
+        Settings {
+            domain: self.domain(),
+            public_url: self.public_url(),
+            registrations: self.registrations,
+            limits: self.limits.clone(),
+            instance: self.instance.clone(),
+        }
+    }
+
+    /// Creates the directory of a SQLite database file.
+    pub fn prepare_storage(&self) -> Result<(), String> {
+        if let Some(path) = self.database_url.strip_prefix("sqlite:") {
+            let path = path.trim_start_matches("//");
+            let path = path.split('?').next().unwrap_or(path);
+            if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            }
+        }
+        Ok(())
+    }
+}
