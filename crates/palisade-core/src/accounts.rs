@@ -204,8 +204,15 @@ impl Core {
             .ok_or_else(Error::not_found)
     }
 
-    /// Local and known remote accounts matching a handle or name prefix.
-    pub async fn search_accounts(&self, query: &str, limit: i64, offset: i64) -> Result<Vec<Account>> {
+    /// Local and known remote accounts matching a handle or name prefix; with
+    /// `followed_by`, only accounts that account follows.
+    pub async fn search_accounts(
+        &self,
+        query: &str,
+        followed_by: Option<i64>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<Account>> {
         let query = query.trim().trim_start_matches('@');
         if query.is_empty() {
             return Ok(Vec::new());
@@ -222,7 +229,18 @@ impl Core {
             Some((u, _)) => (u, None),
             None => (query, None),
         };
-        Ok(accounts::search(&self.db, prefix, domain, limit, offset).await?)
+        Ok(accounts::search(&self.db, prefix, domain, followed_by, limit, offset).await?)
+    }
+
+    /// `/api/v1/directory`.
+    pub async fn directory(
+        &self,
+        local_only: bool,
+        by_activity: bool,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<Account>> {
+        Ok(accounts::directory(&self.db, local_only, by_activity, limit, offset).await?)
     }
 
     pub async fn update_profile(&self, account: &Account, changes: ProfileChanges) -> Result<Account> {

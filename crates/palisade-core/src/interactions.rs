@@ -2,7 +2,7 @@
 
 use palisade_store::interactions::{self, Mark};
 use palisade_store::statuses::{self, Status};
-use palisade_store::{Page, PageQuery, accounts, ids::new_id, now_ms};
+use palisade_store::{Page, PageQuery, accounts, ids::new_id, notifications, now_ms};
 
 use crate::auth::Viewer;
 use crate::events::Event;
@@ -43,6 +43,7 @@ impl Core {
         let mut tx = self.db.begin().await?;
         if interactions::remove(&mut tx, Mark::Favourite, me.id, target.id).await? {
             statuses::add_counts(&mut tx, target.id, 0, 0, -1).await?;
+            notifications::remove(&mut tx, target.account_id, me.id, "favourite", Some(target.id)).await?;
             self.emit(
                 &mut tx,
                 vec![Event::Unfavourited {
@@ -61,7 +62,7 @@ impl Core {
         let me = viewer.account()?;
         let status = self.visible_status(Some(me), id).await?;
         let target = content_status(self, status).await?;
-        if !policy::may_reblog(&target) {
+        if !policy::may_reblog(&target, me.id) {
             return Err(Error::invalid(
                 "Validation failed: Reblog of status is not allowed",
             ));
@@ -70,6 +71,8 @@ impl Core {
             return self.status_view(Some(me), existing.id).await;
         }
         let visibility = match visibility {
+            // A self-boost of a followers-only post stays followers-only.
+            _ if target.visibility == "private" => "private".to_owned(),
             Some(v @ ("public" | "unlisted" | "private")) => v.to_owned(),
             Some(_) => {
                 return Err(Error::field(
@@ -104,13 +107,14 @@ impl Core {
             favourites_count: 0,
             created_at: now_ms(),
             edited_at: None,
+            conversation_id: None,
         };
         let mut tx = self.db.begin().await?;
         statuses::insert(&mut tx, &reblog).await?;
         statuses::add_counts(&mut tx, target.id, 0, 1, 0).await?;
         accounts::add_counts(&mut tx, me.id, 1, 0, 0).await?;
         notify(&mut tx, target.account_id, me.id, "reblog", Some(target.id)).await?;
-        self.fan_out(&mut tx, &reblog, &[]).await?;
+        self.fan_out(&mut tx, &reblog, &[], &[]).await?;
         self.emit(&mut tx, vec![Event::Reblogged { status_id: rid }])
             .await?;
         tx.commit().await?;

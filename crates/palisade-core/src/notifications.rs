@@ -1,7 +1,7 @@
 //! Notifications: created inside the transaction of what caused them, read in pages.
 
 use palisade_store::notifications::{self, Filter, Notification};
-use palisade_store::{Page, PageQuery, Tx, accounts, ids::new_id, now_ms, relationships};
+use palisade_store::{Page, PageQuery, Tx, accounts, ids::new_id, now_ms, relationships, statuses};
 
 use crate::auth::Viewer;
 use crate::{Core, Error, Result};
@@ -45,6 +45,18 @@ pub(crate) async fn notify(
     {
         return Ok(());
     }
+    // A muted thread stays silent.
+    if let Some(sid) = status_id
+        && let Some(conversation) = statuses::by_id(&mut *tx, sid)
+            .await?
+            .and_then(|s| s.conversation_id)
+        && !statuses::muted_conversations_among(&mut *tx, to, &[conversation])
+            .await?
+            .is_empty()
+    {
+        return Ok(());
+    }
+    let created_at = now_ms();
     notifications::insert(
         &mut *tx,
         &Notification {
@@ -53,14 +65,121 @@ pub(crate) async fn notify(
             from_account_id: from,
             kind: kind.to_owned(),
             status_id,
-            created_at: now_ms(),
+            created_at,
+            group_key: group_key(kind, status_id, created_at),
         },
     )
     .await?;
     Ok(())
 }
 
+/// Favourites and boosts of one status, and follows, group per day (Mastodon 4.3's
+/// grouped notifications); every other notification stands alone.
+fn group_key(kind: &str, status_id: Option<i64>, created_at: i64) -> Option<String> {
+    let day = created_at / 86_400_000;
+    match (kind, status_id) {
+        ("favourite" | "reblog", Some(s)) => Some(format!("{kind}-{s}-{day}")),
+        ("follow", _) => Some(format!("follow-{day}")),
+        _ => None,
+    }
+}
+
+/// A page of notification groups, in the order of their newest notification.
+pub struct GroupPage {
+    pub groups: Vec<Group>,
+    pub next_max_id: Option<i64>,
+    pub prev_min_id: Option<i64>,
+    pub raw_len: usize,
+}
+
+pub struct Group {
+    pub key: String,
+    /// The group's notifications within the page, newest first.
+    pub notifications: Vec<Notification>,
+    /// All notifications of the group, also outside the page.
+    pub count: i64,
+    /// Up to eight accounts, most recent first.
+    pub sample_account_ids: Vec<i64>,
+}
+
 impl Core {
+    /// `/api/v2/notifications`: a page of notifications folded into groups.
+    pub async fn grouped_notifications(
+        &self,
+        viewer: &Viewer,
+        filter: &Filter,
+        page: &PageQuery,
+    ) -> Result<GroupPage> {
+        let account = viewer.account_id()?;
+        let rows = notifications::page(&self.db, account, filter, page).await?;
+        let keys = rows.keys();
+        let raw_len = keys.len();
+        let mut groups: Vec<Group> = Vec::new();
+        for (_, n) in rows.items {
+            let key = n.group();
+            match groups.iter_mut().find(|g| g.key == key) {
+                Some(g) => g.notifications.push(n),
+                None => groups.push(Group {
+                    key,
+                    notifications: vec![n],
+                    count: 1,
+                    sample_account_ids: Vec::new(),
+                }),
+            }
+        }
+        let stored: Vec<String> = groups
+            .iter()
+            .filter(|g| !g.key.starts_with("ungrouped-"))
+            .map(|g| g.key.clone())
+            .collect();
+        let counts = notifications::group_counts(&self.db, account, &stored).await?;
+        for g in &mut groups {
+            if let Some((_, n)) = counts.iter().find(|(k, _)| *k == g.key) {
+                g.count = *n;
+            }
+            for n in &g.notifications {
+                if g.sample_account_ids.len() < 8 && !g.sample_account_ids.contains(&n.from_account_id) {
+                    g.sample_account_ids.push(n.from_account_id);
+                }
+            }
+        }
+        Ok(GroupPage {
+            groups,
+            next_max_id: keys.last().copied(),
+            prev_min_id: keys.first().copied(),
+            raw_len,
+        })
+    }
+
+    /// One group with its most recent notifications.
+    pub async fn notification_group(&self, viewer: &Viewer, key: &str) -> Result<Group> {
+        let account = viewer.account_id()?;
+        let notifications = notifications::in_group(&self.db, account, key, 80).await?;
+        if notifications.is_empty() {
+            return Err(Error::not_found());
+        }
+        let mut sample = Vec::new();
+        for n in &notifications {
+            if !sample.contains(&n.from_account_id) {
+                sample.push(n.from_account_id);
+            }
+        }
+        Ok(Group {
+            key: key.to_owned(),
+            count: notifications.len() as i64,
+            sample_account_ids: sample,
+            notifications,
+        })
+    }
+
+    pub async fn dismiss_notification_group(&self, viewer: &Viewer, key: &str) -> Result<()> {
+        if notifications::dismiss_group(&self.db, viewer.account_id()?, key).await? {
+            Ok(())
+        } else {
+            Err(Error::not_found())
+        }
+    }
+
     pub async fn notifications(
         &self,
         viewer: &Viewer,

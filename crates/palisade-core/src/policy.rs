@@ -34,9 +34,14 @@ pub fn may_view_status(status: &Status, viewer: Option<i64>, rel: Relation) -> b
     }
 }
 
-/// Whether a status may be boosted: only public and unlisted ones.
-pub fn may_reblog(status: &Status) -> bool {
-    matches!(status.visibility.as_str(), "public" | "unlisted")
+/// Whether `booster` may boost a status: public and unlisted ones, and their own
+/// followers-only posts (the boost stays followers-only), as Mastodon allows.
+pub fn may_reblog(status: &Status, booster: i64) -> bool {
+    match status.visibility.as_str() {
+        "public" | "unlisted" => true,
+        "private" => status.account_id == booster,
+        _ => false,
+    }
 }
 
 /// Whether a local follower's home feed receives a status posted by someone they follow.
@@ -76,6 +81,7 @@ mod tests {
             favourites_count: 0,
             created_at: 0,
             edited_at: None,
+            conversation_id: None,
         }
     }
 

@@ -3,6 +3,7 @@
 use palisade_store::relationships::{self as rel, Edge, Follow, FollowTable};
 use palisade_store::{
     Page, PageQuery, Tx, accounts, accounts::Account, feeds, ids::new_id, notifications as notes, now_ms,
+    profiles,
 };
 
 use crate::auth::Viewer;
@@ -27,6 +28,9 @@ pub struct Relationship {
     pub requested: bool,
     pub requested_by: bool,
     pub domain_blocking: bool,
+    pub endorsed: bool,
+    /// The viewer's private note on the account.
+    pub note: String,
 }
 
 /// Options of `POST /api/v1/accounts/:id/follow`; `None` keeps the current value.
@@ -40,6 +44,8 @@ pub struct FollowOptions {
 impl Core {
     pub async fn relationships(&self, viewer: &Account, targets: &[i64]) -> Result<Vec<Relationship>> {
         let rows = rel::relationships(&self.db, viewer.id, targets).await?;
+        let notes = profiles::notes_among(&self.db, viewer.id, targets).await?;
+        let endorsed = profiles::endorsed_among(&self.db, viewer.id, targets).await?;
         Ok(targets
             .iter()
             .map(|&id| {
@@ -64,6 +70,12 @@ impl Core {
                     requested: requested.is_some(),
                     requested_by: rows.requested_by.contains(&id),
                     domain_blocking: false,
+                    endorsed: endorsed.contains(&id),
+                    note: notes
+                        .iter()
+                        .find(|(t, _)| *t == id)
+                        .map(|(_, c)| c.clone())
+                        .unwrap_or_default(),
                 }
             })
             .collect())
@@ -172,9 +184,10 @@ impl Core {
             accounts::add_counts(&mut *tx, follower, 0, 0, -1).await?;
             accounts::add_counts(&mut *tx, followed, 0, -1, 0).await?;
             feeds::remove_author(&mut *tx, follower, followed).await?;
+            notes::remove(&mut *tx, followed, follower, "follow", None).await?;
             Ok(true)
         } else if rel::delete(&mut *tx, FollowTable::Requests, follower, followed).await? {
-            notes::remove(&mut *tx, followed, follower, "follow_request").await?;
+            notes::remove(&mut *tx, followed, follower, "follow_request", None).await?;
             Ok(true)
         } else {
             Ok(false)
@@ -199,7 +212,7 @@ impl Core {
             .await?
             .ok_or_else(Error::not_found)?;
         rel::delete(&mut tx, FollowTable::Requests, requester, me.id).await?;
-        notes::remove(&mut tx, me.id, requester, "follow_request").await?;
+        notes::remove(&mut tx, me.id, requester, "follow_request", None).await?;
         if accept {
             self.establish_follow(
                 &mut tx,

@@ -2,8 +2,8 @@
 //! Resolving remote handles and URLs arrives with federation.
 
 use palisade_store::accounts::Account;
+use palisade_store::statuses;
 use palisade_store::tags::{self, Tag};
-use palisade_store::{now_ms, statuses};
 
 use crate::views::StatusView;
 use crate::{Core, Result};
@@ -38,7 +38,7 @@ impl Core {
         }
         let wants = |k: SearchKind| kind.is_none_or(|w| w == k);
         if wants(SearchKind::Accounts) {
-            out.accounts = self.search_accounts(q, limit, offset).await?;
+            out.accounts = self.search_accounts(q, None, limit, offset).await?;
         }
         if wants(SearchKind::Statuses) && offset == 0 {
             // A status by its URL, URI or id; full-text search is not offered.
@@ -60,17 +60,5 @@ impl Core {
             }
         }
         Ok(out)
-    }
-
-    /// A hashtag and its use over the last seven days, newest day first.
-    pub async fn tag_with_history(&self, name: &str) -> Result<(Tag, Vec<(i64, i64, i64)>)> {
-        let tag = tags::by_name(&self.db, name.trim_start_matches('#'))
-            .await?
-            .ok_or_else(crate::Error::not_found)?;
-        let day = 86_400_000;
-        let today = now_ms() - now_ms().rem_euclid(day);
-        let days: Vec<i64> = (0..7).map(|i| today - i * day).collect();
-        let history = tags::history(&self.db, tag.id, &days).await?;
-        Ok((tag, history))
     }
 }

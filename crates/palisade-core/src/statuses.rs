@@ -1,7 +1,7 @@
 //! Posting, editing and deleting statuses; threads; edit history.
 
 use palisade_store::statuses::{self, Status, StatusEdit};
-use palisade_store::{Tx, accounts, accounts::Account, ids::new_id, now_ms, tags};
+use palisade_store::{Tx, accounts, accounts::Account, ids::new_id, notifications, now_ms, tags};
 
 use crate::accounts::find_mention;
 use crate::auth::Viewer;
@@ -99,6 +99,7 @@ impl Core {
             favourites_count: 0,
             created_at: now_ms(),
             edited_at: None,
+            conversation_id: Some(parent.as_ref().and_then(|p| p.conversation_id).unwrap_or(id)),
         };
         let mut tx = self.db.begin().await?;
         statuses::insert(&mut tx, &status).await?;
@@ -117,7 +118,8 @@ impl Core {
         for mentioned in &rendered.mention_ids {
             notify(&mut tx, *mentioned, author.id, "mention", Some(id)).await?;
         }
-        self.fan_out(&mut tx, &status, &rendered.mention_ids).await?;
+        self.fan_out(&mut tx, &status, &rendered.mention_ids, &tag_ids)
+            .await?;
         if let Some(key) = &new.idempotency_key {
             statuses::remember_idempotent(&mut tx, author.id, key, id).await?;
         }
@@ -200,16 +202,20 @@ impl Core {
             .map(|(_, a)| a)
             .collect();
         self.remove_status(&mut tx, &status).await?;
-        self.emit(
-            &mut tx,
-            vec![Event::StatusDeleted {
+        let event = match status.reblog_of_id {
+            Some(original_id) => Event::Unreblogged {
+                account_id: author.id,
+                uri: status.uri.clone(),
+                original_id,
+            },
+            None => Event::StatusDeleted {
                 account_id: author.id,
                 uri: status.uri.clone(),
                 visibility: status.visibility.clone(),
                 mentioned,
-            }],
-        )
-        .await?;
+            },
+        };
+        self.emit(&mut tx, vec![event]).await?;
         tx.commit().await?;
         Ok(view)
     }
@@ -224,6 +230,16 @@ impl Core {
         }
         if let Some(orig) = status.reblog_of_id {
             statuses::add_counts(&mut *tx, orig, 0, -1, 0).await?;
+            if let Some(original) = statuses::by_id(&mut *tx, orig).await? {
+                notifications::remove(
+                    &mut *tx,
+                    original.account_id,
+                    status.account_id,
+                    "reblog",
+                    Some(orig),
+                )
+                .await?;
+            }
         }
         accounts::add_counts(&mut *tx, status.account_id, -1, 0, 0).await?;
         statuses::delete(&mut *tx, status.id).await?;
@@ -256,6 +272,15 @@ impl Core {
             edits.push(edit_of(&view.status, view.status.created_at));
         }
         Ok((view, edits))
+    }
+
+    /// Mutes (`on`) or unmutes notifications from the thread of a status the viewer sees.
+    pub async fn set_conversation_muted(&self, viewer: &Viewer, id: i64, on: bool) -> Result<StatusView> {
+        let me = viewer.account()?;
+        let status = self.status_view(Some(me), id).await?.status;
+        let conversation = status.conversation_id.unwrap_or(status.id);
+        statuses::set_conversation_muted(&self.db, me.id, conversation, on).await?;
+        self.status_view(Some(me), id).await
     }
 
     pub(crate) async fn own_status(&self, author: &Account, id: i64) -> Result<Status> {
@@ -325,12 +350,11 @@ fn depth_first(root: i64, pairs: &[(i64, i64)]) -> Vec<i64> {
     out
 }
 
-/// A two-letter (or longer) language code, `en` when none or an invalid one was given.
+/// A known ISO 639-1 code (region suffixes like `en-GB` are cut), `en` otherwise.
 fn normalize_language(lang: Option<&str>) -> String {
-    match lang.map(str::trim) {
-        Some(l) if (2..=12).contains(&l.len()) && l.chars().all(|c| c.is_ascii_alphabetic() || c == '-') => {
-            l.to_lowercase()
-        }
+    let code = lang.map(|l| l.trim().split(['-', '_']).next().unwrap_or("").to_lowercase());
+    match code {
+        Some(c) if crate::languages::is_known(&c) => c,
         _ => "en".into(),
     }
 }

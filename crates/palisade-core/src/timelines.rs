@@ -6,6 +6,7 @@ use palisade_store::statuses::{self, AccountFilter, Status};
 use palisade_store::{Page, PageQuery, Tx, accounts::Account, relationships, tags};
 
 use crate::auth::Viewer;
+use crate::notifications::notify;
 use crate::policy;
 use crate::views::{StatusView, ViewOptions};
 use crate::{Core, Error, Result};
@@ -39,7 +40,14 @@ impl Core {
     /// and those of local followers who would want it (Mastodon's rules: direct posts only to
     /// mentioned followers, replies only to followers of the person replied to, boosts only
     /// where `reblogs` is on and never of the follower's own status).
-    pub(crate) async fn fan_out(&self, tx: &mut Tx, status: &Status, mentioned: &[i64]) -> Result<()> {
+    /// Public posts also reach local members who follow one of their hashtags.
+    pub(crate) async fn fan_out(
+        &self,
+        tx: &mut Tx,
+        status: &Status,
+        mentioned: &[i64],
+        tag_ids: &[i64],
+    ) -> Result<()> {
         let author = status.account_id;
         let original_author = match status.reblog_of_id {
             Some(orig) => statuses::by_id(&mut *tx, orig).await?.map(|s| s.account_id),
@@ -48,12 +56,12 @@ impl Core {
         let followers = relationships::feed_followers(&mut *tx, author, original_author).await?;
         let candidates: Vec<i64> = followers
             .iter()
-            .filter(|(f, show_reblogs)| match status.visibility.as_str() {
+            .filter(|(f, show_reblogs, _)| match status.visibility.as_str() {
                 "direct" => mentioned.contains(f),
                 _ if status.reblog_of_id.is_some() => *show_reblogs && original_author != Some(*f),
                 _ => true,
             })
-            .map(|(f, _)| *f)
+            .map(|(f, _, _)| *f)
             .collect();
         let self_reply = status.in_reply_to_account_id == Some(author);
         let follows_replied: Vec<i64> = match status.in_reply_to_account_id {
@@ -76,7 +84,25 @@ impl Core {
         if original_author != Some(author) {
             recipients.push(author);
         }
+        if status.visibility == "public" && !tag_ids.is_empty() {
+            for member in tags::feed_followers(&mut *tx, tag_ids, author).await? {
+                if !recipients.contains(&member) {
+                    recipients.push(member);
+                }
+            }
+        }
         feeds::push(&mut *tx, &recipients, status.id, author).await?;
+        // Followers who asked to be notified of new posts ("notify"), not of replies to others.
+        let announces = status.reblog_of_id.is_none()
+            && status.visibility != "direct"
+            && (status.in_reply_to_id.is_none() || self_reply);
+        if announces {
+            for (follower, _, wants) in &followers {
+                if *wants {
+                    notify(&mut *tx, *follower, author, "status", Some(status.id)).await?;
+                }
+            }
+        }
         Ok(())
     }
 

@@ -33,6 +33,8 @@ pub struct ViewerMarks {
     pub reblogged: bool,
     pub bookmarked: bool,
     pub pinned: bool,
+    /// The viewer muted the thread.
+    pub muted: bool,
 }
 
 /// Options for [`Core::status_views`].
@@ -112,7 +114,12 @@ impl Core {
                     .filter(|s| s.reblog_of_id.is_none())
                     .map(|s| s.id)
                     .collect();
+                let conversations: Vec<i64> = all.values().filter_map(|s| s.conversation_id).collect();
                 let marks = MarkSets {
+                    muted: statuses::muted_conversations_among(db, v, &conversations)
+                        .await?
+                        .into_iter()
+                        .collect(),
                     favourited: interactions::marked_among(db, Mark::Favourite, v, &content_ids)
                         .await?
                         .into_iter()
@@ -161,7 +168,7 @@ impl Core {
                     .collect(),
                 tags: tags_by_status.get(&s.id).cloned().unwrap_or_default(),
                 app: s.app_id.and_then(|a| apps.get(&a).cloned()),
-                viewer: marks.as_ref().map(|m| m.of(s.id)),
+                viewer: marks.as_ref().map(|m| m.of(s)),
             })
         };
 
@@ -205,6 +212,7 @@ impl Core {
 }
 
 struct MarkSets {
+    muted: HashSet<i64>,
     favourited: HashSet<i64>,
     bookmarked: HashSet<i64>,
     pinned: HashSet<i64>,
@@ -212,8 +220,10 @@ struct MarkSets {
 }
 
 impl MarkSets {
-    fn of(&self, id: i64) -> ViewerMarks {
+    fn of(&self, s: &Status) -> ViewerMarks {
+        let id = s.id;
         ViewerMarks {
+            muted: s.conversation_id.is_some_and(|c| self.muted.contains(&c)),
             favourited: self.favourited.contains(&id),
             reblogged: self.reblogged.contains(&id),
             bookmarked: self.bookmarked.contains(&id),

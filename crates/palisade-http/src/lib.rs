@@ -10,6 +10,7 @@ mod oauth;
 pub mod pagination;
 mod ratelimit;
 mod render;
+mod web;
 mod wellknown;
 
 use std::sync::Arc;
@@ -67,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .merge(mastodon::routes())
         .merge(oauth::routes())
         .merge(wellknown::routes())
+        .merge(web::routes())
         .fallback(|| async { error::ApiError::not_found() })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

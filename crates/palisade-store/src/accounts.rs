@@ -184,32 +184,68 @@ pub async fn by_uri<'a>(ex: impl Into<Exec<'a>>, uri: &str) -> Result<Option<Acc
 }
 
 /// Accounts whose username or display name starts with `prefix` (case-insensitive),
-/// local first, then by username. Suspended accounts are left out.
+/// local first, then by username; with `followed_by`, only accounts that account follows.
+/// Suspended accounts are left out.
 pub async fn search<'a>(
     ex: impl Into<Exec<'a>>,
     prefix: &str,
     domain: Option<&str>,
+    followed_by: Option<i64>,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<Account>> {
     let pattern = format!("{}%", escape_like(&prefix.to_lowercase()));
-    let domain_clause = if domain.is_some() {
-        "AND lower(domain) = lower($4)"
-    } else {
-        ""
-    };
-    let mut query = q(format!(
+    let mut head: Vec<crate::Arg> = vec![pattern.into(), limit.into(), offset.into()];
+    let mut extra = String::new();
+    if let Some(d) = domain {
+        head.push(d.into());
+        extra.push_str(&format!(" AND lower(domain) = lower(${})", head.len()));
+    }
+    if let Some(f) = followed_by {
+        head.push(f.into());
+        extra.push_str(&format!(
+            " AND id IN (SELECT target_account_id FROM follows WHERE account_id = ${})",
+            head.len()
+        ));
+    }
+    q(format!(
         "SELECT {COLS} FROM accounts WHERE suspended_at IS NULL \
          AND (lower(username) LIKE $1 ESCAPE '\\' OR lower(display_name) LIKE $1 ESCAPE '\\') \
-         {domain_clause} ORDER BY (domain IS NULL) DESC, lower(username) LIMIT $2 OFFSET $3"
+         {extra} ORDER BY (domain IS NULL) DESC, lower(username) LIMIT $2 OFFSET $3"
     ))
-    .bind(pattern)
+    .bind_all(head)
+    .fetch_all(ex)
+    .await?
+    .iter()
+    .map(from_row)
+    .collect()
+}
+
+/// The profile directory: discoverable accounts, recently active (`active`) or newest first.
+pub async fn directory<'a>(
+    ex: impl Into<Exec<'a>>,
+    local_only: bool,
+    by_activity: bool,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Account>> {
+    let local = if local_only { " AND domain IS NULL" } else { "" };
+    let order = if by_activity {
+        "last_status_at IS NULL, last_status_at DESC, id DESC"
+    } else {
+        "id DESC"
+    };
+    q(format!(
+        "SELECT {COLS} FROM accounts WHERE suspended_at IS NULL AND discoverable = TRUE{local} \
+         ORDER BY {order} LIMIT $1 OFFSET $2"
+    ))
     .bind(limit)
-    .bind(offset);
-    if let Some(d) = domain {
-        query = query.bind(d);
-    }
-    query.fetch_all(ex).await?.iter().map(from_row).collect()
+    .bind(offset)
+    .fetch_all(ex)
+    .await?
+    .iter()
+    .map(from_row)
+    .collect()
 }
 
 pub fn escape_like(s: &str) -> String {

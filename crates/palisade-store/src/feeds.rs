@@ -148,14 +148,15 @@ pub async fn public<'a>(
     Ok(page.finish(items))
 }
 
-/// SQL that drops rows by authors the viewer blocks, mutes or is blocked by.
+/// SQL that drops rows by authors the viewer blocks, mutes (unexpired) or is blocked by.
 pub fn viewer_filter(author_col: &str, viewer: &str) -> String {
+    let now = crate::now_ms();
     format!(
         " AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.account_id = {viewer} AND \
          b.target_account_id = {author_col}) OR (b.account_id = {author_col} AND \
          b.target_account_id = {viewer})) \
          AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = {viewer} AND \
-         m.target_account_id = {author_col})"
+         m.target_account_id = {author_col} AND (m.expires_at IS NULL OR m.expires_at > {now}))"
     )
 }
 

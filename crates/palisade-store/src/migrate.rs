@@ -10,12 +10,20 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "core",
-    sqlite: include_str!("../migrations/sqlite/0001_core.sql"),
-    postgres: include_str!("../migrations/postgres/0001_core.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "core",
+        sqlite: include_str!("../migrations/sqlite/0001_core.sql"),
+        postgres: include_str!("../migrations/postgres/0001_core.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "social_extras",
+        sqlite: include_str!("../migrations/sqlite/0002_social_extras.sql"),
+        postgres: include_str!("../migrations/postgres/0002_social_extras.sql"),
+    },
+];
 
 /// Applies every migration not yet recorded in `schema_migrations`; returns how many ran.
 pub async fn migrate(db: &Db) -> Result<usize> {

@@ -12,9 +12,20 @@ pub struct Notification {
     pub kind: String,
     pub status_id: Option<i64>,
     pub created_at: i64,
+    /// Shared by notifications that group together (`None`: a group of its own).
+    pub group_key: Option<String>,
 }
 
-const COLS: &str = "id, account_id, from_account_id, kind, status_id, created_at";
+impl Notification {
+    /// The key clients see: the stored one or `ungrouped-ID`.
+    pub fn group(&self) -> String {
+        self.group_key
+            .clone()
+            .unwrap_or_else(|| format!("ungrouped-{}", self.id))
+    }
+}
+
+const COLS: &str = "id, account_id, from_account_id, kind, status_id, created_at, group_key";
 
 fn from_row(r: &Row) -> Result<Notification> {
     Ok(Notification {
@@ -24,12 +35,13 @@ fn from_row(r: &Row) -> Result<Notification> {
         kind: r.string("kind")?,
         status_id: r.opt_i64("status_id")?,
         created_at: r.i64("created_at")?,
+        group_key: r.opt_string("group_key")?,
     })
 }
 
 pub async fn insert<'a>(ex: impl Into<Exec<'a>>, n: &Notification) -> Result<()> {
     q(format!(
-        "INSERT INTO notifications ({COLS}) VALUES ($1, $2, $3, $4, $5, $6)"
+        "INSERT INTO notifications ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
     ))
     .bind(n.id)
     .bind(n.account_id)
@@ -37,6 +49,7 @@ pub async fn insert<'a>(ex: impl Into<Exec<'a>>, n: &Notification) -> Result<()>
     .bind(&n.kind)
     .bind(n.status_id)
     .bind(n.created_at)
+    .bind(&n.group_key)
     .execute(ex)
     .await?;
     Ok(())
@@ -79,12 +92,15 @@ pub async fn page<'a>(
         sql.push_str(&format!(" AND n.from_account_id = ${}", head.len() + 1));
         head.push(from.into());
     }
-    sql.push_str(
+    // `now` is our own integer, safe to inline; expired mutes no longer hide anything.
+    sql.push_str(&format!(
         " AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = n.account_id \
            AND b.target_account_id = n.from_account_id) \
          AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = n.account_id \
-           AND m.target_account_id = n.from_account_id AND m.hide_notifications = TRUE)",
-    );
+           AND m.target_account_id = n.from_account_id AND m.hide_notifications = TRUE \
+           AND (m.expires_at IS NULL OR m.expires_at > {}))",
+        crate::now_ms()
+    ));
     let (clause, args) = page.clause("n.id", head.len() + 1);
     sql.push_str(&clause);
     let rows = q(sql).bind_all(head).bind_all(args).fetch_all(ex).await?;
@@ -125,15 +141,30 @@ pub async fn clear<'a>(ex: impl Into<Exec<'a>>, account_id: i64) -> Result<()> {
     Ok(())
 }
 
-/// Removes notifications of `kind` that `from` caused `to` (e.g. a follow request that
-/// was withdrawn).
-pub async fn remove<'a>(ex: impl Into<Exec<'a>>, to: i64, from: i64, kind: &str) -> Result<()> {
-    q("DELETE FROM notifications WHERE account_id = $1 AND from_account_id = $2 AND kind = $3")
-        .bind(to)
-        .bind(from)
-        .bind(kind)
-        .execute(ex)
-        .await?;
+/// Removes notifications of `kind` that `from` caused `to` (about `status_id` when given):
+/// undoing an action takes its notification away, as in Mastodon.
+pub async fn remove<'a>(
+    ex: impl Into<Exec<'a>>,
+    to: i64,
+    from: i64,
+    kind: &str,
+    status_id: Option<i64>,
+) -> Result<()> {
+    let status_clause = if status_id.is_some() {
+        " AND status_id = $4"
+    } else {
+        ""
+    };
+    let mut query = q(format!(
+        "DELETE FROM notifications WHERE account_id = $1 AND from_account_id = $2 AND kind = $3{status_clause}"
+    ))
+    .bind(to)
+    .bind(from)
+    .bind(kind);
+    if let Some(s) = status_id {
+        query = query.bind(s);
+    }
+    query.execute(ex).await?;
     Ok(())
 }
 
@@ -163,4 +194,80 @@ pub async fn count_after<'a>(
     .bind(limit)
     .fetch_i64(ex)
     .await
+}
+
+/// Notifications of `account_id` under a client-visible group key, newest first.
+pub async fn in_group<'a>(
+    ex: impl Into<Exec<'a>>,
+    account_id: i64,
+    key: &str,
+    limit: i64,
+) -> Result<Vec<Notification>> {
+    let rows = match key.strip_prefix("ungrouped-").and_then(|id| id.parse::<i64>().ok()) {
+        Some(id) => {
+            q(format!("SELECT {COLS} FROM notifications WHERE account_id = $1 AND id = $2 AND group_key IS NULL"))
+                .bind(account_id)
+                .bind(id)
+                .fetch_all(ex)
+                .await?
+        }
+        None => {
+            q(format!(
+                "SELECT {COLS} FROM notifications WHERE account_id = $1 AND group_key = $2 ORDER BY id DESC LIMIT $3"
+            ))
+            .bind(account_id)
+            .bind(key)
+            .bind(limit)
+            .fetch_all(ex)
+            .await?
+        }
+    };
+    rows.iter().map(from_row).collect()
+}
+
+/// How many notifications each of `keys` holds for `account_id`.
+pub async fn group_counts<'a>(
+    ex: impl Into<Exec<'a>>,
+    account_id: i64,
+    keys: &[String],
+) -> Result<Vec<(String, i64)>> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    q(format!(
+        "SELECT group_key, COUNT(*) AS n FROM notifications WHERE account_id = $1 AND group_key IN ({}) \
+         GROUP BY group_key",
+        placeholders(2, keys.len())
+    ))
+    .bind(account_id)
+    .bind_all(keys.iter())
+    .fetch_all(ex)
+    .await?
+    .iter()
+    .map(|r| Ok((r.string("group_key")?, r.i64("n")?)))
+    .collect()
+}
+
+/// Deletes every notification of a group.
+pub async fn dismiss_group<'a>(ex: impl Into<Exec<'a>>, account_id: i64, key: &str) -> Result<bool> {
+    let n = match key
+        .strip_prefix("ungrouped-")
+        .and_then(|id| id.parse::<i64>().ok())
+    {
+        Some(id) => {
+            q("DELETE FROM notifications WHERE account_id = $1 AND id = $2")
+                .bind(account_id)
+                .bind(id)
+                .execute(ex)
+                .await?
+        }
+        None => {
+            q("DELETE FROM notifications WHERE account_id = $1 AND group_key = $2")
+                .bind(account_id)
+                .bind(key)
+                .execute(ex)
+                .await?
+        }
+    };
+    Ok(n > 0)
 }

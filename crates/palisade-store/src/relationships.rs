@@ -166,20 +166,6 @@ pub async fn following_page<'a>(
     Ok(page.finish(items))
 }
 
-/// Local accounts following `account_id` with their `show_reblogs` flag: home feed fan-out.
-pub async fn local_followers<'a>(ex: impl Into<Exec<'a>>, account_id: i64) -> Result<Vec<(i64, bool)>> {
-    q(
-        "SELECT f.account_id, f.show_reblogs FROM follows f JOIN accounts a ON a.id = f.account_id \
-       WHERE f.target_account_id = $1 AND a.domain IS NULL",
-    )
-    .bind(account_id)
-    .fetch_all(ex)
-    .await?
-    .iter()
-    .map(|r| Ok((r.i64("account_id")?, r.bool("show_reblogs")?)))
-    .collect()
-}
-
 /// Of `candidates`, those that follow `account_id`.
 pub async fn followers_among<'a>(
     ex: impl Into<Exec<'a>>,
@@ -484,16 +470,16 @@ pub async fn excluded_among<'a>(
 }
 
 /// Local followers of `author` whose home feed may take a new status: with their
-/// `show_reblogs` flag, leaving out those who block or mute `author` (or `also`, the author
+/// `show_reblogs` and `notify` flags, leaving out those who block or mute `author` (or `also`, the author
 /// of a boosted status) and those blocked by them.
 pub async fn feed_followers<'a>(
     ex: impl Into<Exec<'a>>,
     author: i64,
     also: Option<i64>,
-) -> Result<Vec<(i64, bool)>> {
+) -> Result<Vec<(i64, bool, bool)>> {
     let authors = "($1, $2)";
     q(format!(
-        "SELECT f.account_id, f.show_reblogs FROM follows f JOIN accounts a ON a.id = f.account_id \
+        "SELECT f.account_id, f.show_reblogs, f.notify FROM follows f JOIN accounts a ON a.id = f.account_id \
          WHERE f.target_account_id = $1 AND a.domain IS NULL \
          AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.account_id = f.account_id \
              AND b.target_account_id IN {authors}) OR (b.target_account_id = f.account_id \
@@ -507,7 +493,7 @@ pub async fn feed_followers<'a>(
     .fetch_all(ex)
     .await?
     .iter()
-    .map(|r| Ok((r.i64("account_id")?, r.bool("show_reblogs")?)))
+    .map(|r| Ok((r.i64("account_id")?, r.bool("show_reblogs")?, r.bool("notify")?)))
     .collect()
 }
 

@@ -27,11 +27,14 @@ pub struct Status {
     pub favourites_count: i64,
     pub created_at: i64,
     pub edited_at: Option<i64>,
+    /// The root of the thread (its own id for a status that replies to nothing here).
+    pub conversation_id: Option<i64>,
 }
 
 const COLS: &str = "id, account_id, uri, url, local, visibility, text_source, content_html, \
     spoiler_text, sensitive, language, in_reply_to_id, in_reply_to_account_id, in_reply_to_uri, \
-    reblog_of_id, app_id, replies_count, reblogs_count, favourites_count, created_at, edited_at";
+    reblog_of_id, app_id, replies_count, reblogs_count, favourites_count, created_at, edited_at, \
+    conversation_id";
 
 /// The column list qualified with a table alias, for joins.
 pub fn cols(alias: &str) -> String {
@@ -64,13 +67,14 @@ pub fn from_row(r: &Row) -> Result<Status> {
         favourites_count: r.i64("favourites_count")?,
         created_at: r.i64("created_at")?,
         edited_at: r.opt_i64("edited_at")?,
+        conversation_id: r.opt_i64("conversation_id")?,
     })
 }
 
 pub async fn insert<'a>(ex: impl Into<Exec<'a>>, s: &Status) -> Result<()> {
     q(format!(
         "INSERT INTO statuses ({COLS}) VALUES ({})",
-        placeholders(1, 21)
+        placeholders(1, 22)
     ))
     .bind(s.id)
     .bind(s.account_id)
@@ -93,6 +97,7 @@ pub async fn insert<'a>(ex: impl Into<Exec<'a>>, s: &Status) -> Result<()> {
     .bind(s.favourites_count)
     .bind(s.created_at)
     .bind(s.edited_at)
+    .bind(s.conversation_id)
     .execute(ex)
     .await?;
     Ok(())
@@ -361,6 +366,8 @@ pub struct AccountFilter {
     pub include_private: bool,
     /// Include direct posts (the viewer is the author).
     pub include_direct: bool,
+    /// Leave direct posts out even for the author.
+    pub exclude_direct: bool,
 }
 
 /// An account's statuses, newest first: a range scan on `statuses (account_id, id)`.
@@ -374,7 +381,7 @@ pub async fn by_account<'a>(
     if f.include_private {
         vis.push("'private'");
     }
-    if f.include_direct {
+    if f.include_direct && !f.exclude_direct {
         vis.push("'direct'");
     }
     let mut sql = format!(
@@ -492,7 +499,8 @@ pub async fn remember_idempotent<'a>(
     Ok(())
 }
 
-/// Accounts that boosted a status, newest boost first, keyed by the boost's id.
+/// Accounts that boosted a status publicly, newest boost first, keyed by the boost's id
+/// (followers-only self-boosts are not listed, as in Mastodon).
 pub async fn reblogs_page<'a>(
     ex: impl Into<Exec<'a>>,
     status_id: i64,
@@ -500,7 +508,8 @@ pub async fn reblogs_page<'a>(
 ) -> Result<Page<i64>> {
     let (clause, args) = page.clause("id", 2);
     let rows = q(format!(
-        "SELECT id, account_id FROM statuses WHERE reblog_of_id = $1{clause}"
+        "SELECT id, account_id FROM statuses WHERE reblog_of_id = $1 \
+         AND visibility IN ('public', 'unlisted'){clause}"
     ))
     .bind(status_id)
     .bind_all(args)
@@ -511,4 +520,44 @@ pub async fn reblogs_page<'a>(
         .map(|r| Ok((r.i64("id")?, r.i64("account_id")?)))
         .collect::<Result<Vec<_>>>()?;
     Ok(page.finish(items))
+}
+
+/// Mutes (`on`) or unmutes notifications from a thread for `account_id`.
+pub async fn set_conversation_muted<'a>(
+    ex: impl Into<Exec<'a>>,
+    account_id: i64,
+    conversation_id: i64,
+    on: bool,
+) -> Result<()> {
+    let query = if on {
+        q(
+            "INSERT INTO conversation_mutes (account_id, conversation_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+    } else {
+        q("DELETE FROM conversation_mutes WHERE account_id = $1 AND conversation_id = $2")
+    };
+    query.bind(account_id).bind(conversation_id).execute(ex).await?;
+    Ok(())
+}
+
+/// Of `conversation_ids`, those `account_id` muted.
+pub async fn muted_conversations_among<'a>(
+    ex: impl Into<Exec<'a>>,
+    account_id: i64,
+    conversation_ids: &[i64],
+) -> Result<Vec<i64>> {
+    if conversation_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    q(format!(
+        "SELECT conversation_id FROM conversation_mutes WHERE account_id = $1 AND conversation_id IN ({})",
+        placeholders(2, conversation_ids.len())
+    ))
+    .bind(account_id)
+    .bind_all(conversation_ids.iter().copied())
+    .fetch_all(ex)
+    .await?
+    .iter()
+    .map(|r| r.i64("conversation_id"))
+    .collect()
 }

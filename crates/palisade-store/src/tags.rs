@@ -167,3 +167,99 @@ pub async fn history<'a>(
     }
     Ok(out)
 }
+
+/// Follows (`on`) or unfollows a hashtag.
+pub async fn set_followed<'a>(ex: impl Into<Exec<'a>>, account_id: i64, tag_id: i64, on: bool) -> Result<()> {
+    let query = if on {
+        q(
+            "INSERT INTO tag_follows (id, account_id, tag_id, created_at) VALUES ($1, $2, $3, $4) \
+           ON CONFLICT (account_id, tag_id) DO NOTHING",
+        )
+        .bind(crate::ids::new_id())
+        .bind(account_id)
+        .bind(tag_id)
+        .bind(now_ms())
+    } else {
+        q("DELETE FROM tag_follows WHERE account_id = $1 AND tag_id = $2")
+            .bind(account_id)
+            .bind(tag_id)
+    };
+    query.execute(ex).await?;
+    Ok(())
+}
+
+pub async fn followed_among<'a>(
+    ex: impl Into<Exec<'a>>,
+    account_id: i64,
+    tag_ids: &[i64],
+) -> Result<Vec<i64>> {
+    if tag_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    q(format!(
+        "SELECT tag_id FROM tag_follows WHERE account_id = $1 AND tag_id IN ({})",
+        placeholders(2, tag_ids.len())
+    ))
+    .bind(account_id)
+    .bind_all(tag_ids.iter().copied())
+    .fetch_all(ex)
+    .await?
+    .iter()
+    .map(|r| r.i64("tag_id"))
+    .collect()
+}
+
+/// The hashtags an account follows, newest first, keyed by the follow's id.
+pub async fn followed_page<'a>(
+    ex: impl Into<Exec<'a>>,
+    account_id: i64,
+    page: &PageQuery,
+) -> Result<Page<Tag>> {
+    let (clause, args) = page.clause("f.id", 2);
+    let rows = q(format!(
+        "SELECT f.id AS key, t.id, t.name FROM tag_follows f JOIN tags t ON t.id = f.tag_id \
+         WHERE f.account_id = $1{clause}"
+    ))
+    .bind(account_id)
+    .bind_all(args)
+    .fetch_all(ex)
+    .await?;
+    let items = rows
+        .iter()
+        .map(|r| {
+            Ok((
+                r.i64("key")?,
+                Tag {
+                    id: r.i64("id")?,
+                    name: r.string("name")?,
+                },
+            ))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(page.finish(items))
+}
+
+/// Local accounts following any of `tag_ids` whose home feed may take a post by `author`
+/// (they neither block nor mute the author, nor are blocked by them).
+pub async fn feed_followers<'a>(ex: impl Into<Exec<'a>>, tag_ids: &[i64], author: i64) -> Result<Vec<i64>> {
+    if tag_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = placeholders(3, tag_ids.len());
+    q(format!(
+        "SELECT DISTINCT f.account_id FROM tag_follows f JOIN accounts a ON a.id = f.account_id \
+         WHERE a.domain IS NULL AND f.tag_id IN ({list}) \
+         AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.account_id = f.account_id AND b.target_account_id = $1) \
+             OR (b.account_id = $1 AND b.target_account_id = f.account_id)) \
+         AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = f.account_id AND m.target_account_id = $1 \
+             AND (m.expires_at IS NULL OR m.expires_at > $2))"
+    ))
+    .bind(author)
+    .bind(now_ms())
+    .bind_all(tag_ids.iter().copied())
+    .fetch_all(ex)
+    .await?
+    .iter()
+    .map(|r| r.i64("account_id"))
+    .collect()
+}

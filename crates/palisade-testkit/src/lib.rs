@@ -42,6 +42,11 @@ impl TestServer {
     }
 
     pub async fn with_settings(settings: Settings) -> TestServer {
+        // Errors logged by the server show up in a failing test's output.
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_env_filter("warn")
+            .try_init();
         let (url, sqlite_path) = match std::env::var("PALISADE_TEST_DATABASE_URL") {
             Ok(base) if !base.is_empty() => (
                 palisade_store::testing::fresh_postgres(&base)

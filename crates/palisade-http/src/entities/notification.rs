@@ -23,7 +23,7 @@ pub fn notification(
         id: n.id.to_string(),
         kind: n.kind.clone(),
         created_at: iso(n.created_at),
-        group_key: format!("ungrouped-{}", n.id),
+        group_key: n.group(),
         account,
         status,
     }

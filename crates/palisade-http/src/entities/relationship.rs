@@ -39,7 +39,7 @@ pub fn relationship(r: &Rel) -> Relationship {
         requested: r.requested,
         requested_by: r.requested_by,
         domain_blocking: r.domain_blocking,
-        endorsed: false,
-        note: String::new(),
+        endorsed: r.endorsed,
+        note: r.note.clone(),
     }
 }

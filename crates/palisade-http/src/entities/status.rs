@@ -91,7 +91,7 @@ pub fn status(v: &StatusView, viewer_id: Option<i64>, urls: &Urls<'_>) -> Status
         edited_at: s.edited_at.map(iso),
         favourited: marks.map(|m| m.favourited),
         reblogged: marks.map(|m| m.reblogged),
-        muted: marks.map(|_| false),
+        muted: marks.map(|m| m.muted),
         bookmarked: marks.map(|m| m.bookmarked),
         pinned: marks
             .filter(|_| own && s.reblog_of_id.is_none())

@@ -17,6 +17,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/instance/activity", get(activity))
         .route("/api/v1/instance/rules", get(instance_rules))
         .route("/api/v1/instance/extended_description", get(extended_description))
+        .route("/api/v1/instance/languages", get(languages))
+        .route(
+            "/api/v1/instance/translation_languages",
+            get(translation_languages),
+        )
         .route("/api/v1/custom_emojis", get(custom_emojis))
 }
 
@@ -69,4 +74,19 @@ async fn extended_description(State(st): State<AppState>) -> Json<Value> {
 /// Custom emoji are not supported yet: the list is honestly empty.
 async fn custom_emojis() -> Json<Vec<Value>> {
     Json(Vec::new())
+}
+
+/// The languages statuses may declare: ISO 639-1 codes with their English names.
+async fn languages() -> Json<Vec<Value>> {
+    Json(
+        palisade_core::languages::ALL
+            .iter()
+            .map(|(code, name)| json!({"code": code, "name": name}))
+            .collect(),
+    )
+}
+
+/// Translation is not offered: no language pairs.
+async fn translation_languages() -> Json<Value> {
+    Json(json!({}))
 }

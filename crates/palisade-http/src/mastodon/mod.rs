@@ -8,6 +8,7 @@ mod instance;
 mod markers;
 mod marks;
 mod notifications;
+mod notifications_v2;
 mod preferences;
 mod search;
 mod statuses;
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .merge(markers::routes())
         .merge(marks::routes())
         .merge(notifications::routes())
+        .merge(notifications_v2::routes())
         .merge(preferences::routes())
         .merge(search::routes())
         .merge(statuses::routes())

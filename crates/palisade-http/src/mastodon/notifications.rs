@@ -28,15 +28,25 @@ pub fn routes() -> Router<AppState> {
 }
 
 #[derive(Deserialize)]
-struct ListParams {
+pub(super) struct ListParams {
     #[serde(default, deserialize_with = "de::string_list")]
-    types: Vec<String>,
+    pub types: Vec<String>,
     #[serde(default, deserialize_with = "de::string_list")]
-    exclude_types: Vec<String>,
+    pub exclude_types: Vec<String>,
     #[serde(default, deserialize_with = "de::opt_i64")]
-    account_id: Option<i64>,
+    pub account_id: Option<i64>,
     #[serde(flatten)]
-    page: PageParams,
+    pub page: PageParams,
+}
+
+impl ListParams {
+    pub fn filter(&mut self) -> Filter {
+        Filter {
+            types: std::mem::take(&mut self.types),
+            exclude_types: std::mem::take(&mut self.exclude_types),
+            from_account_id: self.account_id,
+        }
+    }
 }
 
 async fn list(
@@ -125,12 +135,12 @@ async fn clear(State(st): State<AppState>, auth: Auth) -> ApiResult<Json<Value>>
 }
 
 #[derive(Deserialize)]
-struct UnreadParams {
+pub(super) struct UnreadParams {
     #[serde(default, deserialize_with = "de::opt_i64")]
     limit: Option<i64>,
 }
 
-async fn unread_count(
+pub(super) async fn unread_count(
     State(st): State<AppState>,
     auth: Auth,
     Params(p): Params<UnreadParams>,

@@ -1,16 +1,37 @@
-//! `/api/v1/tags/:name`.
+//! `/api/v1/tags/:name` (with follow/unfollow) and `/api/v1/followed_tags`.
 
-use axum::extract::{Path, State};
-use axum::routing::get;
+use axum::extract::{OriginalUri, Path, State};
+use axum::response::Response;
+use axum::routing::{get, post};
 use axum::{Json, Router};
+use palisade_core::tags::TagView;
 use serde_json::{Value, json};
 
 use crate::AppState;
 use crate::error::ApiResult;
-use crate::extract::MaybeAuth;
+use crate::extract::{Auth, MaybeAuth, Params};
+use crate::pagination::PageParams;
+use crate::render::viewer_account;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/tags/{name}", get(show))
+    Router::new()
+        .route("/api/v1/tags/{name}", get(show))
+        .route("/api/v1/tags/{name}/follow", post(follow))
+        .route("/api/v1/tags/{name}/unfollow", post(unfollow))
+        .route("/api/v1/followed_tags", get(followed))
+}
+
+fn tag_json(st: &AppState, t: &TagView) -> Value {
+    json!({
+        "id": t.tag.id.to_string(),
+        "name": t.tag.name,
+        "url": st.core.urls().tag(&t.tag.name),
+        "history": t.history.iter().map(|(day, uses, accounts)| json!({
+            "day": (day / 1000).to_string(), "uses": uses.to_string(), "accounts": accounts.to_string(),
+        })).collect::<Vec<_>>(),
+        "following": t.following,
+        "featuring": false,
+    })
 }
 
 async fn show(
@@ -18,16 +39,48 @@ async fn show(
     auth: MaybeAuth,
     Path(name): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    auth.scoped(&["read"])?;
-    let (tag, history) = st.core.tag_with_history(&name).await?;
-    Ok(Json(json!({
-        "id": tag.id.to_string(),
-        "name": tag.name,
-        "url": st.core.urls().tag(&tag.name),
-        "history": history.iter().map(|(day, uses, accounts)| json!({
-            "day": (day / 1000).to_string(), "uses": uses.to_string(), "accounts": accounts.to_string(),
-        })).collect::<Vec<_>>(),
-        "following": false,
-        "featuring": false,
-    })))
+    let viewer = auth.scoped(&["read"])?;
+    let tag = st.core.tag_view(viewer_account(viewer.as_ref()), &name).await?;
+    Ok(Json(tag_json(&st, &tag)))
+}
+
+async fn follow(State(st): State<AppState>, auth: Auth, Path(name): Path<String>) -> ApiResult<Json<Value>> {
+    let viewer = auth.scoped(&["write:follows", "follow"])?;
+    let tag = st.core.set_tag_followed(&viewer, &name, true).await?;
+    Ok(Json(tag_json(&st, &tag)))
+}
+
+async fn unfollow(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(name): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let viewer = auth.scoped(&["write:follows", "follow"])?;
+    let tag = st.core.set_tag_followed(&viewer, &name, false).await?;
+    Ok(Json(tag_json(&st, &tag)))
+}
+
+async fn followed(
+    State(st): State<AppState>,
+    auth: Auth,
+    OriginalUri(uri): OriginalUri,
+    Params(p): Params<PageParams>,
+) -> ApiResult<Response> {
+    let viewer = auth.scoped(&["read:follows", "follow"])?;
+    let page = p.query(100, 200);
+    let rows = st.core.followed_tags(&viewer, &page).await?;
+    let keys = rows.keys();
+    let full = keys.len() as i64 >= page.limit;
+    let mut items = Vec::with_capacity(rows.items.len());
+    for (_, tag) in rows.items {
+        let view = st.core.tag_view(viewer.account.as_ref(), &tag.name).await?;
+        items.push(tag_json(&st, &view));
+    }
+    Ok(st.paged(
+        &uri,
+        &page,
+        items,
+        (keys.first().copied(), keys.last().copied()),
+        full,
+    ))
 }

@@ -186,10 +186,39 @@ async fn favourite_reblog_bookmark_pin_and_who() {
         .post(&format!("/api/v1/statuses/{id}/pin"), Some(&alice))
         .await;
     assert_eq!(r.body["pinned"], true);
-    // Private posts cannot be boosted.
+    // Followers-only posts: only their author may boost them, and the boost stays private.
     let p = srv.status(&alice, "followers only", "private").await;
+    let r = srv
+        .post_json(
+            &format!("/api/v1/statuses/{p}/reblog"),
+            Some(&alice),
+            json!({"visibility": "public"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["visibility"], "private");
     assert_eq!(
-        srv.post(&format!("/api/v1/statuses/{p}/reblog"), Some(&alice))
+        srv.post(&format!("/api/v1/statuses/{p}/reblog"), Some(&bob))
+            .await
+            .status,
+        404
+    );
+    let who = srv
+        .get(&format!("/api/v1/statuses/{p}/reblogged_by"), Some(&alice))
+        .await;
+    assert_eq!(who.body, json!([]), "a private self-boost is not listed");
+    let d = srv
+        .get(
+            &format!(
+                "/api/v1/statuses/{}",
+                srv.status(&alice, "direct @bob", "direct").await
+            ),
+            Some(&alice),
+        )
+        .await;
+    let d_id = d.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        srv.post(&format!("/api/v1/statuses/{d_id}/reblog"), Some(&alice))
             .await
             .status,
         422

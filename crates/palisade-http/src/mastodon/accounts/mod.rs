@@ -2,6 +2,7 @@
 
 mod actions;
 mod credentials;
+mod profiles;
 mod read;
 mod register;
 
@@ -12,7 +13,17 @@ use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/accounts", post(register::register))
+        .route("/api/v1/accounts", post(register::register).get(profiles::many))
+        .route(
+            "/api/v1/accounts/familiar_followers",
+            get(profiles::familiar_followers),
+        )
+        .route("/api/v1/endorsements", get(profiles::own_endorsements))
+        .route("/api/v1/directory", get(profiles::directory))
+        .route(
+            "/api/v1/emails/confirmations",
+            post(register::resend_confirmation),
+        )
         .route("/api/v1/accounts/verify_credentials", get(credentials::verify))
         .route(
             "/api/v1/accounts/update_credentials",
@@ -35,4 +46,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/accounts/{id}/unblock", post(actions::unblock))
         .route("/api/v1/accounts/{id}/mute", post(actions::mute))
         .route("/api/v1/accounts/{id}/unmute", post(actions::unmute))
+        .route("/api/v1/accounts/{id}/note", post(profiles::note))
+        .route("/api/v1/accounts/{id}/pin", post(profiles::endorse))
+        .route("/api/v1/accounts/{id}/unpin", post(profiles::unendorse))
+        .route("/api/v1/accounts/{id}/endorse", post(profiles::endorse))
+        .route("/api/v1/accounts/{id}/unendorse", post(profiles::unendorse))
+        .route("/api/v1/accounts/{id}/endorsements", get(profiles::endorsements))
 }

@@ -47,6 +47,8 @@ pub struct Search {
     limit: Option<i64>,
     #[serde(default, deserialize_with = "de::opt_i64")]
     offset: Option<i64>,
+    #[serde(default, deserialize_with = "de::bool")]
+    following: bool,
 }
 
 pub async fn search(
@@ -54,11 +56,21 @@ pub async fn search(
     auth: Auth,
     Params(p): Params<Search>,
 ) -> ApiResult<Json<Vec<Account>>> {
-    auth.scoped(&["read:accounts"])?;
+    let viewer = auth.scoped(&["read:accounts"])?;
     let limit = p.limit.unwrap_or(40).clamp(1, 80);
+    let followed_by = if p.following {
+        Some(viewer.account_id()?)
+    } else {
+        None
+    };
     let found = st
         .core
-        .search_accounts(p.q.as_deref().unwrap_or(""), limit, p.offset.unwrap_or(0).max(0))
+        .search_accounts(
+            p.q.as_deref().unwrap_or(""),
+            followed_by,
+            limit,
+            p.offset.unwrap_or(0).max(0),
+        )
         .await?;
     Ok(Json(st.accounts_json(&found)))
 }
@@ -89,6 +101,8 @@ pub struct StatusFilters {
     #[serde(default, deserialize_with = "de::bool")]
     exclude_reblogs: bool,
     #[serde(default, deserialize_with = "de::bool")]
+    exclude_direct: bool,
+    #[serde(default, deserialize_with = "de::bool")]
     pinned: bool,
     #[serde(default, deserialize_with = "de::opt_string")]
     tagged: Option<String>,
@@ -109,6 +123,7 @@ pub async fn statuses(
         only_media: p.only_media,
         exclude_replies: p.exclude_replies,
         exclude_reblogs: p.exclude_reblogs,
+        exclude_direct: p.exclude_direct,
         ..Default::default()
     };
     let result = st

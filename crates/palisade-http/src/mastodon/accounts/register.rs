@@ -61,3 +61,12 @@ pub async fn register(
         "created_at": token.created_at / 1000,
     })))
 }
+
+/// `POST /api/v1/emails/confirmations`. Palisade confirms addresses at sign-up (it sends no
+/// e-mail yet), so there is never a confirmation to resend: this answers `{}` for the
+/// signed-in user of the calling app, as Mastodon does after queueing the e-mail.
+pub async fn resend_confirmation(auth: Auth) -> ApiResult<Json<Value>> {
+    let viewer = auth.scoped(&["write:accounts"])?;
+    viewer.user()?;
+    Ok(Json(json!({})))
+}

@@ -9,42 +9,26 @@ use crate::error::ApiResult;
 use crate::extract::{Auth, Params};
 use crate::{AppState, de};
 
+/// A POST on a status that answers with the status: `action!(handler, scopes, core_method, extra args…)`.
 macro_rules! action {
-    ($name:ident, $scopes:expr, |$st:ident, $viewer:ident, $id:ident| $call:expr) => {
-        pub async fn $name(
-            State($st): State<AppState>,
-            auth: Auth,
-            Path(id): Path<String>,
-        ) -> ApiResult<Json<Status>> {
-            let $viewer = auth.scoped($scopes)?;
-            let $id = de::path_id(&id)?;
-            let view = $call.await?;
-            Ok(Json($st.status_json(&view, Some(&$viewer))))
+    ($name:ident, $scopes:expr, $method:ident $(, $arg:expr)*) => {
+        pub async fn $name(State(st): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<Status>> {
+            let viewer = auth.scoped($scopes)?;
+            let view = st.core.$method(&viewer, de::path_id(&id)? $(, $arg)*).await?;
+            Ok(Json(st.status_json(&view, Some(&viewer))))
         }
     };
 }
 
-action!(favourite, &["write:favourites"], |st, viewer, id| st
-    .core
-    .favourite(&viewer, id));
-action!(unfavourite, &["write:favourites"], |st, viewer, id| st
-    .core
-    .unfavourite(&viewer, id));
-action!(unreblog, &["write:statuses"], |st, viewer, id| st
-    .core
-    .unreblog(&viewer, id));
-action!(bookmark, &["write:bookmarks"], |st, viewer, id| st
-    .core
-    .set_bookmark(&viewer, id, true));
-action!(unbookmark, &["write:bookmarks"], |st, viewer, id| st
-    .core
-    .set_bookmark(&viewer, id, false));
-action!(pin, &["write:accounts"], |st, viewer, id| st
-    .core
-    .set_pin(&viewer, id, true));
-action!(unpin, &["write:accounts"], |st, viewer, id| st
-    .core
-    .set_pin(&viewer, id, false));
+action!(favourite, &["write:favourites"], favourite);
+action!(unfavourite, &["write:favourites"], unfavourite);
+action!(unreblog, &["write:statuses"], unreblog);
+action!(bookmark, &["write:bookmarks"], set_bookmark, true);
+action!(unbookmark, &["write:bookmarks"], set_bookmark, false);
+action!(pin, &["write:accounts"], set_pin, true);
+action!(unpin, &["write:accounts"], set_pin, false);
+action!(mute, &["write:mutes"], set_conversation_muted, true);
+action!(unmute, &["write:mutes"], set_conversation_muted, false);
 
 #[derive(Deserialize)]
 pub struct Reblog {

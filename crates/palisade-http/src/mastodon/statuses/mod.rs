@@ -28,5 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/statuses/{id}/bookmark", post(actions::bookmark))
         .route("/api/v1/statuses/{id}/unbookmark", post(actions::unbookmark))
         .route("/api/v1/statuses/{id}/pin", post(actions::pin))
+        .route("/api/v1/statuses/{id}/mute", post(actions::mute))
+        .route("/api/v1/statuses/{id}/unmute", post(actions::unmute))
         .route("/api/v1/statuses/{id}/unpin", post(actions::unpin))
 }

@@ -1,0 +1,124 @@
+//! `/api/v2/notifications…`: grouped notifications (Mastodon 4.3).
+
+use std::collections::{HashMap, HashSet};
+
+use axum::extract::{OriginalUri, Path, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use palisade_core::auth::Viewer;
+use palisade_core::notifications::Group;
+use palisade_core::views::ViewOptions;
+use serde_json::{Value, json};
+
+use super::notifications::ListParams;
+use crate::AppState;
+use crate::entities::iso;
+use crate::error::ApiResult;
+use crate::extract::{Auth, Params};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v2/notifications", get(list))
+        .route(
+            "/api/v2/notifications/unread_count",
+            get(super::notifications::unread_count),
+        )
+        .route("/api/v2/notifications/{key}", get(show))
+        .route("/api/v2/notifications/{key}/dismiss", post(dismiss))
+        .route("/api/v2/notifications/{key}/accounts", get(accounts))
+}
+
+fn group_json(g: &Group) -> Value {
+    let newest = &g.notifications[0];
+    let oldest = &g.notifications[g.notifications.len() - 1];
+    json!({
+        "group_key": g.key,
+        "notifications_count": g.count,
+        "type": newest.kind,
+        "most_recent_notification_id": newest.id.to_string(),
+        "page_min_id": oldest.id.to_string(),
+        "page_max_id": newest.id.to_string(),
+        "latest_page_notification_at": iso(newest.created_at),
+        "sample_account_ids": g.sample_account_ids.iter().map(|i| i.to_string()).collect::<Vec<_>>(),
+        "status_id": newest.status_id.map(|s| s.to_string()),
+    })
+}
+
+/// The body shared by the list and the single group: groups plus the accounts and statuses
+/// they refer to, each once.
+async fn body(st: &AppState, viewer: &Viewer, groups: &[Group]) -> ApiResult<Value> {
+    let account_ids: Vec<i64> = groups
+        .iter()
+        .flat_map(|g| g.sample_account_ids.iter().copied())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let status_ids: Vec<i64> = groups
+        .iter()
+        .filter_map(|g| g.notifications[0].status_id)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let accounts = st.core.account_views(&account_ids).await?;
+    let statuses = st
+        .core
+        .status_views(viewer.account.as_ref(), &status_ids, ViewOptions::default())
+        .await?;
+    let visible: HashMap<i64, ()> = statuses.iter().map(|v| (v.status.id, ())).collect();
+    let groups: Vec<Value> = groups
+        .iter()
+        .filter(|g| {
+            g.notifications[0]
+                .status_id
+                .is_none_or(|s| visible.contains_key(&s))
+        })
+        .map(group_json)
+        .collect();
+    Ok(json!({
+        "accounts": st.accounts_json(&accounts),
+        "statuses": st.statuses_json(&statuses, Some(viewer)),
+        "notification_groups": groups,
+    }))
+}
+
+async fn list(
+    State(st): State<AppState>,
+    auth: Auth,
+    OriginalUri(uri): OriginalUri,
+    Params(mut p): Params<ListParams>,
+) -> ApiResult<Response> {
+    let viewer = auth.scoped(&["read:notifications"])?;
+    let page = p.page.query(40, 80);
+    let filter = p.filter();
+    let result = st.core.grouped_notifications(&viewer, &filter, &page).await?;
+    let body = body(&st, &viewer, &result.groups).await?;
+    let headers = crate::pagination::link_header(
+        &st.core.settings.public_url,
+        &uri,
+        &page,
+        result.next_max_id,
+        result.prev_min_id,
+        result.raw_len as i64 >= page.limit,
+    );
+    Ok(axum::response::IntoResponse::into_response((headers, Json(body))))
+}
+
+async fn show(State(st): State<AppState>, auth: Auth, Path(key): Path<String>) -> ApiResult<Json<Value>> {
+    let viewer = auth.scoped(&["read:notifications"])?;
+    let group = st.core.notification_group(&viewer, &key).await?;
+    Ok(Json(body(&st, &viewer, &[group]).await?))
+}
+
+async fn dismiss(State(st): State<AppState>, auth: Auth, Path(key): Path<String>) -> ApiResult<Json<Value>> {
+    let viewer = auth.scoped(&["write:notifications"])?;
+    st.core.dismiss_notification_group(&viewer, &key).await?;
+    Ok(Json(json!({})))
+}
+
+async fn accounts(State(st): State<AppState>, auth: Auth, Path(key): Path<String>) -> ApiResult<Json<Value>> {
+    let viewer = auth.scoped(&["read:notifications"])?;
+    let group = st.core.notification_group(&viewer, &key).await?;
+    let accounts = st.core.account_views(&group.sample_account_ids).await?;
+    Ok(Json(json!(st.accounts_json(&accounts))))
+}
