@@ -18,10 +18,13 @@ use crate::entities::iso;
 use crate::error::ApiError;
 
 const WINDOW: Duration = Duration::from_secs(300);
+/// Sign-ups are counted per IP over half an hour, as Mastodon throttles them.
+const SIGNUP_WINDOW: Duration = Duration::from_secs(1800);
 
 pub struct RateLimiter {
     authenticated: u32,
     anonymous: u32,
+    signups: u32,
     buckets: Mutex<HashMap<String, (Instant, u32)>>,
 }
 
@@ -30,30 +33,43 @@ impl RateLimiter {
         RateLimiter {
             authenticated: limits.rate_limit_authenticated,
             anonymous: limits.rate_limit_anonymous,
+            signups: limits.rate_limit_signups,
             buckets: Mutex::new(HashMap::new()),
         }
     }
 
     /// Counts a request; returns (limit, remaining, seconds until reset, allowed).
     fn hit(&self, key: String, limit: u32, exempt: bool) -> (u32, u32, u64, bool) {
+        self.hit_in(key, limit, exempt, WINDOW)
+    }
+
+    fn hit_in(&self, key: String, limit: u32, exempt: bool, window: Duration) -> (u32, u32, u64, bool) {
         let now = Instant::now();
         let Ok(mut buckets) = self.buckets.lock() else {
-            return (limit, limit, WINDOW.as_secs(), true);
+            return (limit, limit, window.as_secs(), true);
         };
         if buckets.len() > 100_000 {
-            buckets.retain(|_, (start, _)| now.duration_since(*start) < WINDOW);
+            buckets.retain(|_, (start, _)| now.duration_since(*start) < SIGNUP_WINDOW);
         }
         let entry = buckets.entry(key).or_insert((now, 0));
-        if now.duration_since(entry.0) >= WINDOW {
+        if now.duration_since(entry.0) >= window {
             *entry = (now, 0);
         }
-        let reset = WINDOW.saturating_sub(now.duration_since(entry.0)).as_secs();
+        let reset = window.saturating_sub(now.duration_since(entry.0)).as_secs();
         if exempt {
             return (limit, limit, reset, true);
         }
         entry.1 = entry.1.saturating_add(1);
         let allowed = entry.1 <= limit;
         (limit, limit.saturating_sub(entry.1), reset, allowed)
+    }
+}
+
+impl RateLimiter {
+    /// Counts a sign-up from `ip`; `false` once the IP has used its allowance.
+    pub fn allow_signup(&self, ip: Option<IpAddr>) -> bool {
+        let key = format!("signup:{}", ip.map(|i| i.to_string()).unwrap_or_default());
+        self.hit_in(key, self.signups, is_loopback(ip), SIGNUP_WINDOW).3
     }
 }
 

@@ -6,6 +6,8 @@
 //! keeps the build lean and every query plain text.
 
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
@@ -28,6 +30,8 @@ pub enum Backend {
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
+    /// Statements run so far: lets tests prove a page costs a constant number of queries.
+    queries: Arc<AtomicU64>,
 }
 
 #[derive(Clone)]
@@ -48,6 +52,7 @@ impl Db {
                 .await?;
             Ok(Db {
                 pool: Pool::Postgres(pool),
+                queries: Arc::default(),
             })
         } else if url.starts_with("sqlite:") {
             let opts = SqliteConnectOptions::from_str(url)?
@@ -63,6 +68,7 @@ impl Db {
                 .await?;
             Ok(Db {
                 pool: Pool::Sqlite(pool),
+                queries: Arc::default(),
             })
         } else {
             Err(StoreError::Config(format!(
@@ -84,9 +90,11 @@ impl Db {
         Ok(match &self.pool {
             Pool::Sqlite(p) => Tx {
                 inner: TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+                queries: self.queries.clone(),
             },
             Pool::Postgres(p) => Tx {
                 inner: TxInner::Postgres(p.begin().await?),
+                queries: self.queries.clone(),
             },
         })
     }
@@ -104,6 +112,11 @@ impl Db {
         Ok(())
     }
 
+    /// How many statements ran through this pool (and its transactions) so far.
+    pub fn queries_run(&self) -> u64 {
+        self.queries.load(Ordering::Relaxed)
+    }
+
     pub async fn close(&self) {
         match &self.pool {
             Pool::Sqlite(p) => p.close().await,
@@ -115,6 +128,7 @@ impl Db {
 /// An open transaction; dropped without [`Tx::commit`] it rolls back.
 pub struct Tx {
     inner: TxInner,
+    queries: Arc<AtomicU64>,
 }
 
 enum TxInner {
@@ -170,6 +184,14 @@ impl<'a> From<&'a mut Tx> for Exec<'a> {
 }
 
 impl Exec<'_> {
+    fn count(&self) {
+        let counter = match self {
+            Exec::Pool(db) => &db.queries,
+            Exec::Tx(tx) => &tx.queries,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// Lets one `Exec` run several queries in turn.
     pub fn reborrow(&mut self) -> Exec<'_> {
         match self {
@@ -294,7 +316,9 @@ impl Query {
 
     pub async fn fetch_all<'a>(self, ex: impl Into<Exec<'a>>) -> Result<Vec<Row>> {
         let sql = sqlx::AssertSqlSafe(self.sql);
-        Ok(match ex.into() {
+        let ex = ex.into();
+        ex.count();
+        Ok(match ex {
             Exec::Pool(db) => match &db.pool {
                 Pool::Sqlite(p) => bind_all!(sqlx::query(sql), self.args)
                     .fetch_all(p)
@@ -328,7 +352,9 @@ impl Query {
 
     pub async fn fetch_optional<'a>(self, ex: impl Into<Exec<'a>>) -> Result<Option<Row>> {
         let sql = sqlx::AssertSqlSafe(self.sql);
-        Ok(match ex.into() {
+        let ex = ex.into();
+        ex.count();
+        Ok(match ex {
             Exec::Pool(db) => match &db.pool {
                 Pool::Sqlite(p) => bind_all!(sqlx::query(sql), self.args)
                     .fetch_optional(p)
@@ -359,7 +385,9 @@ impl Query {
     /// Runs a statement and returns the number of rows it affected.
     pub async fn execute<'a>(self, ex: impl Into<Exec<'a>>) -> Result<u64> {
         let sql = sqlx::AssertSqlSafe(self.sql);
-        Ok(match ex.into() {
+        let ex = ex.into();
+        ex.count();
+        Ok(match ex {
             Exec::Pool(db) => match &db.pool {
                 Pool::Sqlite(p) => bind_all!(sqlx::query(sql), self.args)
                     .execute(p)

@@ -1,9 +1,9 @@
 //! Timelines. Home is materialised on write in `home_feed`; public and tag timelines are
 //! range scans on partial indexes of `statuses`.
 
+use crate::Result;
 use crate::db::{Exec, q};
 use crate::page::{Page, PageQuery};
-use crate::{Backend, Result};
 
 /// Puts `status_id` (posted or boosted by `author_id`) into each of `account_ids`' home feeds.
 pub async fn push<'a>(
@@ -158,34 +158,4 @@ pub fn viewer_filter(author_col: &str, viewer: &str) -> String {
          AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = {viewer} AND \
          m.target_account_id = {author_col} AND (m.expires_at IS NULL OR m.expires_at > {now}))"
     )
-}
-
-/// The query plan of a home timeline page, for the performance proof in tests and docs.
-pub async fn explain_home<'a>(ex: impl Into<Exec<'a>>, account_id: i64) -> Result<String> {
-    let ex = ex.into();
-    let sql = "SELECT status_id FROM home_feed WHERE account_id = $1 AND status_id < $2 \
-               ORDER BY status_id DESC LIMIT $3";
-    explain(ex, sql, &[account_id, i64::MAX, 20]).await
-}
-
-/// `EXPLAIN` output of `sql` bound to `args`, one line per plan node.
-pub async fn explain<'a>(ex: Exec<'a>, sql: &str, args: &[i64]) -> Result<String> {
-    let backend = ex.backend();
-    let prefix = match backend {
-        Backend::Sqlite => "EXPLAIN QUERY PLAN ",
-        Backend::Postgres => "EXPLAIN ",
-    };
-    let rows = q(format!("{prefix}{sql}"))
-        .bind_all(args.iter().copied())
-        .fetch_all(ex)
-        .await?;
-    let col = match backend {
-        Backend::Sqlite => "detail",
-        Backend::Postgres => "QUERY PLAN",
-    };
-    Ok(rows
-        .iter()
-        .map(|r| r.string(col))
-        .collect::<Result<Vec<_>>>()?
-        .join("\n"))
 }

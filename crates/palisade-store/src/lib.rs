@@ -11,6 +11,7 @@ pub mod markers;
 mod migrate;
 pub mod notifications;
 mod page;
+pub mod plans;
 pub mod profiles;
 pub mod relationships;
 pub mod statuses;

@@ -95,7 +95,12 @@ pub fn instance_v2(s: &Settings, stats: &Stats, contact: Option<Value>) -> Value
         "source_url": "https://github.com/palisade-social/palisade",
         "description": s.instance.description,
         "usage": {"users": {"active_month": stats.active_month}},
-        "thumbnail": {"url": format!("{}/thumbnail.png", s.public_url), "blurhash": Value::Null, "versions": {}},
+        "thumbnail": {
+            "url": format!("{}/headers/original/missing.png", s.public_url),
+            "description": format!("{} banner", s.instance.title),
+            "blurhash": Value::Null,
+            "versions": {},
+        },
         "icon": [],
         "languages": s.instance.languages,
         "configuration": {
@@ -110,6 +115,8 @@ pub fn instance_v2(s: &Settings, stats: &Stats, contact: Option<Value>) -> Value
             "accounts": {
                 "max_display_name_length": 30,
                 "max_note_length": s.limits.max_note_chars,
+                "max_avatar_description_length": 150,
+                "max_header_description_length": 150,
                 "max_featured_tags": 0,
                 "max_pinned_statuses": 5,
                 "max_profile_fields": s.limits.max_profile_fields,

@@ -53,8 +53,10 @@ pub struct Status {
     pub content: String,
     pub filtered: Vec<Value>,
     pub reblog: Option<Box<Status>>,
+    /// On local statuses (possibly `null`): Mastodon's default "show the application used"
+    /// setting; remote statuses have none.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub application: Option<Value>,
+    pub application: Option<Option<Value>>,
     pub account: Account,
     pub media_attachments: Vec<Value>,
     pub mentions: Vec<Mention>,
@@ -68,7 +70,7 @@ pub struct Status {
     pub text: Option<String>,
 }
 
-/// `viewer_id` decides what only the author sees (`pinned`, the application).
+/// `viewer_id` decides what only the author sees (`pinned`).
 pub fn status(v: &StatusView, viewer_id: Option<i64>, urls: &Urls<'_>) -> Status {
     let s = &v.status;
     let own = viewer_id == Some(s.account_id);
@@ -99,11 +101,11 @@ pub fn status(v: &StatusView, viewer_id: Option<i64>, urls: &Urls<'_>) -> Status
         content: s.content_html.clone(),
         filtered: Vec::new(),
         reblog: v.reblog.as_ref().map(|r| Box::new(status(r, viewer_id, urls))),
-        application: v
-            .app
-            .as_ref()
-            .filter(|_| own)
-            .map(|a| json!({"name": a.name, "website": a.website})),
+        application: s.local.then(|| {
+            v.app
+                .as_ref()
+                .map(|a| json!({"name": a.name, "website": a.website}))
+        }),
         account: account(&v.account, urls),
         media_attachments: Vec::new(),
         mentions: v

@@ -2,7 +2,9 @@
 //! (JSON, form or multipart) merged the way Rails merges them for Mastodon.
 
 mod auth;
+mod client_ip;
 mod params;
 
 pub use auth::{Auth, MaybeAuth};
+pub use client_ip::ClientIp;
 pub use params::{Params, parse_query};

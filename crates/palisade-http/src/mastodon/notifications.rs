@@ -35,6 +35,9 @@ pub(super) struct ListParams {
     pub exclude_types: Vec<String>,
     #[serde(default, deserialize_with = "de::opt_i64")]
     pub account_id: Option<i64>,
+    /// v2 only: `full` or `partial_avatars`.
+    #[serde(default, deserialize_with = "de::opt_string")]
+    pub expand_accounts: Option<String>,
     #[serde(flatten)]
     pub page: PageParams,
 }

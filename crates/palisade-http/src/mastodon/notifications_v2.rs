@@ -45,9 +45,19 @@ fn group_json(g: &Group) -> Value {
     })
 }
 
+/// The partial account of `expand_accounts=partial_avatars`: enough to draw an avatar.
+fn partial(st: &AppState, a: &palisade_core::store::accounts::Account) -> Value {
+    let full = st.account_json(a);
+    json!({
+        "id": full.id, "acct": full.acct, "locked": full.locked, "bot": full.bot, "url": full.url,
+        "avatar": full.avatar, "avatar_static": full.avatar_static,
+    })
+}
+
 /// The body shared by the list and the single group: groups plus the accounts and statuses
-/// they refer to, each once.
-async fn body(st: &AppState, viewer: &Viewer, groups: &[Group]) -> ApiResult<Value> {
+/// they refer to, each once. With `partial`, only the newest account of each group is sent
+/// in full, the others as partial accounts (Mastodon's `partial_avatars`).
+async fn body(st: &AppState, viewer: &Viewer, groups: &[Group], partial_avatars: bool) -> ApiResult<Value> {
     let account_ids: Vec<i64> = groups
         .iter()
         .flat_map(|g| g.sample_account_ids.iter().copied())
@@ -61,6 +71,15 @@ async fn body(st: &AppState, viewer: &Viewer, groups: &[Group]) -> ApiResult<Val
         .into_iter()
         .collect();
     let accounts = st.core.account_views(&account_ids).await?;
+    let newest: HashSet<i64> = groups
+        .iter()
+        .filter_map(|g| g.sample_account_ids.first().copied())
+        .collect();
+    let (full, partial_list): (Vec<_>, Vec<_>) = if partial_avatars {
+        accounts.into_iter().partition(|a| newest.contains(&a.id))
+    } else {
+        (accounts, Vec::new())
+    };
     let statuses = st
         .core
         .status_views(viewer.account.as_ref(), &status_ids, ViewOptions::default())
@@ -75,11 +94,15 @@ async fn body(st: &AppState, viewer: &Viewer, groups: &[Group]) -> ApiResult<Val
         })
         .map(group_json)
         .collect();
-    Ok(json!({
-        "accounts": st.accounts_json(&accounts),
+    let mut body = json!({
+        "accounts": st.accounts_json(&full),
         "statuses": st.statuses_json(&statuses, Some(viewer)),
         "notification_groups": groups,
-    }))
+    });
+    if partial_avatars {
+        body["partial_accounts"] = Value::Array(partial_list.iter().map(|a| partial(st, a)).collect());
+    }
+    Ok(body)
 }
 
 async fn list(
@@ -92,7 +115,8 @@ async fn list(
     let page = p.page.query(40, 80);
     let filter = p.filter();
     let result = st.core.grouped_notifications(&viewer, &filter, &page).await?;
-    let body = body(&st, &viewer, &result.groups).await?;
+    let partial_avatars = p.expand_accounts.as_deref() == Some("partial_avatars");
+    let body = body(&st, &viewer, &result.groups, partial_avatars).await?;
     let headers = crate::pagination::link_header(
         &st.core.settings.public_url,
         &uri,
@@ -107,7 +131,7 @@ async fn list(
 async fn show(State(st): State<AppState>, auth: Auth, Path(key): Path<String>) -> ApiResult<Json<Value>> {
     let viewer = auth.scoped(&["read:notifications"])?;
     let group = st.core.notification_group(&viewer, &key).await?;
-    Ok(Json(body(&st, &viewer, &[group]).await?))
+    Ok(Json(body(&st, &viewer, &[group], false).await?))
 }
 
 async fn dismiss(State(st): State<AppState>, auth: Auth, Path(key): Path<String>) -> ApiResult<Json<Value>> {

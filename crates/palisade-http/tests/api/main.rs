@@ -9,5 +9,6 @@ mod notifications;
 mod oauth;
 mod performance;
 mod relationships;
+mod shapes;
 mod statuses;
 mod timelines;

@@ -1,26 +1,70 @@
-//! Performance by construction: timelines are index range scans (shown by the database's
+//! Performance by construction: the hot reads are index range scans (shown by the database's
 //! own query planner), and rendering a page costs the same number of queries at any size.
 
-use palisade_core::store::{Backend, feeds};
+use palisade_core::store::{Backend, plans};
 use palisade_testkit::TestServer;
 
 #[tokio::test]
-async fn home_timeline_is_an_index_range_scan() {
+async fn hot_reads_are_index_range_scans() {
     let srv = TestServer::new().await;
     let alice = srv.user("alice").await;
     srv.status(&alice, "x", "public").await;
-    let plan = feeds::explain_home(&srv.core.db, 1).await.unwrap();
-    println!("home timeline plan ({:?}):\n{plan}", srv.backend());
-    match srv.backend() {
-        Backend::Sqlite => assert!(
-            plan.starts_with("SEARCH home_feed USING") && plan.contains("INDEX"),
-            "{plan}"
-        ),
-        // On a tiny table Postgres may prefer a sequential scan; the index must be usable.
-        Backend::Postgres => assert!(
-            plan.contains("home_feed_pkey") || plan.contains("Seq Scan"),
-            "{plan}"
-        ),
+    let backend = srv.backend();
+    for (name, plan) in plans::hot_reads(&srv.core.db, 1).await.unwrap() {
+        println!("{name} ({backend:?}):\n{plan}\n");
+        let index = match name {
+            "home" if backend == Backend::Sqlite => "sqlite_autoindex_home_feed_1",
+            "home" => "home_feed_pkey",
+            "account statuses" => "statuses_account",
+            _ => "notifications_account",
+        };
+        let line = plan.lines().find(|l| l.contains(index)).unwrap_or_default();
+        match backend {
+            // SQLite: `SEARCH … USING … INDEX name (account_id=? AND id<?)`, a range scan.
+            Backend::Sqlite => assert!(
+                line.starts_with("SEARCH") && line.contains("<?"),
+                "{name}: {plan}"
+            ),
+            Backend::Postgres => assert!(line.contains("Index") && line.contains("Scan"), "{name}: {plan}"),
+        }
+        assert!(
+            !plan.contains("TEMP B-TREE") && !plan.contains("Sort  ("),
+            "{name} needs no sort step: {plan}"
+        );
     }
-    assert!(!plan.contains("TEMP B-TREE"), "no sort step: {plan}");
+}
+
+#[tokio::test]
+async fn a_page_costs_the_same_number_of_queries_at_any_size() {
+    let srv = TestServer::new().await;
+    let alice = srv.user("alice").await;
+    let bob = srv.user("bob").await;
+    let bob_id = srv.account_id(&bob).await;
+    srv.post(&format!("/api/v1/accounts/{bob_id}/follow"), Some(&alice))
+        .await;
+    for i in 0..40 {
+        let id = srv.status(&bob, &format!("post {i} #tag @alice"), "public").await;
+        if i % 3 == 0 {
+            srv.post(&format!("/api/v1/statuses/{id}/favourite"), Some(&alice))
+                .await;
+            srv.post(&format!("/api/v1/statuses/{id}/reblog"), Some(&alice))
+                .await;
+        }
+    }
+    let cost = |limit: u32| {
+        let (srv, alice) = (&srv, alice.clone());
+        async move {
+            let before = srv.core.db.queries_run();
+            let r = srv
+                .get(&format!("/api/v1/timelines/home?limit={limit}"), Some(&alice))
+                .await;
+            assert_eq!(r.body.as_array().unwrap().len(), limit as usize);
+            srv.core.db.queries_run() - before
+        }
+    };
+    let small = cost(5).await;
+    let large = cost(40).await;
+    println!("queries for a home page: 5 statuses {small}, 40 statuses {large}");
+    assert_eq!(small, large, "the query count must not grow with the page");
+    assert!(large <= 20, "{large} queries for one page");
 }

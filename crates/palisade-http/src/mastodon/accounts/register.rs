@@ -6,8 +6,8 @@ use palisade_core::accounts::NewUser;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::error::ApiResult;
-use crate::extract::{Auth, Params};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Auth, ClientIp, Params};
 use crate::{AppState, de};
 
 #[derive(Deserialize)]
@@ -28,10 +28,14 @@ pub struct Register {
 
 pub async fn register(
     State(st): State<AppState>,
+    ClientIp(ip): ClientIp,
     auth: Auth,
     Params(p): Params<Register>,
 ) -> ApiResult<Json<Value>> {
     let viewer = auth.scoped(&["write:accounts"])?;
+    if !st.limiter.allow_signup(ip) {
+        return Err(ApiError(palisade_core::Error::RateLimited));
+    }
     let (_, user) = st
         .core
         .create_user(NewUser {
