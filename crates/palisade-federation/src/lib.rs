@@ -1,0 +1,6 @@
+//! ActivityPub for Palisade: keys and HTTP signatures, documents (actors, notes,
+//! collections), WebFinger, the outbound fetch client, inbound activity handling and
+//! outbound delivery.
+
+pub mod keys;
+pub mod signatures;
