@@ -132,7 +132,7 @@ impl Core {
             "must be accepted",
         );
         v.finish()?;
-        let password_hash = secrets::hash_password(&new.password)?;
+        let password_hash = secrets::hash_password_blocking(new.password.clone()).await?;
         let urls = self.urls();
         let account_id = new_id();
         let username = new.username.clone();
@@ -274,6 +274,16 @@ impl Core {
                         "fields",
                         "ERR_TOO_LONG",
                         &format!("is too long (maximum is {} fields)", limits.max_profile_fields),
+                    ));
+                }
+                if pairs
+                    .iter()
+                    .any(|(n, v)| n.chars().count() > 255 || v.chars().count() > 255)
+                {
+                    return Err(Error::field(
+                        "fields",
+                        "ERR_TOO_LONG",
+                        "is too long (maximum is 255 characters per name or value)",
                     ));
                 }
                 pairs

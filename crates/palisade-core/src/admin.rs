@@ -60,7 +60,12 @@ impl Core {
         if password.chars().count() < 8 {
             return Err(Error::invalid("the password must have at least 8 characters"));
         }
-        users::set_password_hash(&self.db, user.id, &secrets::hash_password(&password)?).await?;
+        users::set_password_hash(
+            &self.db,
+            user.id,
+            &secrets::hash_password_blocking(password.clone()).await?,
+        )
+        .await?;
         Ok(password)
     }
 

@@ -112,6 +112,19 @@ fn tokenize(text: &str) -> Vec<Token<'_>> {
     out
 }
 
+/// Length as Mastodon counts it toward the limit: every link counts as 23 characters and a
+/// remote mention as its `@user` part (what `characters_reserved_per_url` announces).
+pub fn counted_length(text: &str) -> usize {
+    tokenize(text)
+        .iter()
+        .map(|t| match t {
+            Token::Link(_) => 23,
+            Token::Mention(_, m) => m.username.chars().count() + 1,
+            Token::Text(s) | Token::Tag(s, _) => s.chars().count(),
+        })
+        .sum()
+}
+
 /// The mentions written in `text`, in order, without duplicates.
 pub fn mentions(text: &str) -> Vec<MentionRef> {
     let mut out: Vec<MentionRef> = Vec::new();
@@ -283,6 +296,12 @@ mod tests {
                 domain: Some("remote.test".into())
             }]
         );
+    }
+
+    #[test]
+    fn links_count_as_23() {
+        let text = format!("see https://example.com/{} and @bob@far.example", "x".repeat(200));
+        assert_eq!(counted_length(&text), 4 + 23 + 5 + 4);
     }
 
     #[test]

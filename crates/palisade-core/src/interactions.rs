@@ -70,7 +70,12 @@ impl Core {
         if let Some(existing) = statuses::reblog_by(&self.db, me.id, target.id).await? {
             return self.status_view(Some(me), existing.id).await;
         }
-        let visibility = match visibility {
+        let default = viewer
+            .user
+            .as_ref()
+            .and_then(|u| crate::preferences::preferences_of(u).default_privacy)
+            .filter(|v| v != "direct");
+        let visibility = match visibility.or(default.as_deref()) {
             // A self-boost of a followers-only post stays followers-only.
             _ if target.visibility == "private" => "private".to_owned(),
             Some(v @ ("public" | "unlisted" | "private")) => v.to_owned(),
@@ -110,7 +115,18 @@ impl Core {
             conversation_id: None,
         };
         let mut tx = self.db.begin().await?;
-        statuses::insert(&mut tx, &reblog).await?;
+        match statuses::insert(&mut tx, &reblog).await {
+            Ok(()) => {}
+            // A concurrent boost of the same status won the race: answer with it.
+            Err(palisade_store::StoreError::Conflict(_)) => {
+                drop(tx);
+                let existing = statuses::reblog_by(&self.db, me.id, target.id)
+                    .await?
+                    .ok_or_else(Error::not_found)?;
+                return self.status_view(Some(me), existing.id).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
         statuses::add_counts(&mut tx, target.id, 0, 1, 0).await?;
         accounts::add_counts(&mut tx, me.id, 1, 0, 0).await?;
         notify(&mut tx, target.account_id, me.id, "reblog", Some(target.id)).await?;
@@ -130,7 +146,9 @@ impl Core {
         let original_id = status.reblog_of_id.unwrap_or(status.id);
         if let Some(boost) = statuses::reblog_by(&self.db, me.id, original_id).await? {
             let mut tx = self.db.begin().await?;
-            self.remove_status(&mut tx, &boost).await?;
+            if !self.remove_status(&mut tx, &boost).await? {
+                return self.status_view(Some(me), original_id).await;
+            }
             self.emit(
                 &mut tx,
                 vec![Event::Unreblogged {

@@ -92,6 +92,7 @@ pub struct GroupPage {
     pub raw_len: usize,
 }
 
+#[derive(Clone)]
 pub struct Group {
     pub key: String,
     /// The group's notifications within the page, newest first.

@@ -83,6 +83,17 @@ impl Core {
                 ));
             }
         }
+        if uris.len() > 20 || uris.iter().any(|u| u.len() > 2000) {
+            return Err(Error::field("redirect_uri", "ERR_TOO_LONG", "is too long"));
+        }
+        let website = new.website.map(|w| w.trim().to_owned()).filter(|w| !w.is_empty());
+        if let Some(w) = &website
+            && (w.len() > 2000
+                || !(w.starts_with("https://") || w.starts_with("http://"))
+                || !is_absolute_uri(w))
+        {
+            return Err(Error::field("website", "ERR_INVALID", "is not a valid URL"));
+        }
         let scopes = Scopes::parse(new.scopes.as_deref().unwrap_or("read"))
             .ok_or_else(|| Error::field("scopes", "ERR_INVALID", "are invalid"))?;
         let scopes = if scopes.is_empty() {
@@ -93,7 +104,7 @@ impl Core {
         let app = App {
             id: new_id(),
             name: name.to_owned(),
-            website: new.website.filter(|w| !w.trim().is_empty()),
+            website,
             redirect_uris: uris.join("\n"),
             scopes: scopes.to_space_separated(),
             client_id: secrets::random_token(32),
@@ -175,7 +186,7 @@ impl Core {
             )
         };
         let user = users::by_login(&self.db, login.trim()).await?.ok_or_else(bad)?;
-        if !secrets::verify_password(password, &user.password_hash) {
+        if !secrets::verify_password_blocking(password.to_owned(), user.password_hash.clone()).await {
             return Err(bad());
         }
         let account = palisade_store::accounts::by_id(&self.db, user.account_id)
@@ -197,7 +208,8 @@ impl Core {
                     .await?
                     .filter(|c| c.app_id == app.id && c.expires_at > now_ms())
                     .ok_or_else(|| oauth_error("invalid_grant", "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client."))?;
-                if redirect_uri.as_deref().is_some_and(|r| r != stored.redirect_uri) {
+                // RFC 6749 4.1.3: the redirect URI of the request must be repeated, exactly.
+                if redirect_uri.as_deref() != Some(stored.redirect_uri.as_str()) {
                     return Err(oauth_error(
                         "invalid_grant",
                         "The redirect URI does not match the one used in the authorization request.",

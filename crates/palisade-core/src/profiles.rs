@@ -63,7 +63,17 @@ impl Core {
         let me = viewer.account()?;
         let mut out = Vec::with_capacity(targets.len());
         for &t in targets.iter().take(40) {
-            let ids = profiles::familiar_followers(&self.db, me.id, t, 40).await?;
+            // An account that hides its network reveals no followers, familiar or not.
+            let hidden = self
+                .account(t)
+                .await
+                .map(|a| a.hide_collections && a.id != me.id)
+                .unwrap_or(true);
+            let ids = if hidden {
+                Vec::new()
+            } else {
+                profiles::familiar_followers(&self.db, me.id, t, 40).await?
+            };
             out.push((t, self.account_views(&ids).await?));
         }
         Ok(out)

@@ -183,7 +183,7 @@ impl Core {
         if rel::delete(&mut *tx, FollowTable::Follows, follower, followed).await? {
             accounts::add_counts(&mut *tx, follower, 0, 0, -1).await?;
             accounts::add_counts(&mut *tx, followed, 0, -1, 0).await?;
-            feeds::remove_author(&mut *tx, follower, followed).await?;
+            feeds::remove_posts_of(&mut *tx, follower, followed).await?;
             notes::remove(&mut *tx, followed, follower, "follow", None).await?;
             Ok(true)
         } else if rel::delete(&mut *tx, FollowTable::Requests, follower, followed).await? {
@@ -301,7 +301,10 @@ impl Core {
         if target.id == me.id {
             return Err(Error::Forbidden("You cannot mute yourself".into()));
         }
-        let expires_at = duration_secs.filter(|d| *d > 0).map(|d| now_ms() + d * 1000);
+        // Capped at ten years, so no duration can overflow.
+        let expires_at = duration_secs
+            .filter(|d| *d > 0)
+            .map(|d| now_ms().saturating_add(d.min(10 * 365 * 86_400) * 1000));
         let mut tx = self.db.begin().await?;
         rel::mute(&mut tx, new_id(), me.id, target.id, notifications, expires_at).await?;
         feeds::remove_author(&mut tx, me.id, target.id).await?;
@@ -330,7 +333,14 @@ impl Core {
         page: &PageQuery,
     ) -> Result<Page<i64>> {
         let account = self.account(account_id).await?;
-        if account.hide_collections && viewer.is_none_or(|v| v.id != account.id) {
+        let own = viewer.is_some_and(|v| v.id == account.id);
+        let blocked = match viewer {
+            Some(v) if !own => !rel::excluded_among(&self.db, v.id, &[account.id], false)
+                .await?
+                .is_empty(),
+            _ => false,
+        };
+        if blocked || (account.hide_collections && !own) {
             return Ok(Page { items: Vec::new() });
         }
         if followers {

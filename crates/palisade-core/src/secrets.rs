@@ -40,6 +40,20 @@ pub fn hash_password(password: &str) -> Result<String> {
         .map_err(|e| Error::Internal(format!("password hashing failed: {e}")))
 }
 
+/// [`hash_password`] on a blocking thread: Argon2 takes tens of milliseconds of CPU.
+pub async fn hash_password_blocking(password: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?
+}
+
+/// [`verify_password`] on a blocking thread.
+pub async fn verify_password_blocking(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false)
+}
+
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
         .map(|h| {

@@ -99,7 +99,7 @@ impl Core {
             favourites_count: 0,
             created_at: now_ms(),
             edited_at: None,
-            conversation_id: Some(parent.as_ref().and_then(|p| p.conversation_id).unwrap_or(id)),
+            conversation_id: Some(parent.as_ref().map_or(id, |p| p.conversation_id.unwrap_or(p.id))),
         };
         let mut tx = self.db.begin().await?;
         statuses::insert(&mut tx, &status).await?;
@@ -139,9 +139,13 @@ impl Core {
         let rendered = self.render_status(&changes.text).await?;
         let spoiler = changes.spoiler_text.trim().to_owned();
         let sensitive = changes.sensitive || !spoiler.is_empty();
+        let language = changes.language.as_deref().map(|l| normalize_language(Some(l)));
         let unchanged = status.text_source == changes.text
             && status.spoiler_text == spoiler
-            && status.sensitive == sensitive;
+            && status.sensitive == sensitive
+            && language
+                .as_ref()
+                .is_none_or(|l| status.language.as_ref() == Some(l));
         let mut tx = self.db.begin().await?;
         if !unchanged {
             if statuses::edits(&mut tx, id).await?.is_empty() {
@@ -156,7 +160,7 @@ impl Core {
                     content_html: &rendered.html,
                     spoiler_text: &spoiler,
                     sensitive,
-                    language: changes.language.as_deref(),
+                    language: language.as_deref(),
                 },
             )
             .await?;
@@ -201,7 +205,9 @@ impl Core {
             .into_iter()
             .map(|(_, a)| a)
             .collect();
-        self.remove_status(&mut tx, &status).await?;
+        if !self.remove_status(&mut tx, &status).await? {
+            return Ok(view);
+        }
         let event = match status.reblog_of_id {
             Some(original_id) => Event::Unreblogged {
                 account_id: author.id,
@@ -220,9 +226,14 @@ impl Core {
         Ok(view)
     }
 
-    /// Removes a status row and keeps every counter that counted it right.
-    pub(crate) async fn remove_status(&self, tx: &mut Tx, status: &Status) -> Result<()> {
-        for (_, booster) in statuses::reblog_ids_of(&mut *tx, status.id).await? {
+    /// Removes a status row and keeps every counter that counted it right; does nothing
+    /// (and returns `false`) when a concurrent request removed it first.
+    pub(crate) async fn remove_status(&self, tx: &mut Tx, status: &Status) -> Result<bool> {
+        let boosters = statuses::reblog_ids_of(&mut *tx, status.id).await?;
+        if !statuses::delete(&mut *tx, status.id).await? {
+            return Ok(false);
+        }
+        for (_, booster) in boosters {
             accounts::add_counts(&mut *tx, booster, -1, 0, 0).await?;
         }
         if let Some(parent) = status.in_reply_to_id {
@@ -242,8 +253,7 @@ impl Core {
             }
         }
         accounts::add_counts(&mut *tx, status.account_id, -1, 0, 0).await?;
-        statuses::delete(&mut *tx, status.id).await?;
-        Ok(())
+        Ok(true)
     }
 
     pub async fn status_context(&self, viewer: Option<&Account>, id: i64) -> Result<Context> {
@@ -277,7 +287,13 @@ impl Core {
     /// Mutes (`on`) or unmutes notifications from the thread of a status the viewer sees.
     pub async fn set_conversation_muted(&self, viewer: &Viewer, id: i64, on: bool) -> Result<StatusView> {
         let me = viewer.account()?;
-        let status = self.status_view(Some(me), id).await?.status;
+        let mut status = self.status_view(Some(me), id).await?.status;
+        // Muting through a boost mutes the boosted thread.
+        if let Some(original) = status.reblog_of_id {
+            status = statuses::by_id(&self.db, original)
+                .await?
+                .ok_or_else(Error::not_found)?;
+        }
         let conversation = status.conversation_id.unwrap_or(status.id);
         statuses::set_conversation_muted(&self.db, me.id, conversation, on).await?;
         self.status_view(Some(me), id).await
@@ -300,7 +316,7 @@ impl Core {
             return Err(Error::field("text", "ERR_BLANK", "can't be blank"));
         }
         let max = self.settings.limits.max_status_chars;
-        if text.chars().count() + spoiler.chars().count() > max {
+        if content::counted_length(text) + spoiler.chars().count() > max {
             return Err(Error::field(
                 "text",
                 "ERR_TOO_LONG",

@@ -17,11 +17,24 @@ pub struct TagView {
 }
 
 impl Core {
+    /// A hashtag's page. A name nobody used yet still has one (id 0, no history), as
+    /// Mastodon shows unsaved tags, so that clients can offer to follow it.
     pub async fn tag_view(&self, viewer: Option<&Account>, name: &str) -> Result<TagView> {
-        let tag = tags::by_name(&self.db, name.trim_start_matches('#'))
-            .await?
-            .ok_or_else(Error::not_found)?;
-        self.tag_view_of(viewer, tag).await
+        let name = name.trim_start_matches('#');
+        if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            return Err(Error::not_found());
+        }
+        match tags::by_name(&self.db, name).await? {
+            Some(tag) => self.tag_view_of(viewer, tag).await,
+            None => Ok(TagView {
+                tag: Tag {
+                    id: 0,
+                    name: name.to_owned(),
+                },
+                history: Vec::new(),
+                following: false,
+            }),
+        }
     }
 
     async fn tag_view_of(&self, viewer: Option<&Account>, tag: Tag) -> Result<TagView> {

@@ -2,5 +2,9 @@
 //! collections), WebFinger, the outbound fetch client, inbound activity handling and
 //! outbound delivery.
 
+pub mod documents;
+pub mod fetch;
 pub mod keys;
+pub mod sanitize;
 pub mod signatures;
+pub mod vocab;

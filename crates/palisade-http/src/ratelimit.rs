@@ -87,9 +87,12 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
+    // OAuth endpoints (where passwords are tried) always count per IP: a made-up bearer
+    // header must not buy a fresh allowance.
     let token = req
         .headers()
         .get(AUTHORIZATION)
+        .filter(|_| path.starts_with("/api/"))
         .and_then(|v| v.to_str().ok())
         .map(palisade_core::secrets::hash_token);
     let limiter = &state.limiter;

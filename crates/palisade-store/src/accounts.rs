@@ -38,6 +38,10 @@ pub struct Account {
     pub fetched_at: Option<i64>,
     pub suspended_at: Option<i64>,
     pub silenced_at: Option<i64>,
+    /// `Person`, `Service`, `Application`, `Group`, `Organization`.
+    pub actor_type: String,
+    /// The id of the actor's main public key (`…#main-key`).
+    pub key_id: Option<String>,
 }
 
 impl Account {
@@ -50,7 +54,7 @@ const COLS: &str = "id, username, domain, display_name, note_source, note_html, 
     locked, bot, discoverable, indexable, hide_collections, avatar_url, header_url, uri, url, \
     inbox_url, shared_inbox_url, outbox_url, followers_url, following_url, featured_url, \
     public_key_pem, statuses_count, followers_count, following_count, last_status_at, \
-    created_at, updated_at, fetched_at, suspended_at, silenced_at";
+    created_at, updated_at, fetched_at, suspended_at, silenced_at, actor_type, key_id";
 
 fn from_row(r: &Row) -> Result<Account> {
     Ok(Account {
@@ -86,6 +90,8 @@ fn from_row(r: &Row) -> Result<Account> {
         fetched_at: r.opt_i64("fetched_at")?,
         suspended_at: r.opt_i64("suspended_at")?,
         silenced_at: r.opt_i64("silenced_at")?,
+        actor_type: r.string("actor_type")?,
+        key_id: r.opt_string("key_id")?,
     })
 }
 
@@ -209,7 +215,7 @@ pub async fn search<'a>(
         ));
     }
     q(format!(
-        "SELECT {COLS} FROM accounts WHERE suspended_at IS NULL \
+        "SELECT {COLS} FROM accounts WHERE suspended_at IS NULL AND actor_type <> 'Application' \
          AND (lower(username) LIKE $1 ESCAPE '\\' OR lower(display_name) LIKE $1 ESCAPE '\\') \
          {extra} ORDER BY (domain IS NULL) DESC, lower(username) LIMIT $2 OFFSET $3"
     ))
@@ -236,7 +242,8 @@ pub async fn directory<'a>(
         "id DESC"
     };
     q(format!(
-        "SELECT {COLS} FROM accounts WHERE suspended_at IS NULL AND discoverable = TRUE{local} \
+        "SELECT {COLS} FROM accounts WHERE suspended_at IS NULL AND discoverable = TRUE \
+         AND actor_type <> 'Application'{local} \
          ORDER BY {order} LIMIT $1 OFFSET $2"
     ))
     .bind(limit)
@@ -327,7 +334,7 @@ pub async fn set_suspended<'a>(ex: impl Into<Exec<'a>>, id: i64, at: Option<i64>
 }
 
 pub async fn count_local<'a>(ex: impl Into<Exec<'a>>) -> Result<i64> {
-    q("SELECT COUNT(*) FROM accounts WHERE domain IS NULL AND suspended_at IS NULL")
+    q("SELECT COUNT(*) FROM accounts WHERE domain IS NULL AND suspended_at IS NULL AND actor_type = 'Person'")
         .fetch_i64(ex)
         .await
 }
@@ -351,4 +358,169 @@ pub async fn private_key<'a>(ex: impl Into<Exec<'a>>, id: i64) -> Result<Option<
         .map(|r| r.opt_string("private_key_pem"))
         .transpose()
         .map(Option::flatten)
+}
+
+/// Stores a local account's key pair (created on first need).
+pub async fn set_key_pair<'a>(
+    ex: impl Into<Exec<'a>>,
+    id: i64,
+    key_id: &str,
+    public: &str,
+    private: &str,
+) -> Result<()> {
+    q(
+        "UPDATE accounts SET key_id = $2, public_key_pem = $3, private_key_pem = $4 WHERE id = $1 \
+       AND private_key_pem IS NULL",
+    )
+    .bind(id)
+    .bind(key_id)
+    .bind(public)
+    .bind(private)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// A remote actor as last fetched.
+#[derive(Clone, Debug, Default)]
+pub struct RemoteProfile {
+    pub uri: String,
+    pub username: String,
+    pub domain: String,
+    pub actor_type: String,
+    pub display_name: String,
+    pub note_html: String,
+    pub fields_json: String,
+    pub url: String,
+    pub avatar_url: Option<String>,
+    pub header_url: Option<String>,
+    pub locked: bool,
+    pub bot: bool,
+    pub discoverable: bool,
+    pub indexable: bool,
+    pub inbox_url: Option<String>,
+    pub shared_inbox_url: Option<String>,
+    pub outbox_url: Option<String>,
+    pub followers_url: Option<String>,
+    pub following_url: Option<String>,
+    pub featured_url: Option<String>,
+    pub key_id: Option<String>,
+    pub public_key_pem: Option<String>,
+    pub created_at: Option<i64>,
+}
+
+/// Inserts or refreshes a remote account by its URI; returns its id.
+pub async fn upsert_remote<'a>(ex: impl Into<Exec<'a>>, p: &RemoteProfile) -> Result<i64> {
+    let mut ex = ex.into();
+    let now = now_ms();
+    let existing = by_uri(ex.reborrow(), &p.uri).await?;
+    let id = match &existing {
+        Some(a) => a.id,
+        None => crate::ids::new_id(),
+    };
+    if existing.is_none() {
+        q(
+            "INSERT INTO accounts (id, username, domain, uri, url, created_at, updated_at) \
+           VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id)
+        .bind(&p.username)
+        .bind(&p.domain)
+        .bind(&p.uri)
+        .bind(&p.url)
+        .bind(p.created_at.unwrap_or(now))
+        .bind(now)
+        .execute(ex.reborrow())
+        .await?;
+    }
+    q(
+        "UPDATE accounts SET username = $2, display_name = $3, note_html = $4, fields_json = $5, url = $6, \
+       avatar_url = $7, header_url = $8, locked = $9, bot = $10, discoverable = $11, indexable = $12, \
+       inbox_url = $13, shared_inbox_url = $14, outbox_url = $15, followers_url = $16, following_url = $17, \
+       featured_url = $18, key_id = $19, public_key_pem = $20, actor_type = $21, fetched_at = $22, \
+       updated_at = $22 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(&p.username)
+    .bind(&p.display_name)
+    .bind(&p.note_html)
+    .bind(&p.fields_json)
+    .bind(&p.url)
+    .bind(&p.avatar_url)
+    .bind(&p.header_url)
+    .bind(p.locked)
+    .bind(p.bot)
+    .bind(p.discoverable)
+    .bind(p.indexable)
+    .bind(&p.inbox_url)
+    .bind(&p.shared_inbox_url)
+    .bind(&p.outbox_url)
+    .bind(&p.followers_url)
+    .bind(&p.following_url)
+    .bind(&p.featured_url)
+    .bind(&p.key_id)
+    .bind(&p.public_key_pem)
+    .bind(&p.actor_type)
+    .bind(now)
+    .execute(ex)
+    .await?;
+    Ok(id)
+}
+
+/// The account owning a public key id (its main key, or one of `account_keys`).
+pub async fn by_key_id<'a>(ex: impl Into<Exec<'a>>, key_id: &str) -> Result<Option<(Account, String)>> {
+    let mut ex = ex.into();
+    if let Some(row) = q(format!(
+        "SELECT {COLS} FROM accounts WHERE key_id = $1 AND public_key_pem IS NOT NULL"
+    ))
+    .bind(key_id)
+    .fetch_optional(ex.reborrow())
+    .await?
+    {
+        let account = from_row(&row)?;
+        let pem = account.public_key_pem.clone().unwrap_or_default();
+        return Ok(Some((account, pem)));
+    }
+    let Some(row) = q("SELECT account_id, public_key_pem FROM account_keys WHERE key_id = $1")
+        .bind(key_id)
+        .fetch_optional(ex.reborrow())
+        .await?
+    else {
+        return Ok(None);
+    };
+    let pem = row.string("public_key_pem")?;
+    Ok(by_id(ex, row.i64("account_id")?).await?.map(|a| (a, pem)))
+}
+
+/// Records further keys of a remote actor.
+pub async fn set_extra_keys<'a>(
+    ex: impl Into<Exec<'a>>,
+    account_id: i64,
+    keys: &[(String, String)],
+) -> Result<()> {
+    let mut ex = ex.into();
+    q("DELETE FROM account_keys WHERE account_id = $1")
+        .bind(account_id)
+        .execute(ex.reborrow())
+        .await?;
+    for (key_id, pem) in keys {
+        q("INSERT INTO account_keys (key_id, account_id, public_key_pem, fetched_at) VALUES ($1, $2, $3, $4) \
+           ON CONFLICT (key_id) DO UPDATE SET account_id = excluded.account_id, \
+           public_key_pem = excluded.public_key_pem, fetched_at = excluded.fetched_at")
+        .bind(key_id)
+        .bind(account_id)
+        .bind(pem)
+        .bind(now_ms())
+        .execute(ex.reborrow())
+        .await?;
+    }
+    Ok(())
+}
+
+/// Remote accounts of a domain (for delivery planning and admin views).
+pub async fn count_on_domain<'a>(ex: impl Into<Exec<'a>>, domain: &str) -> Result<i64> {
+    q("SELECT COUNT(*) FROM accounts WHERE lower(domain) = lower($1)")
+        .bind(domain)
+        .fetch_i64(ex)
+        .await
 }

@@ -77,6 +77,16 @@ pub async fn remove_author<'a>(ex: impl Into<Exec<'a>>, account_id: i64, author_
     Ok(())
 }
 
+/// Removes only what `author_id` posted or boosted (unfollow: others' boosts of them stay).
+pub async fn remove_posts_of<'a>(ex: impl Into<Exec<'a>>, account_id: i64, author_id: i64) -> Result<()> {
+    q("DELETE FROM home_feed WHERE account_id = $1 AND author_id = $2")
+        .bind(account_id)
+        .bind(author_id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
 /// Only the boosts by `author_id` (following with `reblogs: false`).
 pub async fn remove_boosts_by<'a>(ex: impl Into<Exec<'a>>, account_id: i64, author_id: i64) -> Result<()> {
     q(

@@ -23,6 +23,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_social_extras.sql"),
         postgres: include_str!("../migrations/postgres/0002_social_extras.sql"),
     },
+    Migration {
+        version: 3,
+        name: "federation",
+        sqlite: include_str!("../migrations/sqlite/0003_federation.sql"),
+        postgres: include_str!("../migrations/postgres/0003_federation.sql"),
+    },
 ];
 
 /// Applies every migration not yet recorded in `schema_migrations`; returns how many ran.

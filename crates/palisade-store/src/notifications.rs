@@ -39,6 +39,20 @@ fn from_row(r: &Row) -> Result<Notification> {
     })
 }
 
+/// SQL keeping only notifications the owner wants to see: none from accounts they block or
+/// mute with notifications hidden (unexpired). The table must be aliased `n`.
+fn shown() -> String {
+    // `now` is our own integer, safe to inline.
+    format!(
+        " AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = n.account_id \
+           AND b.target_account_id = n.from_account_id) \
+         AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = n.account_id \
+           AND m.target_account_id = n.from_account_id AND m.hide_notifications = TRUE \
+           AND (m.expires_at IS NULL OR m.expires_at > {}))",
+        crate::now_ms()
+    )
+}
+
 pub async fn insert<'a>(ex: impl Into<Exec<'a>>, n: &Notification) -> Result<()> {
     q(format!(
         "INSERT INTO notifications ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
@@ -92,15 +106,7 @@ pub async fn page<'a>(
         sql.push_str(&format!(" AND n.from_account_id = ${}", head.len() + 1));
         head.push(from.into());
     }
-    // `now` is our own integer, safe to inline; expired mutes no longer hide anything.
-    sql.push_str(&format!(
-        " AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = n.account_id \
-           AND b.target_account_id = n.from_account_id) \
-         AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = n.account_id \
-           AND m.target_account_id = n.from_account_id AND m.hide_notifications = TRUE \
-           AND (m.expires_at IS NULL OR m.expires_at > {}))",
-        crate::now_ms()
-    ));
+    sql.push_str(&shown());
     let (clause, args) = page.clause("n.id", head.len() + 1);
     sql.push_str(&clause);
     let rows = q(sql).bind_all(head).bind_all(args).fetch_all(ex).await?;
@@ -113,7 +119,8 @@ pub async fn page<'a>(
 
 pub async fn get<'a>(ex: impl Into<Exec<'a>>, account_id: i64, id: i64) -> Result<Option<Notification>> {
     q(format!(
-        "SELECT {COLS} FROM notifications WHERE account_id = $1 AND id = $2"
+        "SELECT {COLS} FROM notifications n WHERE account_id = $1 AND id = $2{}",
+        shown()
     ))
     .bind(account_id)
     .bind(id)
@@ -185,10 +192,11 @@ pub async fn count_after<'a>(
     since_id: i64,
     limit: i64,
 ) -> Result<i64> {
-    q(
-        "SELECT COUNT(*) FROM (SELECT id FROM notifications WHERE account_id = $1 AND id > $2 \
+    q(format!(
+        "SELECT COUNT(*) FROM (SELECT id FROM notifications n WHERE account_id = $1 AND id > $2{} \
        LIMIT $3) AS unread",
-    )
+        shown()
+    ))
     .bind(account_id)
     .bind(since_id)
     .bind(limit)
@@ -205,7 +213,7 @@ pub async fn in_group<'a>(
 ) -> Result<Vec<Notification>> {
     let rows = match key.strip_prefix("ungrouped-").and_then(|id| id.parse::<i64>().ok()) {
         Some(id) => {
-            q(format!("SELECT {COLS} FROM notifications WHERE account_id = $1 AND id = $2 AND group_key IS NULL"))
+            q(format!("SELECT {COLS} FROM notifications n WHERE account_id = $1 AND id = $2 AND group_key IS NULL{}", shown()))
                 .bind(account_id)
                 .bind(id)
                 .fetch_all(ex)
@@ -213,7 +221,7 @@ pub async fn in_group<'a>(
         }
         None => {
             q(format!(
-                "SELECT {COLS} FROM notifications WHERE account_id = $1 AND group_key = $2 ORDER BY id DESC LIMIT $3"
+                "SELECT {COLS} FROM notifications n WHERE account_id = $1 AND group_key = $2{} ORDER BY id DESC LIMIT $3", shown()
             ))
             .bind(account_id)
             .bind(key)
@@ -235,16 +243,17 @@ pub async fn group_counts<'a>(
         return Ok(Vec::new());
     }
     q(format!(
-        "SELECT group_key, COUNT(*) AS n FROM notifications WHERE account_id = $1 AND group_key IN ({}) \
+        "SELECT group_key, COUNT(*) AS total FROM notifications n WHERE account_id = $1 AND group_key IN ({}){} \
          GROUP BY group_key",
-        placeholders(2, keys.len())
+        placeholders(2, keys.len()),
+        shown()
     ))
     .bind(account_id)
     .bind_all(keys.iter())
     .fetch_all(ex)
     .await?
     .iter()
-    .map(|r| Ok((r.string("group_key")?, r.i64("n")?)))
+    .map(|r| Ok((r.string("group_key")?, r.i64("total")?)))
     .collect()
 }
 

@@ -35,7 +35,7 @@ impl PageQuery {
             args.push(Arg::I64(Some(max)));
             n += 1;
         }
-        if let Some(since) = self.since_id {
+        if let Some(since) = self.since_id.filter(|_| self.min_id.is_none()) {
             sql.push_str(&format!(" AND {col} > ${n}"));
             args.push(Arg::I64(Some(since)));
             n += 1;
@@ -51,9 +51,10 @@ impl PageQuery {
         (sql, args)
     }
 
-    /// With `min_id` (and no `since_id`) rows are read oldest first, then reversed.
+    /// With `min_id` rows are read oldest first, then reversed (`min_id` wins over
+    /// `since_id`, as in Mastodon).
     pub fn ascending(&self) -> bool {
-        self.min_id.is_some() && self.since_id.is_none()
+        self.min_id.is_some()
     }
 
     /// Puts rows read by [`PageQuery::clause`] back into newest-first order.

@@ -130,7 +130,8 @@ pub async fn familiar_followers<'a>(
 ) -> Result<Vec<i64>> {
     q(
         "SELECT f.account_id FROM follows f JOIN follows mine ON mine.target_account_id = f.account_id \
-       AND mine.account_id = $1 WHERE f.target_account_id = $2 ORDER BY f.id DESC LIMIT $3",
+       AND mine.account_id = $1 JOIN accounts a ON a.id = f.account_id AND a.hide_collections = FALSE \
+       WHERE f.target_account_id = $2 ORDER BY f.id DESC LIMIT $3",
     )
     .bind(account_id)
     .bind(target)

@@ -208,12 +208,13 @@ pub async fn update_content<'a>(ex: impl Into<Exec<'a>>, id: i64, e: &Edit<'_>) 
     Ok(now)
 }
 
-pub async fn delete<'a>(ex: impl Into<Exec<'a>>, id: i64) -> Result<()> {
-    q("DELETE FROM statuses WHERE id = $1")
+/// Deletes a status; `false` if it was already gone (a concurrent delete).
+pub async fn delete<'a>(ex: impl Into<Exec<'a>>, id: i64) -> Result<bool> {
+    Ok(q("DELETE FROM statuses WHERE id = $1")
         .bind(id)
         .execute(ex)
-        .await?;
-    Ok(())
+        .await?
+        == 1)
 }
 
 /// Boosts of a status (deleted with it).

@@ -156,7 +156,8 @@ pub async fn history<'a>(
         let row = q(
             "SELECT COUNT(*) AS uses, COUNT(DISTINCT s.account_id) AS accounts \
                      FROM status_tags st JOIN statuses s ON s.id = st.status_id \
-                     WHERE st.tag_id = $1 AND st.status_id >= $2 AND st.status_id < $3",
+                     WHERE st.tag_id = $1 AND st.status_id >= $2 AND st.status_id < $3 \
+                     AND s.visibility = 'public'",
         )
         .bind(tag_id)
         .bind(crate::ids::min_id_at(start))

@@ -2,7 +2,8 @@
 # Self-test of the federation test kit, no Palisade involved: two Fedify peers
 # (alice@peer.test on 127.0.0.4, alice@threads.test on 127.0.0.5) in a private network
 # namespace with certificates from ca.sh federate with each other through every control
-# endpoint. Run as root: tests/interop/federation/selftest.sh
+# endpoint; a third (broken.test, 127.0.0.6) has a certificate from an untrusted CA.
+# Run as root: tests/interop/federation/selftest.sh
 # Prints "N passed, N failed"; exits non-zero on any failure. Logs stay in $WORK.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -58,7 +59,7 @@ expect() {
 step() {
   if REPLY=$(ctl "$2" "$3" "${4:-}"); then ok "$1"; else bad "$1: $REPLY"; fi
 }
-# received URL TYPE [EXPR on the activity a]: JS expression for `expect` on /_test/received
+# has TYPE [EXPR on the activity a]: a JS expression for `expect` on /_test/received
 has() { echo "r.some(a => a.type === '$1' && (${2:-true}))"; }
 
 for host in peer.test threads.test broken.test; do
@@ -82,6 +83,9 @@ expect "peer.test got the Accept" "$PEER/_test/received" "$(has Accept)"
 expect "peer.test's follow is accepted" "$PEER/_test/following" "r['$THREADS/users/alice'] === 'accepted'"
 step "threads.test follows peer.test back" POST "$THREADS/_test/follow?target=$PEER/users/alice"
 expect "peer.test lists threads.test as follower" "$PEER/_test/followers" "r.includes('$THREADS/users/alice')"
+coll=$(curl -sS -H 'accept: application/activity+json' "$PEER/users/alice/followers" || true)
+[ "$(js "$coll" "r.totalItems === 1 && r.orderedItems[0] === '$THREADS/users/alice'")" = true ] &&
+  ok "followers collection lists bare actor ids" || bad "followers collection: $coll"
 
 # posts, replies, mentions
 step "threads.test posts" POST "$THREADS/_test/post" '{"content":"hello from threads"}'

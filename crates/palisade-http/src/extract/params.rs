@@ -79,6 +79,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Params<T> {
     }
 }
 
+/// Limits that keep hostile keys (`a[b][b][b]…`) from exhausting the stack or memory;
+/// Rack allows a depth of 100, real clients use 3.
+const MAX_DEPTH: usize = 16;
+const MAX_PARAMS: usize = 1000;
+
 /// Parses a query string with bracket notation into a JSON object.
 pub fn parse_query(query: &str) -> Value {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
@@ -87,8 +92,10 @@ pub fn parse_query(query: &str) -> Value {
 
 fn from_pairs(pairs: Vec<(String, String)>) -> Value {
     let mut root = Value::Object(Map::new());
-    for (key, value) in pairs {
-        insert(&mut root, &key, value);
+    for (key, value) in pairs.into_iter().take(MAX_PARAMS) {
+        if key.matches('[').count() <= MAX_DEPTH {
+            insert(&mut root, &key, value);
+        }
     }
     arrays_from_indexed(root)
 }

@@ -71,6 +71,7 @@ async fn body(st: &AppState, viewer: &Viewer, groups: &[Group], partial_avatars:
         .into_iter()
         .collect();
     let accounts = st.core.account_views(&account_ids).await?;
+    let shown: HashSet<i64> = accounts.iter().map(|a| a.id).collect();
     let newest: HashSet<i64> = groups
         .iter()
         .filter_map(|g| g.sample_account_ids.first().copied())
@@ -85,6 +86,7 @@ async fn body(st: &AppState, viewer: &Viewer, groups: &[Group], partial_avatars:
         .status_views(viewer.account.as_ref(), &status_ids, ViewOptions::default())
         .await?;
     let visible: HashMap<i64, ()> = statuses.iter().map(|v| (v.status.id, ())).collect();
+    // Groups keep only accounts that can be shown (suspended ones drop out, as in v1).
     let groups: Vec<Value> = groups
         .iter()
         .filter(|g| {
@@ -92,7 +94,20 @@ async fn body(st: &AppState, viewer: &Viewer, groups: &[Group], partial_avatars:
                 .status_id
                 .is_none_or(|s| visible.contains_key(&s))
         })
-        .map(group_json)
+        .filter_map(|g| {
+            let sample: Vec<i64> = g
+                .sample_account_ids
+                .iter()
+                .copied()
+                .filter(|a| shown.contains(a))
+                .collect();
+            (!sample.is_empty()).then(|| {
+                group_json(&Group {
+                    sample_account_ids: sample,
+                    ..g.clone()
+                })
+            })
+        })
         .collect();
     let mut body = json!({
         "accounts": st.accounts_json(&full),

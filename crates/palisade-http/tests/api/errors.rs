@@ -116,3 +116,85 @@ async fn suspended_users_are_locked_out() {
         404
     );
 }
+
+#[tokio::test]
+async fn hostile_parameters_do_not_crash() {
+    let srv = TestServer::new().await;
+    // 300,000 levels of nesting used to overflow the stack through recursion.
+    let deep = format!(
+        "client_name=x&redirect_uris=urn:ietf:wg:oauth:2.0:oob&a{}=1",
+        "[b]".repeat(300_000)
+    );
+    let r = srv
+        .request(
+            Method::POST,
+            "/api/v1/apps",
+            None,
+            Some(("application/x-www-form-urlencoded", deep)),
+        )
+        .await;
+    assert!(r.status == 200 || r.status == 413, "{}", r.status);
+    let wide: String = (0..5000).map(|i| format!("k{i}=v&")).collect();
+    let r = srv.get(&format!("/api/v2/search?q=x&{wide}"), None).await;
+    assert_eq!(r.status, 200);
+    let r = srv
+        .post_form(
+            "/api/v1/apps",
+            None,
+            &[
+                ("client_name", "x"),
+                ("redirect_uris", "urn:ietf:wg:oauth:2.0:oob"),
+                ("website", "javascript:alert(1)"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422, "a javascript: website is refused");
+}
+
+#[tokio::test]
+async fn hidden_networks_stay_hidden() {
+    let srv = TestServer::new().await;
+    let alice = srv.user("alice").await;
+    let bob = srv.user("bob").await;
+    let carol = srv.user("carol").await;
+    let alice_id = srv.account_id(&alice).await;
+    let carol_id = srv.account_id(&carol).await;
+    // Carol follows Alice; Bob follows Carol: Carol is a familiar follower of Alice for Bob.
+    srv.post(&format!("/api/v1/accounts/{alice_id}/follow"), Some(&carol))
+        .await;
+    srv.post(&format!("/api/v1/accounts/{carol_id}/follow"), Some(&bob))
+        .await;
+    let r = srv
+        .get(
+            &format!("/api/v1/accounts/familiar_followers?id[]={alice_id}"),
+            Some(&bob),
+        )
+        .await;
+    assert_eq!(r.body[0]["accounts"][0]["username"], "carol");
+    srv.patch_form(
+        "/api/v1/accounts/update_credentials",
+        Some(&alice),
+        &[("hide_collections", "true")],
+    )
+    .await;
+    let r = srv
+        .get(
+            &format!("/api/v1/accounts/familiar_followers?id[]={alice_id}"),
+            Some(&bob),
+        )
+        .await;
+    assert_eq!(r.body[0]["accounts"], serde_json::json!([]));
+    assert_eq!(
+        srv.get(&format!("/api/v1/accounts/{alice_id}/followers"), Some(&bob))
+            .await
+            .body,
+        serde_json::json!([])
+    );
+    // A tag used only in a direct message shows no public use; an unused tag still has a page.
+    srv.status(&alice, "#secretproject @bob", "direct").await;
+    let t = srv.get("/api/v1/tags/secretproject", None).await;
+    assert_eq!(t.body["history"][0]["uses"], "0");
+    let t = srv.get("/api/v1/tags/neverused", None).await;
+    assert_eq!(t.status, 200);
+    assert_eq!(t.body["id"], "");
+}

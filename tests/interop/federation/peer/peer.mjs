@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import https from "node:https";
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
+import { AsyncLocalStorage } from "node:async_hooks";
 import { Temporal } from "@js-temporal/polyfill";
 import { createFederation, generateCryptoKeyPair, MemoryKvStore } from "@fedify/fedify";
 import {
@@ -25,7 +26,7 @@ if (!opt.host || !opt.ip || !opt.cert || !opt.key) {
 if (opt.verbose) {
   const { configure, getConsoleSink } = await import("@logtape/logtape");
   await configure({
-    sinks: { console: getConsoleSink() },
+    sinks: { console: getConsoleSink() }, contextLocalStorage: new AsyncLocalStorage(),
     loggers: [{ category: "fedify", lowestLevel: "debug", sinks: ["console"] },
       { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["console"] }],
   });
@@ -37,8 +38,9 @@ const USER = "alice";
 const keyPairs = [await generateCryptoKeyPair("RSASSA-PKCS1-v1_5"), await generateCryptoKeyPair("Ed25519")];
 const received = [];   // compact JSON-LD of every activity the inbox accepted
 const rejected = [];   // deliveries refused for their signature: {type, id, actor, reason}
-const inboxErrors = []; // exceptions thrown by our own listeners
-const followers = new Map(); // actor id -> actor object (a Recipient)
+const errors = [];     // exceptions in our inbox listeners and in background sends
+const followers = new Map(); // actor id -> { id, inboxId, endpoints } (a Recipient)
+const followIds = new Map(); // id of a received Follow -> its actor id
 const following = new Map(); // actor id -> { follow: Follow, state: "pending"|"accepted"|"rejected" }
 const blocks = new Map();    // actor id -> Block
 const notes = new Map();     // local id -> { note, recipients }
@@ -56,7 +58,8 @@ federation.setActorDispatcher("/users/{identifier}", async (ctx, identifier) => 
     followers: ctx.getFollowersUri(identifier),
     publicKey: keys[0].cryptographicKey, assertionMethods: keys.map((k) => k.multikey),
   });
-}).setKeyPairsDispatcher((_ctx, identifier) => (identifier === USER ? keyPairs : []));
+}).setKeyPairsDispatcher((_ctx, identifier) => (identifier === USER ? keyPairs : []))
+  .mapHandle((_ctx, username) => (username === USER ? USER : null));
 
 federation.setFollowersDispatcher("/users/{identifier}/followers", (_ctx, identifier) =>
   identifier === USER ? { items: [...followers.values()] } : null,
@@ -80,13 +83,20 @@ const newId = (ctx, kind) => new URL(`${me(ctx).href}#${kind}/${randomUUID()}`);
 const inbox = federation.setInboxListeners("/users/{identifier}/inbox", "/inbox");
 inbox.on(Follow, async (ctx, follow) => {
   await record(ctx, follow);
+  if (follow.id && follow.actorId) followIds.set(follow.id.href, follow.actorId.href);
   if (follow.objectId?.href !== me(ctx).href || followPolicy === "ignore") return;
   const follower = await follow.getActor(ctx);
   if (!isActor(follower)) throw new Error("Follow without a resolvable actor");
   const Reply = followPolicy === "accept" ? Accept : Reject;
-  if (followPolicy === "accept") followers.set(follower.id.href, follower);
-  await ctx.sendActivity({ identifier: USER }, follower,
-    new Reply({ id: newId(ctx, followPolicy), actor: me(ctx), object: follow, to: follower.id }));
+  // A plain Recipient (not the actor object): the followers collection then lists bare ids.
+  const recipient = { id: follower.id, inboxId: follower.inboxId, endpoints: follower.endpoints };
+  if (followPolicy === "accept") followers.set(follower.id.href, recipient);
+  // Answer after the 202, as a queue-backed server would: the follower may hold locks meanwhile.
+  const reply = new Reply({ id: newId(ctx, followPolicy), actor: me(ctx), object: follow, to: follower.id });
+  setTimeout(() => ctx.sendActivity({ identifier: USER }, follower, reply).catch((e) => {
+    console.error(`sending ${reply.id.href} failed:`, e);
+    errors.push(`sending ${reply.id.href}: ${e?.message ?? e}`);
+  }), 0);
 });
 for (const [Type, state] of [[Accept, "accepted"], [Reject, "rejected"]]) {
   inbox.on(Type, async (ctx, activity) => {
@@ -97,8 +107,10 @@ for (const [Type, state] of [[Accept, "accepted"], [Reject, "rejected"]]) {
 }
 inbox.on(Undo, async (ctx, undo) => {
   await record(ctx, undo);
+  // The Follow may be embedded or only referenced by id (then it is fetched, if possible).
   const object = await undo.getObject(ctx).catch(() => null);
-  if (object instanceof Follow && undo.actorId) followers.delete(undo.actorId.href);
+  const undoesFollow = object instanceof Follow || followIds.get(undo.objectId?.href) === undo.actorId?.href;
+  if (undoesFollow && undo.actorId) followers.delete(undo.actorId.href);
 });
 inbox.on(Block, async (ctx, block) => {
   await record(ctx, block);
@@ -107,7 +119,7 @@ inbox.on(Block, async (ctx, block) => {
 for (const Type of [Create, Update, Delete, Announce, Like, Flag, Activity]) inbox.on(Type, record);
 inbox.onError((_ctx, error) => {
   console.error("inbox listener error:", error);
-  inboxErrors.push(String(error?.stack ?? error));
+  errors.push(String(error?.stack ?? error));
 });
 inbox.onUnverifiedActivity((_ctx, activity, reason) => {
   const why = reason.type === "keyFetchError" ? { ...reason, keyId: reason.keyId.href, result: String(reason.result?.error ?? reason.result?.status ?? "") } : reason;
@@ -132,16 +144,16 @@ async function lookupAny(ctx, target, check = (o) => o != null) {
   return object;
 }
 const lookupActor = (ctx, target) => lookupAny(ctx, target, isActor);
+const authorOf = (ctx, object) => {
+  if (!object.attributionId) throw new Error(`${object.id?.href} has no attributedTo`);
+  return lookupActor(ctx, object.attributionId.href);
+};
 const uniq = (actors) => [...new Map(actors.map((a) => [a.id.href, a])).values()];
 const send = (ctx, to, activity) => ctx.sendActivity({ identifier: USER }, to, activity, { preferSharedInbox: true });
 
 async function post(ctx, body) {
   const mentioned = await Promise.all([].concat(body.mention ?? []).map((m) => lookupActor(ctx, m)));
-  let parentAuthor = null;
-  if (body.inReplyTo) {
-    const parent = await lookupAny(ctx, body.inReplyTo);
-    parentAuthor = parent.attributionId ? await lookupActor(ctx, parent.attributionId.href) : null;
-  }
+  const parentAuthor = body.inReplyTo ? await authorOf(ctx, await lookupAny(ctx, body.inReplyTo)) : null;
   const visibility = body.to ?? "public";
   const followersUri = ctx.getFollowersUri(USER);
   const direct = uniq([...mentioned, ...(parentAuthor ? [parentAuthor] : [])]);
@@ -176,10 +188,10 @@ const targetActor = async (ctx, q) => lookupActor(ctx, q.get("target") ?? (() =>
 const routes = {
   "GET /_test/received": () => received,
   "GET /_test/rejected": () => rejected,
-  "GET /_test/errors": () => inboxErrors,
+  "GET /_test/errors": () => errors,
   "GET /_test/followers": () => [...followers.keys()],
   "GET /_test/following": () => Object.fromEntries([...following].map(([k, v]) => [k, v.state])),
-  "POST /_test/reset": () => { received.length = rejected.length = inboxErrors.length = 0; return {}; },
+  "POST /_test/reset": () => { received.length = rejected.length = errors.length = 0; return {}; },
   "POST /_test/follow-policy": (_ctx, q) => {
     if (!["accept", "reject", "ignore"].includes(q.get("mode"))) throw new Error("mode=accept|reject|ignore");
     followPolicy = q.get("mode");
@@ -188,8 +200,8 @@ const routes = {
   "POST /_test/follow": async (ctx, q) => {
     const target = await targetActor(ctx, q);
     const follow = new Follow({ id: newId(ctx, "follows"), actor: me(ctx), object: target.id, to: target.id });
-    following.set(target.id.href, { follow, state: "pending" });
-    await send(ctx, target, follow);
+    following.set(target.id.href, { follow, state: "pending" }); // before: the Accept may beat the 202
+    await send(ctx, target, follow).catch((e) => { following.delete(target.id.href); throw e; });
     return { id: follow.id.href, target: target.id.href };
   },
   "POST /_test/unfollow": async (ctx, q) => {
@@ -208,14 +220,14 @@ const routes = {
   },
   "POST /_test/like": async (ctx, q) => {
     const object = await lookupAny(ctx, q.get("object"));
-    const author = await lookupActor(ctx, object.attributionId.href);
+    const author = await authorOf(ctx, object);
     const like = new Like({ id: newId(ctx, "likes"), actor: me(ctx), object: object.id, to: author.id });
     await send(ctx, author, like);
     return { id: like.id.href };
   },
   "POST /_test/announce": async (ctx, q) => {
     const object = await lookupAny(ctx, q.get("object"));
-    const author = await lookupActor(ctx, object.attributionId.href);
+    const author = await authorOf(ctx, object);
     const announce = new Announce({
       id: newId(ctx, "announces"), actor: me(ctx), object: object.id, published: Temporal.Now.instant(),
       tos: [PUBLIC_COLLECTION], ccs: [ctx.getFollowersUri(USER), author.id],

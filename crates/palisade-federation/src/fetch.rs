@@ -1,0 +1,385 @@
+//! The one HTTP client for talking to other servers, with the guards every outbound request
+//! needs: no private, loopback or link-local addresses (checked on every DNS answer and every
+//! redirect) unless a test configuration allows them, a body size limit, time limits, a
+//! redirect limit, a content-type check. Failures are classified so that an admin sees *why*
+//! a peer does not receive (DNS, connect, timeout, TLS certificate, HTTP status…).
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use reqwest::{Method, StatusCode, Url, header};
+
+/// Why a request failed, as shown to admins per peer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FailureClass {
+    Dns,
+    Connect,
+    Timeout,
+    /// The peer's TLS certificate was refused; the message says why.
+    Tls,
+    /// The peer answered with an error status.
+    Http(u16),
+    /// The peer answered 401/403: it did not accept our signature.
+    SignatureRejected,
+    /// Refused by our own guards (private address, size, redirects, content type).
+    Refused,
+    Other,
+}
+
+impl FailureClass {
+    pub fn name(&self) -> String {
+        match self {
+            FailureClass::Dns => "dns".into(),
+            FailureClass::Connect => "connect".into(),
+            FailureClass::Timeout => "timeout".into(),
+            FailureClass::Tls => "tls".into(),
+            FailureClass::Http(code) => format!("http_{code}"),
+            FailureClass::SignatureRejected => "signature_rejected".into(),
+            FailureClass::Refused => "refused".into(),
+            FailureClass::Other => "other".into(),
+        }
+    }
+
+    /// Whether trying again later can help.
+    pub fn is_temporary(&self) -> bool {
+        match self {
+            FailureClass::Http(code) => *code == 408 || *code == 429 || *code >= 500,
+            FailureClass::Refused => false,
+            _ => true,
+        }
+    }
+}
+
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct FetchError {
+    pub class: FailureClass,
+    pub message: String,
+}
+
+impl FetchError {
+    fn new(class: FailureClass, message: impl Into<String>) -> FetchError {
+        FetchError {
+            class,
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct FetchConfig {
+    /// Allow private and loopback addresses (test networks only).
+    pub allow_private_addresses: bool,
+    /// PEM certificates trusted in addition to the system roots (test CAs).
+    pub extra_root_certificates: Option<String>,
+    pub user_agent: String,
+    pub max_body_bytes: usize,
+    pub timeout: Duration,
+}
+
+/// Whether an address may be contacted.
+pub fn is_public_address(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            !(v4.is_private()
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || v4.octets()[0] == 0
+                || (v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64) // 100.64/10 shared
+                || v4.octets()[0] >= 240)
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public_address(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00 // unique local
+                || (first & 0xffc0) == 0xfe80) // link local
+        }
+    }
+}
+
+/// DNS through the system resolver, dropping answers we must not contact.
+struct GuardedResolver {
+    allow_private: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct DnsError(String);
+
+impl Resolve for GuardedResolver {
+    fn resolve(&self, name: Name) -> Resolving {
+        let allow_private = self.allow_private;
+        Box::pin(async move {
+            let host = name.as_str().to_owned();
+            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
+                .await
+                .map_err(|e| -> Box<dyn std::error::Error + Send + Sync> {
+                    Box::new(DnsError(format!("could not resolve {host}: {e}")))
+                })?
+                .collect();
+            let allowed: Vec<SocketAddr> = addrs
+                .iter()
+                .copied()
+                .filter(|a| allow_private || is_public_address(a.ip()))
+                .collect();
+            if allowed.is_empty() {
+                let reason = if addrs.is_empty() {
+                    format!("{host} has no address")
+                } else {
+                    format!("{host} resolves only to private addresses; refused")
+                };
+                return Err(Box::new(DnsError(reason)) as _);
+            }
+            Ok(Box::new(allowed.into_iter()) as Addrs)
+        })
+    }
+}
+
+#[derive(Clone)]
+pub struct Fetcher {
+    client: reqwest::Client,
+    config: Arc<FetchConfig>,
+}
+
+/// A response read within the limits.
+pub struct Fetched {
+    pub status: StatusCode,
+    pub url: Url,
+    pub content_type: String,
+    pub body: Vec<u8>,
+}
+
+const MAX_REDIRECTS: usize = 5;
+
+impl Fetcher {
+    pub fn new(config: FetchConfig) -> Result<Fetcher, FetchError> {
+        let allow_private = config.allow_private_addresses;
+        let redirect = reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() >= MAX_REDIRECTS {
+                return attempt.error("too many redirects");
+            }
+            let literal = attempt
+                .url()
+                .host_str()
+                .and_then(|h| h.trim_matches(['[', ']']).parse::<IpAddr>().ok());
+            if let Some(ip) = literal
+                && !allow_private
+                && !is_public_address(ip)
+            {
+                return attempt.error("redirect to a private address refused");
+            }
+            attempt.follow()
+        });
+        let mut builder = reqwest::Client::builder()
+            .dns_resolver(Arc::new(GuardedResolver { allow_private }))
+            .redirect(redirect)
+            .no_proxy()
+            .timeout(config.timeout)
+            .connect_timeout(Duration::from_secs(10))
+            .user_agent(config.user_agent.clone());
+        if let Some(pem) = &config.extra_root_certificates {
+            let certs = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
+                .map_err(|e| FetchError::new(FailureClass::Other, format!("extra root certificates: {e}")))?;
+            builder = builder.tls_certs_merge(certs);
+        }
+        let client = builder
+            .build()
+            .map_err(|e| FetchError::new(FailureClass::Other, format!("HTTP client: {e}")))?;
+        Ok(Fetcher {
+            client,
+            config: Arc::new(config),
+        })
+    }
+
+    /// Refuses URLs we must not contact before any connection is made.
+    pub fn check_url(&self, url: &Url) -> Result<(), FetchError> {
+        if !matches!(url.scheme(), "https" | "http") {
+            return Err(FetchError::new(
+                FailureClass::Refused,
+                format!("unsupported scheme in {url}"),
+            ));
+        }
+        let host = url
+            .host_str()
+            .ok_or_else(|| FetchError::new(FailureClass::Refused, "URL without host"))?;
+        if let Ok(ip) = host.trim_matches(['[', ']']).parse::<IpAddr>()
+            && !self.config.allow_private_addresses
+            && !is_public_address(ip)
+        {
+            return Err(FetchError::new(
+                FailureClass::Refused,
+                format!("{host} is a private address; refused"),
+            ));
+        }
+        if !self.config.allow_private_addresses && (host == "localhost" || host.ends_with(".localhost")) {
+            return Err(FetchError::new(
+                FailureClass::Refused,
+                format!("{host} is local; refused"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Sends a request with the given headers and reads the answer within the size limit.
+    pub async fn send(
+        &self,
+        method: Method,
+        url: &Url,
+        headers: header::HeaderMap,
+        body: Option<Vec<u8>>,
+    ) -> Result<Fetched, FetchError> {
+        self.check_url(url)?;
+        let mut request = self.client.request(method, url.clone()).headers(headers);
+        if let Some(b) = body {
+            request = request.body(b);
+        }
+        let mut response = request.send().await.map_err(classify)?;
+        let status = response.status();
+        let final_url = response.url().clone();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        if let Some(len) = response.content_length()
+            && len as usize > self.config.max_body_bytes
+        {
+            return Err(FetchError::new(
+                FailureClass::Refused,
+                format!("response of {len} bytes is over the limit"),
+            ));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(classify)? {
+            if body.len() + chunk.len() > self.config.max_body_bytes {
+                return Err(FetchError::new(
+                    FailureClass::Refused,
+                    "response is over the size limit",
+                ));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Fetched {
+            status,
+            url: final_url,
+            content_type,
+            body,
+        })
+    }
+}
+
+/// Turns a client error into a class and a message an admin can act on.
+pub fn classify(e: reqwest::Error) -> FetchError {
+    let chain = error_chain(&e);
+    if e.is_timeout() {
+        return FetchError::new(FailureClass::Timeout, format!("timed out: {chain}"));
+    }
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+    while let Some(err) = source {
+        if let Some(tls) = err.downcast_ref::<rustls::Error>() {
+            return FetchError::new(FailureClass::Tls, format!("TLS: {tls}"));
+        }
+        if err.downcast_ref::<DnsError>().is_some() {
+            let class = if err.to_string().contains("refused") {
+                FailureClass::Refused
+            } else {
+                FailureClass::Dns
+            };
+            return FetchError::new(class, err.to_string());
+        }
+        if let Some(io) = err.downcast_ref::<std::io::Error>()
+            && let Some(inner) = io.get_ref()
+            && let Some(tls) = inner.downcast_ref::<rustls::Error>()
+        {
+            return FetchError::new(FailureClass::Tls, format!("TLS: {tls}"));
+        }
+        source = err.source();
+    }
+    if chain.contains("certificate") || chain.contains("InvalidCertificate") {
+        return FetchError::new(FailureClass::Tls, format!("TLS: {chain}"));
+    }
+    if e.is_connect() {
+        return FetchError::new(FailureClass::Connect, format!("could not connect: {chain}"));
+    }
+    if e.is_redirect() {
+        return FetchError::new(FailureClass::Refused, chain);
+    }
+    FetchError::new(FailureClass::Other, chain)
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_addresses_are_not_public() {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "192.168.1.1",
+            "172.16.0.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "::1",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:127.0.0.1",
+            "100.64.0.1",
+        ] {
+            assert!(!is_public_address(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["93.184.216.34", "2606:4700::1111", "1.1.1.1"] {
+            assert!(is_public_address(ip.parse().unwrap()), "{ip}");
+        }
+    }
+
+    #[tokio::test]
+    async fn guards_refuse_before_connecting() {
+        let f = Fetcher::new(FetchConfig {
+            allow_private_addresses: false,
+            extra_root_certificates: None,
+            user_agent: "test".into(),
+            max_body_bytes: 1 << 20,
+            timeout: Duration::from_secs(5),
+        })
+        .unwrap();
+        for url in [
+            "http://127.0.0.1/x",
+            "http://[::1]/x",
+            "https://localhost/x",
+            "http://169.254.169.254/latest",
+            "ftp://example.com/",
+        ] {
+            let err = f
+                .send(Method::GET, &Url::parse(url).unwrap(), Default::default(), None)
+                .await
+                .err()
+                .unwrap();
+            assert_eq!(err.class, FailureClass::Refused, "{url}: {err}");
+        }
+    }
+}

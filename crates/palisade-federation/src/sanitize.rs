@@ -1,0 +1,108 @@
+//! Remote HTML, cleaned to what Mastodon keeps: paragraphs, line breaks, links, mentions and
+//! hashtags, a few inline styles of emphasis, lists, quotes and code. Everything else (scripts,
+//! styles, images, event handlers, javascript: links) is removed.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::empty();
+    b.add_tags([
+        "p",
+        "br",
+        "span",
+        "a",
+        "del",
+        "s",
+        "pre",
+        "code",
+        "em",
+        "strong",
+        "b",
+        "i",
+        "u",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "sup",
+        "sub",
+    ])
+    .add_tag_attributes("a", ["href", "translate"])
+    .add_tag_attributes("span", ["translate"])
+    .add_tag_attributes("ol", ["start", "reversed"])
+    .add_tag_attributes("li", ["value"])
+    .url_schemes(HashSet::from([
+        "http", "https", "dat", "dweb", "ipfs", "ipns", "ssb", "gopher", "xmpp", "magnet", "gemini",
+    ]))
+    .link_rel(Some("nofollow noopener noreferrer"))
+    .allowed_classes(std::collections::HashMap::from([
+        (
+            "a",
+            HashSet::from([
+                "mention",
+                "hashtag",
+                "u-url",
+                "h-card",
+                "status-link",
+                "unhandled-link",
+            ]),
+        ),
+        (
+            "span",
+            HashSet::from(["h-card", "invisible", "ellipsis", "mention", "hashtag"]),
+        ),
+    ]))
+    .strip_comments(true);
+    b
+});
+
+pub fn clean(html: &str) -> String {
+    CLEANER.clean(html).to_string()
+}
+
+/// Plain text of a display name or similar field: tags removed, entities decoded by the
+/// cleaner, whitespace collapsed.
+pub fn plain(text: &str) -> String {
+    let stripped = ammonia::Builder::empty().clean(text).to_string();
+    stripped
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_html_is_removed() {
+        let out = clean(
+            r#"<p onclick="x()">hi <script>alert(1)</script><a href="javascript:alert(1)">j</a> <a href="https://ok.example/" class="mention evil">@ok</a><img src=x onerror=y><style>p{}</style></p>"#,
+        );
+        assert!(
+            !out.contains("script")
+                && !out.contains("onclick")
+                && !out.contains("javascript")
+                && !out.contains("<img")
+        );
+        assert!(
+            out.contains(
+                r#"<a href="https://ok.example/" class="mention" rel="nofollow noopener noreferrer">@ok</a>"#
+            ),
+            "{out}"
+        );
+        assert_eq!(plain("<b>Al</b>ice &amp; co"), "Alice & co");
+    }
+}

@@ -1,0 +1,195 @@
+//! Known peers (remote domains) and their delivery health.
+
+use crate::db::{Exec, Row, q};
+use crate::{Result, now_ms};
+
+/// Failures on this many distinct days make a domain unavailable (Mastodon's rule).
+pub const UNAVAILABLE_AFTER_DAYS: usize = 7;
+
+#[derive(Clone, Debug)]
+pub struct Peer {
+    pub domain: String,
+    pub software: Option<String>,
+    pub version: Option<String>,
+    pub first_seen_at: i64,
+    pub last_seen_at: Option<i64>,
+    pub last_success_at: Option<i64>,
+    pub last_failure_at: Option<i64>,
+    pub last_failure_class: Option<String>,
+    pub last_failure_message: Option<String>,
+    /// Distinct days (Unix day numbers) with a failure since the last success.
+    pub failure_days: Vec<i64>,
+    pub unavailable_since: Option<i64>,
+    pub delivery_paused: bool,
+}
+
+const COLS: &str = "domain, software, version, first_seen_at, last_seen_at, last_success_at, last_failure_at, \
+    last_failure_class, last_failure_message, failure_days, unavailable_since, delivery_paused";
+
+fn from_row(r: &Row) -> Result<Peer> {
+    Ok(Peer {
+        domain: r.string("domain")?,
+        software: r.opt_string("software")?,
+        version: r.opt_string("version")?,
+        first_seen_at: r.i64("first_seen_at")?,
+        last_seen_at: r.opt_i64("last_seen_at")?,
+        last_success_at: r.opt_i64("last_success_at")?,
+        last_failure_at: r.opt_i64("last_failure_at")?,
+        last_failure_class: r.opt_string("last_failure_class")?,
+        last_failure_message: r.opt_string("last_failure_message")?,
+        failure_days: r
+            .string("failure_days")?
+            .split(',')
+            .filter_map(|d| d.parse().ok())
+            .collect(),
+        unavailable_since: r.opt_i64("unavailable_since")?,
+        delivery_paused: r.bool("delivery_paused")?,
+    })
+}
+
+async fn ensure<'a>(ex: impl Into<Exec<'a>>, domain: &str) -> Result<()> {
+    q("INSERT INTO peers (domain, first_seen_at) VALUES ($1, $2) ON CONFLICT (domain) DO NOTHING")
+        .bind(domain)
+        .bind(now_ms())
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+pub async fn get<'a>(ex: impl Into<Exec<'a>>, domain: &str) -> Result<Option<Peer>> {
+    q(format!("SELECT {COLS} FROM peers WHERE domain = $1"))
+        .bind(domain)
+        .fetch_optional(ex)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
+pub async fn list<'a>(ex: impl Into<Exec<'a>>) -> Result<Vec<Peer>> {
+    q(format!("SELECT {COLS} FROM peers ORDER BY domain"))
+        .fetch_all(ex)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
+/// Something arrived from `domain` (a signed request, a fetched document): it is alive,
+/// which clears its failures, as in Mastodon.
+pub async fn seen_alive<'a>(ex: impl Into<Exec<'a>>, domain: &str) -> Result<()> {
+    let mut ex = ex.into();
+    ensure(ex.reborrow(), domain).await?;
+    let now = now_ms();
+    q("UPDATE peers SET last_seen_at = $2, last_success_at = $2, failure_days = '', unavailable_since = NULL \
+       WHERE domain = $1")
+    .bind(domain)
+    .bind(now)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// A delivery to `domain` failed with `class` and `message`; returns whether the domain is
+/// now unavailable.
+pub async fn record_failure<'a>(
+    ex: impl Into<Exec<'a>>,
+    domain: &str,
+    class: &str,
+    message: &str,
+) -> Result<bool> {
+    let mut ex = ex.into();
+    ensure(ex.reborrow(), domain).await?;
+    let now = now_ms();
+    let today = now / 86_400_000;
+    let peer = get(ex.reborrow(), domain).await?;
+    let mut days = peer.as_ref().map(|p| p.failure_days.clone()).unwrap_or_default();
+    if !days.contains(&today) {
+        days.push(today);
+    }
+    let unavailable = days.len() >= UNAVAILABLE_AFTER_DAYS;
+    let days_text = days.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    q("UPDATE peers SET last_failure_at = $2, last_failure_class = $3, last_failure_message = $4, \
+       failure_days = $5, unavailable_since = CASE WHEN $6 THEN COALESCE(unavailable_since, $2) ELSE NULL END \
+       WHERE domain = $1")
+    .bind(domain)
+    .bind(now)
+    .bind(class)
+    .bind(message)
+    .bind(days_text)
+    .bind(unavailable)
+    .execute(ex)
+    .await?;
+    Ok(unavailable)
+}
+
+/// Counts one outcome (`delivered`, `failed:<class>`, `inbound`) for today.
+pub async fn count<'a>(ex: impl Into<Exec<'a>>, domain: &str, outcome: &str) -> Result<()> {
+    let day = now_ms() / 86_400_000;
+    q(
+        "INSERT INTO peer_stats (domain, day, outcome, count) VALUES ($1, $2, $3, 1) \
+       ON CONFLICT (domain, day, outcome) DO UPDATE SET count = peer_stats.count + 1",
+    )
+    .bind(domain)
+    .bind(day)
+    .bind(outcome)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Outcome counts for `domain` since day `from_day` (inclusive).
+pub async fn stats_since<'a>(
+    ex: impl Into<Exec<'a>>,
+    domain: &str,
+    from_day: i64,
+) -> Result<Vec<(String, i64)>> {
+    q("SELECT outcome, SUM(count) AS n FROM peer_stats WHERE domain = $1 AND day >= $2 GROUP BY outcome")
+        .bind(domain)
+        .bind(from_day)
+        .fetch_all(ex)
+        .await?
+        .iter()
+        .map(|r| Ok((r.string("outcome")?, r.i64("n")?)))
+        .collect()
+}
+
+pub async fn set_software<'a>(
+    ex: impl Into<Exec<'a>>,
+    domain: &str,
+    software: &str,
+    version: &str,
+) -> Result<()> {
+    let mut ex = ex.into();
+    ensure(ex.reborrow(), domain).await?;
+    q("UPDATE peers SET software = $2, version = $3 WHERE domain = $1")
+        .bind(domain)
+        .bind(software)
+        .bind(version)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_paused<'a>(ex: impl Into<Exec<'a>>, domain: &str, paused: bool) -> Result<()> {
+    let mut ex = ex.into();
+    ensure(ex.reborrow(), domain).await?;
+    q("UPDATE peers SET delivery_paused = $2 WHERE domain = $1")
+        .bind(domain)
+        .bind(paused)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// Forgets failures (an admin's "clear failures").
+pub async fn clear_failures<'a>(ex: impl Into<Exec<'a>>, domain: &str) -> Result<()> {
+    q(
+        "UPDATE peers SET failure_days = '', unavailable_since = NULL, last_failure_class = NULL, \
+       last_failure_message = NULL, last_failure_at = NULL WHERE domain = $1",
+    )
+    .bind(domain)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
