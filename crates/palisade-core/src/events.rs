@@ -9,7 +9,8 @@ use palisade_store::Tx;
 
 use crate::Result;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type")]
 pub enum Event {
     StatusCreated {
         status_id: i64,
@@ -47,14 +48,18 @@ pub enum Event {
     FollowWithdrawn {
         account_id: i64,
         target_id: i64,
+        follow_uri: Option<String>,
     },
+    /// `follow_uri`: the id of the Follow activity being answered, when known.
     FollowAccepted {
         account_id: i64,
         target_id: i64,
+        follow_uri: Option<String>,
     },
     FollowRejected {
         account_id: i64,
         target_id: i64,
+        follow_uri: Option<String>,
     },
     Blocked {
         account_id: i64,

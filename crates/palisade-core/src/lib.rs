@@ -17,6 +17,7 @@ pub mod policy;
 pub mod preferences;
 pub mod profiles;
 pub mod relationships;
+pub mod remote;
 pub mod scopes;
 pub mod search;
 pub mod secrets;

@@ -121,6 +121,8 @@ impl Core {
             uri: None,
             created_at: now_ms(),
         };
+        // The id of the Follow activity, so that a later Undo can name it.
+        follow.uri = Some(format!("{}#follows/{}", me.uri, follow.id));
         apply_options(&mut follow, &opts);
         if target.locked || !target.is_local() {
             // Remote targets answer with Accept (federation), local locked ones by hand.
@@ -163,12 +165,19 @@ impl Core {
         let me = viewer.account()?;
         let target = self.account(target_id).await?;
         let mut tx = self.db.begin().await?;
+        let follow_uri = match rel::get(&mut tx, FollowTable::Follows, me.id, target.id).await? {
+            Some(f) => f.uri,
+            None => rel::get(&mut tx, FollowTable::Requests, me.id, target.id)
+                .await?
+                .and_then(|f| f.uri),
+        };
         if self.sever(&mut tx, me.id, target.id).await? {
             self.emit(
                 &mut tx,
                 vec![Event::FollowWithdrawn {
                     account_id: me.id,
                     target_id: target.id,
+                    follow_uri,
                 }],
             )
             .await?;
@@ -179,7 +188,7 @@ impl Core {
 
     /// Ends `follower`'s follow (or request) of `followed`, with its counters and feed;
     /// `true` if there was one. Callers record the event that fits (Undo, Reject, Block).
-    async fn sever(&self, tx: &mut Tx, follower: i64, followed: i64) -> Result<bool> {
+    pub(crate) async fn sever(&self, tx: &mut Tx, follower: i64, followed: i64) -> Result<bool> {
         if rel::delete(&mut *tx, FollowTable::Follows, follower, followed).await? {
             accounts::add_counts(&mut *tx, follower, 0, 0, -1).await?;
             accounts::add_counts(&mut *tx, followed, 0, -1, 0).await?;
@@ -219,7 +228,7 @@ impl Core {
                 &Follow {
                     id: new_id(),
                     created_at: now_ms(),
-                    ..request
+                    ..request.clone()
                 },
             )
             .await?;
@@ -228,6 +237,7 @@ impl Core {
                 vec![Event::FollowAccepted {
                     account_id: requester,
                     target_id: me.id,
+                    follow_uri: request.uri.clone(),
                 }],
             )
             .await?;
@@ -237,6 +247,7 @@ impl Core {
                 vec![Event::FollowRejected {
                     account_id: requester,
                     target_id: me.id,
+                    follow_uri: request.uri.clone(),
                 }],
             )
             .await?;
@@ -369,12 +380,16 @@ impl Core {
         let me = viewer.account()?;
         let follower = self.account(follower_id).await?;
         let mut tx = self.db.begin().await?;
+        let follow_uri = rel::get(&mut tx, FollowTable::Follows, follower.id, me.id)
+            .await?
+            .and_then(|f| f.uri);
         if self.sever(&mut tx, follower.id, me.id).await? {
             self.emit(
                 &mut tx,
                 vec![Event::FollowRejected {
                     account_id: follower.id,
                     target_id: me.id,
+                    follow_uri,
                 }],
             )
             .await?;

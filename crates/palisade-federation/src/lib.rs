@@ -2,9 +2,20 @@
 //! collections), WebFinger, the outbound fetch client, inbound activity handling and
 //! outbound delivery.
 
+mod actors;
+mod context;
 pub mod documents;
 pub mod fetch;
+mod inbound;
+pub mod inbox;
 pub mod keys;
+mod notes;
+pub mod outbound;
+pub mod publish;
 pub mod sanitize;
 pub mod signatures;
 pub mod vocab;
+pub mod worker;
+
+pub use actors::parse_actor;
+pub use context::{FedError, FedResult, Federation, FederationConfig};

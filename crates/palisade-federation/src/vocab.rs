@@ -71,9 +71,15 @@ pub fn audience(v: &Value) -> (Vec<String>, Vec<String>) {
     (ids(v.get("to").unwrap_or(&Value::Null)), cc)
 }
 
-/// The host of a URL, lowercased.
+/// The domain of a URL as handles use it: the host, lowercased, with the port when it is
+/// not the scheme's default (`localhost:3000`, as Mastodon writes it).
 pub fn host_of(url: &str) -> Option<String> {
-    url::Url::parse(url).ok()?.host_str().map(str::to_lowercase)
+    let u = url::Url::parse(url).ok()?;
+    let host = u.host_str()?.to_lowercase();
+    Some(match u.port() {
+        Some(p) => format!("{host}:{p}"),
+        None => host,
+    })
 }
 
 /// Whether two URLs share an origin (scheme, host, port).

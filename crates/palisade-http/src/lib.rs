@@ -1,6 +1,7 @@
 //! Palisade's HTTP surface: the Mastodon client API, OAuth, and well-known endpoints.
 //! Handlers are thin: extract, call one core service, map to an entity, respond.
 
+pub(crate) mod activitypub;
 pub mod de;
 pub mod entities;
 pub mod error;
@@ -19,6 +20,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Method};
 use palisade_core::Core;
+use palisade_federation::Federation;
 use tower::Layer;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::normalize_path::{NormalizePath, NormalizePathLayer};
@@ -29,13 +31,18 @@ pub use ratelimit::RateLimiter;
 #[derive(Clone)]
 pub struct AppState {
     pub core: Core,
+    pub fed: Federation,
     pub limiter: Arc<RateLimiter>,
 }
 
 impl AppState {
-    pub fn new(core: Core) -> AppState {
-        let limiter = Arc::new(RateLimiter::new(&core.settings.limits));
-        AppState { core, limiter }
+    pub fn new(fed: Federation) -> AppState {
+        let limiter = Arc::new(RateLimiter::new(&fed.core.settings.limits));
+        AppState {
+            core: fed.core.clone(),
+            fed,
+            limiter,
+        }
     }
 }
 
@@ -66,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         ]);
     Router::new()
         .merge(mastodon::routes())
+        .merge(activitypub::routes())
         .merge(oauth::routes())
         .merge(wellknown::routes())
         .merge(web::routes())

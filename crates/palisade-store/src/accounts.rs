@@ -524,3 +524,19 @@ pub async fn count_on_domain<'a>(ex: impl Into<Exec<'a>>, domain: &str) -> Resul
         .fetch_i64(ex)
         .await
 }
+
+/// Marks the kind of actor (`Application` for the instance actor, which is also locked).
+pub async fn set_actor_type<'a>(
+    ex: impl Into<Exec<'a>>,
+    id: i64,
+    actor_type: &str,
+    locked: bool,
+) -> Result<()> {
+    q("UPDATE accounts SET actor_type = $2, locked = $3, discoverable = FALSE WHERE id = $1")
+        .bind(id)
+        .bind(actor_type)
+        .bind(locked)
+        .execute(ex)
+        .await?;
+    Ok(())
+}

@@ -16,6 +16,7 @@ pub mod peers;
 pub mod plans;
 pub mod profiles;
 pub mod relationships;
+pub mod reports;
 pub mod statuses;
 pub mod tags;
 pub mod testing;

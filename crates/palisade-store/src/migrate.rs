@@ -29,6 +29,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_federation.sql"),
         postgres: include_str!("../migrations/postgres/0003_federation.sql"),
     },
+    Migration {
+        version: 4,
+        name: "reports",
+        sqlite: include_str!("../migrations/sqlite/0004_reports.sql"),
+        postgres: include_str!("../migrations/postgres/0004_reports.sql"),
+    },
 ];
 
 /// Applies every migration not yet recorded in `schema_migrations`; returns how many ran.

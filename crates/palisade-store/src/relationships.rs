@@ -503,3 +503,20 @@ pub async fn count_requests_to<'a>(ex: impl Into<Exec<'a>>, account_id: i64) -> 
         .fetch_i64(ex)
         .await
 }
+
+/// The inboxes to deliver `account_id`'s posts to: its remote followers', one per shared
+/// inbox (so one request reaches every follower on a server).
+pub async fn remote_follower_inboxes<'a>(ex: impl Into<Exec<'a>>, account_id: i64) -> Result<Vec<String>> {
+    q(
+        "SELECT DISTINCT COALESCE(a.shared_inbox_url, a.inbox_url) AS inbox FROM follows f \
+       JOIN accounts a ON a.id = f.account_id \
+       WHERE f.target_account_id = $1 AND a.domain IS NOT NULL AND a.suspended_at IS NULL \
+       AND COALESCE(a.shared_inbox_url, a.inbox_url) IS NOT NULL",
+    )
+    .bind(account_id)
+    .fetch_all(ex)
+    .await?
+    .iter()
+    .map(|r| r.string("inbox"))
+    .collect()
+}

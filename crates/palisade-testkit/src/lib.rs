@@ -5,7 +5,11 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::BodyExt;
 use palisade_core::accounts::NewUser;
+use std::sync::Arc;
+
 use palisade_core::{Core, Settings};
+use palisade_federation::outbound::OutboxSink;
+use palisade_federation::{Federation, FederationConfig};
 use palisade_http::AppState;
 use palisade_store::Db;
 use serde_json::Value;
@@ -17,6 +21,11 @@ pub const DOMAIN: &str = "palisade.test";
 
 pub struct TestServer {
     pub core: Core,
+    pub fed: Federation,
+    /// For spawned servers: stops the workers.
+    stop: Option<tokio::sync::watch::Sender<bool>>,
+    /// For spawned servers: the base URL.
+    pub url: String,
     app: NormalizePath<axum::Router>,
     sqlite_path: Option<std::path::PathBuf>,
 }
@@ -64,13 +73,68 @@ impl TestServer {
         };
         let db = Db::connect(&url).await.expect("connect to the test database");
         palisade_store::migrate(&db).await.expect("migrate");
-        let core = Core::new(db, settings);
-        let app = palisade_http::app(AppState::new(core.clone()));
+        let core = Core::new(db, settings).with_event_sink(Arc::new(OutboxSink));
+        let mut config = FederationConfig::new("Palisade test".into());
+        // Test instances talk to each other over loopback and plain HTTP.
+        config.fetch.allow_private_addresses = true;
+        config.plain_http_peers = true;
+        let fed = Federation::new(core.clone(), config).await.expect("federation");
+        let app = palisade_http::app(AppState::new(fed.clone()));
+        let url = core.settings.public_url.clone();
         TestServer {
             core,
+            fed,
             app,
             sqlite_path,
+            stop: None,
+            url,
         }
+    }
+
+    /// A server listening for real on `127.0.0.{n}` (a random port), with its federation
+    /// workers running, so that two of them federate over HTTP.
+    pub async fn spawn(n: u8) -> TestServer {
+        let listener = tokio::net::TcpListener::bind((format!("127.0.0.{n}"), 0))
+            .await
+            .expect("bind");
+        let port = listener.local_addr().expect("address").port();
+        let domain = format!("127.0.0.{n}:{port}");
+        let mut srv = Self::with_settings(Settings::for_tests(&domain, &format!("http://{domain}"))).await;
+        let app = srv.app.clone();
+        tokio::spawn(async move {
+            let service = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
+                std::net::SocketAddr,
+            >(app);
+            let _ = axum::serve(listener, service).await;
+        });
+        let (stop, stop_rx) = tokio::sync::watch::channel(false);
+        let config = palisade_federation::worker::WorkerConfig {
+            lease: std::time::Duration::from_secs(30),
+            ..Default::default()
+        };
+        tokio::spawn(palisade_federation::worker::run(srv.fed.clone(), config, stop_rx));
+        srv.stop = Some(stop);
+        srv
+    }
+
+    /// `user@domain` of a local username here.
+    pub fn handle(&self, username: &str) -> String {
+        format!("{username}@{}", self.core.settings.domain)
+    }
+
+    /// Polls `check` every 100 ms for up to 15 s; panics with `what` if it never holds.
+    pub async fn eventually<F, Fut>(&self, what: &str, mut check: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        for _ in 0..150 {
+            if check().await {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("timed out waiting for: {what}");
     }
 
     pub fn backend(&self) -> palisade_store::Backend {
@@ -231,6 +295,9 @@ impl TestServer {
 
 impl Drop for TestServer {
     fn drop(&mut self) {
+        if let Some(stop) = &self.stop {
+            let _ = stop.send(true);
+        }
         if let Some(p) = &self.sqlite_path {
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));

@@ -82,7 +82,8 @@ pub enum SeedCommand {
 
 pub async fn run(config: Config, command: AdminCommand) -> Result<(), String> {
     let db = open_database(&config).await?;
-    let core = Core::new(db.clone(), config.settings());
+    // Through the federation outbox, so that what an admin changes reaches other servers.
+    let core = crate::serve::federation(&config, db.clone()).await?.core;
     let result = dispatch(&core, command).await;
     db.close().await;
     result

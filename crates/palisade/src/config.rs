@@ -24,6 +24,34 @@ pub struct Config {
     pub allow_insecure_http: bool,
     pub limits: Limits,
     pub instance: InstanceInfo,
+    pub federation: FederationSettings,
+}
+
+/// `[federation]`: how Palisade talks to other servers.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FederationSettings {
+    /// Require signed GETs for actors, objects and collections ("secure mode").
+    pub authorized_fetch: bool,
+    /// Contact private and loopback addresses (test networks only: an SSRF risk otherwise).
+    pub allow_private_addresses: bool,
+    /// A PEM file of certificates trusted besides the system roots (a test CA).
+    pub extra_root_certificates: Option<PathBuf>,
+    /// Deliveries in flight at once, and at once per peer.
+    pub max_deliveries: usize,
+    pub max_deliveries_per_peer: usize,
+}
+
+impl Default for FederationSettings {
+    fn default() -> Self {
+        FederationSettings {
+            authorized_fetch: false,
+            allow_private_addresses: false,
+            extra_root_certificates: None,
+            max_deliveries: 16,
+            max_deliveries_per_peer: 2,
+        }
+    }
 }
 
 impl Default for Config {
@@ -37,6 +65,7 @@ impl Default for Config {
             allow_insecure_http: false,
             limits: Limits::default(),
             instance: InstanceInfo::default(),
+            federation: FederationSettings::default(),
         }
     }
 }
@@ -103,8 +132,18 @@ impl Config {
                 }
             };
         }
+        let flag = |v: &str| matches!(v, "1" | "true" | "yes");
         if let Some(v) = var("PALISADE_ALLOW_INSECURE_HTTP") {
-            self.allow_insecure_http = matches!(v.as_str(), "1" | "true" | "yes");
+            self.allow_insecure_http = flag(&v);
+        }
+        if let Some(v) = var("PALISADE_AUTHORIZED_FETCH") {
+            self.federation.authorized_fetch = flag(&v);
+        }
+        if let Some(v) = var("PALISADE_ALLOW_PRIVATE_ADDRESSES") {
+            self.federation.allow_private_addresses = flag(&v);
+        }
+        if let Some(v) = var("PALISADE_EXTRA_ROOT_CERTIFICATES") {
+            self.federation.extra_root_certificates = Some(PathBuf::from(v));
         }
         for (key, slot) in [
             (
@@ -196,6 +235,23 @@ impl Config {
             limits: self.limits.clone(),
             instance: self.instance.clone(),
         }
+    }
+
+    /// The federation settings, with the extra root certificates read in.
+    pub fn federation(&self) -> Result<palisade_federation::FederationConfig, String> {
+        let mut fed = palisade_federation::FederationConfig::new(format!(
+            "Palisade/{} (+{})",
+            env!("CARGO_PKG_VERSION"),
+            self.public_url()
+        ));
+        fed.authorized_fetch = self.federation.authorized_fetch;
+        fed.fetch.allow_private_addresses = self.federation.allow_private_addresses;
+        if let Some(path) = &self.federation.extra_root_certificates {
+            let pem =
+                std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            fed.fetch.extra_root_certificates = Some(pem);
+        }
+        Ok(fed)
     }
 
     /// Creates the directory of a SQLite database file.

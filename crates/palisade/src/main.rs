@@ -42,6 +42,9 @@ enum Command {
         /// The public URL, e.g. https://example.org.
         #[arg(long)]
         public_url: Option<String>,
+        /// web (HTTP only), worker (federation jobs only) or all.
+        #[arg(long, value_enum, default_value = "all")]
+        role: serve::Role,
     },
     /// Apply database migrations and exit.
     Migrate,
@@ -87,6 +90,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         listen: None,
         domain: None,
         public_url: None,
+        role: serve::Role::All,
     });
     let mut overrides = Overrides {
         database_url: cli.database_url,
@@ -96,6 +100,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         listen,
         domain,
         public_url,
+        ..
     } = &command
     {
         overrides.listen = listen.clone();
@@ -104,7 +109,7 @@ async fn run(cli: Cli) -> Result<(), String> {
     }
     let config = Config::load(cli.config.as_deref(), overrides)?;
     match command {
-        Command::Serve { .. } => serve::serve(config).await,
+        Command::Serve { role, .. } => serve::serve(config, role).await,
         Command::Migrate => {
             let db = serve::open_database(&config).await?;
             db.close().await;

@@ -1,13 +1,31 @@
-//! `palisade serve`: open the database, apply migrations, serve HTTP until stopped.
+//! `palisade serve`: open the database, apply migrations, serve HTTP and run the federation
+//! workers (by role) until stopped.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::ServiceExt;
 use axum::extract::Request;
+use clap::ValueEnum;
 use palisade_core::{Core, Db};
+use palisade_federation::Federation;
+use palisade_federation::outbound::OutboxSink;
+use palisade_federation::worker::{self, WorkerConfig};
 use palisade_http::AppState;
+use tokio::sync::watch;
 
 use crate::config::Config;
+
+/// What a process does: several `worker` processes can share one PostgreSQL database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Role {
+    /// HTTP only.
+    Web,
+    /// Federation jobs only (inbound activities, deliveries).
+    Worker,
+    /// Both (the default).
+    All,
+}
 
 pub async fn open_database(config: &Config) -> Result<Db, String> {
     config.prepare_storage()?;
@@ -23,27 +41,54 @@ pub async fn open_database(config: &Config) -> Result<Db, String> {
     Ok(db)
 }
 
-pub async fn serve(config: Config) -> Result<(), String> {
-    let db = open_database(&config).await?;
-    let core = Core::new(db.clone(), config.settings());
-    let app = palisade_http::app(AppState::new(core));
-    let listener = tokio::net::TcpListener::bind(&config.listen)
+/// Core with its events going to the federation outbox, and the federation services.
+pub async fn federation(config: &Config, db: Db) -> Result<Federation, String> {
+    let core = Core::new(db, config.settings()).with_event_sink(Arc::new(OutboxSink));
+    Federation::new(core, config.federation()?)
         .await
-        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
-    tracing::info!(
-        listen = %config.listen,
-        public_url = %config.public_url(),
-        domain = %config.domain(),
-        "Palisade {} is ready",
-        env!("CARGO_PKG_VERSION")
-    );
-    axum::serve(
-        listener,
-        ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(app),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|e| format!("server error: {e}"))?;
+        .map_err(|e| format!("federation setup: {e}"))
+}
+
+pub async fn serve(config: Config, role: Role) -> Result<(), String> {
+    let db = open_database(&config).await?;
+    let fed = federation(&config, db.clone()).await?;
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let workers = (role != Role::Web).then(|| {
+        let cfg = WorkerConfig {
+            deliveries: config.federation.max_deliveries.max(1),
+            per_host: config.federation.max_deliveries_per_peer.max(1),
+            ..WorkerConfig::default()
+        };
+        tokio::spawn(worker::run(fed.clone(), cfg, stop_rx.clone()))
+    });
+    if role == Role::Worker {
+        tracing::info!("Palisade {} worker is ready", env!("CARGO_PKG_VERSION"));
+        shutdown_signal().await;
+    } else {
+        let app = palisade_http::app(AppState::new(fed));
+        let listener = tokio::net::TcpListener::bind(&config.listen)
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+        tracing::info!(
+            listen = %config.listen,
+            public_url = %config.public_url(),
+            domain = %config.domain(),
+            ?role,
+            "Palisade {} is ready",
+            env!("CARGO_PKG_VERSION")
+        );
+        axum::serve(
+            listener,
+            ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(app),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"))?;
+    }
+    let _ = stop_tx.send(true);
+    if let Some(w) = workers {
+        let _ = w.await;
+    }
     db.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -47,8 +47,11 @@ pub struct Account {
 }
 
 pub fn account(a: &Row, urls: &Urls<'_>) -> Account {
-    let avatar = a.avatar_url.clone().unwrap_or_else(|| urls.default_avatar());
-    let header = a.header_url.clone().unwrap_or_else(|| urls.default_header());
+    // Remote images would be fetched by members' devices straight from other servers, handing
+    // them their IP addresses: until the media proxy serves them, remote accounts show ours.
+    let local = |u: &Option<String>| u.clone().filter(|_| a.is_local());
+    let avatar = local(&a.avatar_url).unwrap_or_else(|| urls.default_avatar());
+    let header = local(&a.header_url).unwrap_or_else(|| urls.default_header());
     Account {
         id: a.id.to_string(),
         username: a.username.clone(),

@@ -27,6 +27,8 @@ struct SearchParams {
     limit: Option<i64>,
     #[serde(default, deserialize_with = "de::opt_i64")]
     offset: Option<i64>,
+    #[serde(default, deserialize_with = "de::bool")]
+    resolve: bool,
 }
 
 async fn search(
@@ -41,6 +43,10 @@ async fn search(
         Some("hashtags") => Some(SearchKind::Hashtags),
         _ => None,
     };
+    // Resolving reaches out to other servers: only for signed-in users, as in Mastodon.
+    if p.resolve && viewer.as_ref().is_some_and(|v| v.account.is_some()) {
+        st.fed.resolve_query(p.q.as_deref().unwrap_or("")).await;
+    }
     let limit = p.limit.unwrap_or(20).clamp(1, 40);
     let offset = p.offset.unwrap_or(0).max(0);
     let results = st

@@ -1,6 +1,7 @@
 //! NodeInfo and the static files every Mastodon-compatible server has.
 
 mod nodeinfo;
+mod webfinger;
 
 use axum::Router;
 use axum::http::header;
@@ -14,6 +15,8 @@ const HEADER: &[u8] = include_bytes!("../../assets/missing-header.png");
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/.well-known/nodeinfo", get(nodeinfo::links))
+        .route("/.well-known/webfinger", get(webfinger::webfinger))
+        .route("/.well-known/host-meta", get(webfinger::host_meta))
         .route("/nodeinfo/2.0", get(nodeinfo::v2_0))
         .route("/nodeinfo/2.1", get(nodeinfo::v2_1))
         .route(

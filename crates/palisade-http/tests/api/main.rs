@@ -4,6 +4,7 @@
 
 mod accounts;
 mod errors;
+mod federation;
 mod instance;
 mod notifications;
 mod oauth;

@@ -1,0 +1,407 @@
+//! What other servers do to local things: the domain side of inbound activities. The
+//! federation crate parses and authenticates; these functions apply the effect with the same
+//! rules as the local API (counters, feeds, notifications), in one transaction each.
+
+use palisade_store::interactions::Mark;
+use palisade_store::relationships::{self as rel, Follow, FollowTable};
+use palisade_store::statuses::{self, Status, StatusEdit};
+use palisade_store::{accounts, accounts::Account, ids, interactions, now_ms, tags};
+
+use crate::events::Event;
+use crate::notifications::notify;
+use crate::{Core, Error, Result};
+
+/// What became of a Follow from another server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FollowOutcome {
+    Accepted,
+    Pending,
+    Refused,
+}
+
+/// A status from another server, parsed, sanitized and addressed.
+#[derive(Clone, Debug)]
+pub struct RemoteStatus {
+    pub uri: String,
+    pub url: Option<String>,
+    pub author: Account,
+    pub content_html: String,
+    pub spoiler_text: String,
+    pub sensitive: bool,
+    pub visibility: String,
+    pub language: Option<String>,
+    pub in_reply_to: Option<Status>,
+    pub in_reply_to_uri: Option<String>,
+    pub mentions: Vec<i64>,
+    pub tags: Vec<String>,
+    pub published: i64,
+    pub edited: Option<i64>,
+}
+
+impl Core {
+    pub async fn receive_follow(
+        &self,
+        follower: &Account,
+        target_id: i64,
+        activity_id: &str,
+    ) -> Result<FollowOutcome> {
+        let target = self.account(target_id).await?;
+        if !target.is_local() {
+            return Ok(FollowOutcome::Refused);
+        }
+        if rel::blocked_either_way(&self.db, follower.id, target.id).await? {
+            // Answer with a Reject, as Mastodon does, so the follower's server stops waiting.
+            let mut tx = self.db.begin().await?;
+            let rejected = Event::FollowRejected {
+                account_id: follower.id,
+                target_id: target.id,
+                follow_uri: Some(activity_id.to_owned()),
+            };
+            self.emit(&mut tx, vec![rejected]).await?;
+            tx.commit().await?;
+            return Ok(FollowOutcome::Refused);
+        }
+        let follow = Follow {
+            id: ids::new_id(),
+            account_id: follower.id,
+            target_account_id: target.id,
+            show_reblogs: true,
+            notify: false,
+            languages: None,
+            uri: Some(activity_id.to_owned()),
+            created_at: now_ms(),
+        };
+        let mut tx = self.db.begin().await?;
+        if rel::get(&mut tx, FollowTable::Follows, follower.id, target.id)
+            .await?
+            .is_some()
+        {
+            // A repeated Follow of an existing follow is acknowledged again.
+            let accepted = Event::FollowAccepted {
+                account_id: follower.id,
+                target_id: target.id,
+                follow_uri: Some(activity_id.to_owned()),
+            };
+            self.emit(&mut tx, vec![accepted]).await?;
+            tx.commit().await?;
+            return Ok(FollowOutcome::Accepted);
+        }
+        let outcome = if target.locked {
+            if rel::insert(&mut tx, FollowTable::Requests, &follow).await? {
+                notify(&mut tx, target.id, follower.id, "follow_request", None).await?;
+            }
+            FollowOutcome::Pending
+        } else {
+            self.establish_follow(&mut tx, &follow).await?;
+            notify(&mut tx, target.id, follower.id, "follow", None).await?;
+            let accepted = Event::FollowAccepted {
+                account_id: follower.id,
+                target_id: target.id,
+                follow_uri: Some(activity_id.to_owned()),
+            };
+            self.emit(&mut tx, vec![accepted]).await?;
+            FollowOutcome::Accepted
+        };
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    /// The remote account accepted a local account's follow request.
+    pub async fn receive_follow_accept(&self, local_follower: i64, remote_target: i64) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        if let Some(request) = rel::get(&mut tx, FollowTable::Requests, local_follower, remote_target).await?
+        {
+            rel::delete(&mut tx, FollowTable::Requests, local_follower, remote_target).await?;
+            self.establish_follow(&mut tx, &request).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The remote account refused, or ended, a local account's follow.
+    pub async fn receive_follow_reject(&self, local_follower: i64, remote_target: i64) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        self.sever(&mut tx, local_follower, remote_target).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A remote follower stopped following (Undo Follow), or withdrew a request.
+    pub async fn receive_unfollow(&self, remote_follower: i64, local_target: i64) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        self.sever(&mut tx, remote_follower, local_target).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Stores a remote status (once per URI), with its mentions, tags, counters, feeds
+    /// and notifications.
+    pub async fn receive_status(&self, new: RemoteStatus) -> Result<Status> {
+        if let Some(existing) = statuses::by_uri(&self.db, &new.uri).await? {
+            return Ok(existing);
+        }
+        let id = ids::id_at(new.published.min(now_ms()));
+        let status = Status {
+            id,
+            account_id: new.author.id,
+            uri: new.uri.clone(),
+            url: new.url.clone(),
+            local: false,
+            visibility: new.visibility.clone(),
+            text_source: String::new(),
+            content_html: new.content_html.clone(),
+            spoiler_text: new.spoiler_text.clone(),
+            sensitive: new.sensitive || !new.spoiler_text.is_empty(),
+            language: new.language.clone(),
+            in_reply_to_id: new.in_reply_to.as_ref().map(|p| p.id),
+            in_reply_to_account_id: new.in_reply_to.as_ref().map(|p| p.account_id),
+            in_reply_to_uri: new.in_reply_to_uri.clone(),
+            reblog_of_id: None,
+            app_id: None,
+            replies_count: 0,
+            reblogs_count: 0,
+            favourites_count: 0,
+            created_at: new.published,
+            edited_at: new.edited,
+            conversation_id: Some(
+                new.in_reply_to
+                    .as_ref()
+                    .map_or(id, |p| p.conversation_id.unwrap_or(p.id)),
+            ),
+        };
+        let mut tx = self.db.begin().await?;
+        statuses::insert(&mut tx, &status).await?;
+        statuses::insert_mentions(&mut tx, id, &new.mentions).await?;
+        let tag_ids: Vec<i64> = tags::upsert(&mut tx, &new.tags)
+            .await?
+            .iter()
+            .map(|t| t.id)
+            .collect();
+        tags::attach(&mut tx, id, &tag_ids).await?;
+        accounts::add_counts(&mut tx, new.author.id, 1, 0, 0).await?;
+        accounts::set_last_status_at(&mut tx, new.author.id, new.published).await?;
+        if let Some(p) = &new.in_reply_to {
+            statuses::add_counts(&mut tx, p.id, 1, 0, 0).await?;
+        }
+        for mentioned in &new.mentions {
+            notify(&mut tx, *mentioned, new.author.id, "mention", Some(id)).await?;
+        }
+        self.fan_out(&mut tx, &status, &new.mentions, &tag_ids).await?;
+        tx.commit().await?;
+        Ok(status)
+    }
+
+    /// A remote edit: the new version joins the history, boosters are told.
+    pub async fn receive_status_update(
+        &self,
+        status: &Status,
+        content_html: &str,
+        spoiler_text: &str,
+        sensitive: bool,
+        edited: i64,
+    ) -> Result<()> {
+        if status.content_html == content_html
+            && status.spoiler_text == spoiler_text
+            && status.sensitive == sensitive
+        {
+            return Ok(());
+        }
+        let mut tx = self.db.begin().await?;
+        if statuses::edits(&mut tx, status.id).await?.is_empty() {
+            statuses::insert_edit(
+                &mut tx,
+                &edit_row(
+                    status,
+                    &status.content_html,
+                    &status.spoiler_text,
+                    status.sensitive,
+                    status.created_at,
+                ),
+            )
+            .await?;
+        }
+        statuses::update_content(
+            &mut tx,
+            status.id,
+            &statuses::Edit {
+                text_source: "",
+                content_html,
+                spoiler_text,
+                sensitive,
+                language: None,
+            },
+        )
+        .await?;
+        statuses::insert_edit(
+            &mut tx,
+            &edit_row(status, content_html, spoiler_text, sensitive, edited),
+        )
+        .await?;
+        for (_, booster) in statuses::reblog_ids_of(&mut tx, status.id).await? {
+            notify(&mut tx, booster, status.account_id, "update", Some(status.id)).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A remote status (or boost) was deleted by its author.
+    pub async fn receive_status_delete(&self, status: &Status) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        self.remove_status(&mut tx, status).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A remote boost (Announce) of a status we know.
+    pub async fn receive_boost(
+        &self,
+        booster: &Account,
+        original: &Status,
+        uri: &str,
+        published: i64,
+        visibility: &str,
+    ) -> Result<()> {
+        if statuses::by_uri(&self.db, uri).await?.is_some()
+            || !crate::policy::may_reblog(original, booster.id)
+        {
+            return Ok(());
+        }
+        let id = ids::id_at(published.min(now_ms()));
+        let boost = Status {
+            id,
+            account_id: booster.id,
+            uri: uri.to_owned(),
+            url: None,
+            local: false,
+            visibility: visibility.to_owned(),
+            text_source: String::new(),
+            content_html: String::new(),
+            spoiler_text: String::new(),
+            sensitive: false,
+            language: None,
+            in_reply_to_id: None,
+            in_reply_to_account_id: None,
+            in_reply_to_uri: None,
+            reblog_of_id: Some(original.id),
+            app_id: None,
+            replies_count: 0,
+            reblogs_count: 0,
+            favourites_count: 0,
+            created_at: published,
+            edited_at: None,
+            conversation_id: None,
+        };
+        let mut tx = self.db.begin().await?;
+        match statuses::insert(&mut tx, &boost).await {
+            Ok(()) => {}
+            Err(palisade_store::StoreError::Conflict(_)) => return Ok(()),
+            Err(e) => return Err(e.into()),
+        }
+        statuses::add_counts(&mut tx, original.id, 0, 1, 0).await?;
+        accounts::add_counts(&mut tx, booster.id, 1, 0, 0).await?;
+        notify(
+            &mut tx,
+            original.account_id,
+            booster.id,
+            "reblog",
+            Some(original.id),
+        )
+        .await?;
+        self.fan_out(&mut tx, &boost, &[], &[]).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn receive_favourite(&self, account: &Account, status: &Status, on: bool) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        if on {
+            if interactions::add(&mut tx, Mark::Favourite, ids::new_id(), account.id, status.id).await? {
+                statuses::add_counts(&mut tx, status.id, 0, 0, 1).await?;
+                notify(
+                    &mut tx,
+                    status.account_id,
+                    account.id,
+                    "favourite",
+                    Some(status.id),
+                )
+                .await?;
+            }
+        } else if interactions::remove(&mut tx, Mark::Favourite, account.id, status.id).await? {
+            statuses::add_counts(&mut tx, status.id, 0, 0, -1).await?;
+            palisade_store::notifications::remove(
+                &mut tx,
+                status.account_id,
+                account.id,
+                "favourite",
+                Some(status.id),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A remote account blocks a local one: follows end both ways, the block is recorded
+    /// (the local account then sees `blocked_by`).
+    pub async fn receive_block(&self, blocker: &Account, target_id: i64, on: bool) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        if on {
+            self.sever(&mut tx, blocker.id, target_id).await?;
+            self.sever(&mut tx, target_id, blocker.id).await?;
+            rel::block(&mut tx, ids::new_id(), blocker.id, target_id).await?;
+        } else {
+            rel::remove_edge(&mut tx, rel::Edge::Blocks, blocker.id, target_id).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A report (Flag) from another server about local accounts or statuses.
+    pub async fn receive_flag(
+        &self,
+        reporter: &Account,
+        target_id: i64,
+        status_ids: &[i64],
+        comment: &str,
+        uri: Option<&str>,
+    ) -> Result<i64> {
+        let target = self.account(target_id).await?;
+        let id = palisade_store::reports::insert(
+            &self.db,
+            &palisade_store::reports::NewReport {
+                account_id: reporter.id,
+                target_account_id: target.id,
+                status_ids,
+                comment: &comment.chars().take(1000).collect::<String>(),
+                category: "other",
+                forwarded: true,
+                uri,
+            },
+        )
+        .await?;
+        Ok(id)
+    }
+
+    /// A remote actor deleted itself: it disappears, with its follows and content hidden.
+    pub async fn receive_account_delete(&self, account: &Account) -> Result<()> {
+        if account.is_local() {
+            return Err(Error::Forbidden(
+                "a remote server cannot delete a local account".into(),
+            ));
+        }
+        accounts::set_suspended(&self.db, account.id, Some(now_ms())).await?;
+        Ok(())
+    }
+}
+
+fn edit_row(s: &Status, content_html: &str, spoiler_text: &str, sensitive: bool, at: i64) -> StatusEdit {
+    StatusEdit {
+        id: ids::new_id(),
+        status_id: s.id,
+        text_source: String::new(),
+        content_html: content_html.to_owned(),
+        spoiler_text: spoiler_text.to_owned(),
+        sensitive,
+        created_at: at,
+    }
+}

@@ -1,0 +1,309 @@
+//! Remote actors: fetched with a signed GET, checked, parsed tolerantly, cached in the
+//! accounts table and refreshed after a day; WebFinger; public keys for signature checks.
+
+use std::time::Instant;
+
+use palisade_core::store::accounts::{self, Account, RemoteProfile};
+use palisade_core::store::{now_ms, peers};
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+use crate::context::{CachedKey, FedError, FedResult, Federation, KEY_CACHE_TTL};
+use crate::keys::PublicKey;
+use crate::sanitize;
+use crate::vocab::{self, id_of, kind, str_field};
+
+/// Remote profiles are refreshed on lookup after a day.
+const REFRESH_AFTER_MS: i64 = 86_400_000;
+
+const ACTOR_TYPES: &[&str] = &["Person", "Service", "Application", "Group", "Organization"];
+
+impl Federation {
+    /// A JSON document fetched with a signed GET by the instance actor, checked to be
+    /// ActivityStreams JSON and to carry the id it was fetched under (same origin).
+    pub async fn fetch_object(&self, url: &str) -> FedResult<Value> {
+        let actor = self.instance_actor.clone();
+        let fetched = self.signed_request(Method::GET, url, None, &actor).await?;
+        if let Some(host) = fetched.url.host_str() {
+            peers::seen_alive(&self.core.db, host).await?;
+        }
+        if fetched.status != StatusCode::OK {
+            return Err(FedError::Invalid(format!("{url} answered {}", fetched.status)));
+        }
+        let ct = fetched.content_type.to_ascii_lowercase();
+        if !(ct.contains("json")) {
+            return Err(FedError::Invalid(format!("{url} is not JSON ({ct})")));
+        }
+        let doc: Value =
+            serde_json::from_slice(&fetched.body).map_err(|e| FedError::Invalid(format!("{url}: {e}")))?;
+        let id = id_of(doc.get("id").unwrap_or(&Value::Null)).unwrap_or_default();
+        if !vocab::same_origin(&id, fetched.url.as_str()) {
+            return Err(FedError::Invalid(format!(
+                "{url} holds an object of another origin ({id})"
+            )));
+        }
+        Ok(doc)
+    }
+
+    /// The account of an actor URI: stored and fresh, or fetched now.
+    pub async fn actor(&self, uri: &str) -> FedResult<Account> {
+        if let Some(a) = accounts::by_uri(&self.core.db, uri).await? {
+            let stale = a.fetched_at.is_none_or(|t| t < now_ms() - REFRESH_AFTER_MS);
+            if a.is_local() || !stale {
+                return Ok(a);
+            }
+            // A refresh that fails keeps the copy we have.
+            return Ok(self.fetch_actor(uri).await.unwrap_or(a));
+        }
+        self.fetch_actor(uri).await
+    }
+
+    /// Fetches (or re-fetches) an actor document and stores it.
+    pub async fn fetch_actor(&self, uri: &str) -> FedResult<Account> {
+        if vocab::same_origin(uri, self.base_url()) {
+            return accounts::by_uri(&self.core.db, uri)
+                .await?
+                .ok_or_else(|| FedError::Invalid(format!("no local actor {uri}")));
+        }
+        let doc = self.fetch_object(uri).await?;
+        self.store_actor(&doc).await
+    }
+
+    /// Stores an actor document that was fetched from (or embedded by) its own origin.
+    pub async fn store_actor(&self, doc: &Value) -> FedResult<Account> {
+        let (profile, extra_keys) = parse_actor(doc)?;
+        let id = accounts::upsert_remote(&self.core.db, &profile).await?;
+        accounts::set_extra_keys(&self.core.db, id, &extra_keys).await?;
+        if let Ok(mut cache) = self.remote_keys.lock() {
+            cache.retain(|_, k| k.account_id != id);
+        }
+        accounts::by_id(&self.core.db, id)
+            .await?
+            .ok_or_else(|| FedError::Invalid("stored actor vanished".into()))
+    }
+
+    /// `user@domain` → the actor's URI, through WebFinger.
+    pub async fn webfinger(&self, username: &str, domain: &str) -> FedResult<String> {
+        let scheme = if self.config.plain_http_peers {
+            "http"
+        } else {
+            "https"
+        };
+        let url = format!("{scheme}://{domain}/.well-known/webfinger?resource=acct:{username}@{domain}");
+        let parsed = reqwest::Url::parse(&url).map_err(|e| FedError::Invalid(e.to_string()))?;
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::ACCEPT,
+            reqwest::header::HeaderValue::from_static("application/jrd+json"),
+        );
+        let fetched = self.fetcher.send(Method::GET, &parsed, headers, None).await?;
+        if fetched.status != StatusCode::OK {
+            return Err(FedError::Invalid(format!(
+                "WebFinger for {username}@{domain} answered {}",
+                fetched.status
+            )));
+        }
+        let jrd: Value = serde_json::from_slice(&fetched.body)
+            .map_err(|e| FedError::Invalid(format!("WebFinger: {e}")))?;
+        jrd.get("links")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .find(|l| {
+                l.get("rel").and_then(Value::as_str) == Some("self")
+                    && l.get("type")
+                        .and_then(Value::as_str)
+                        .is_some_and(|t| t.contains("activity+json") || t.contains("ld+json"))
+            })
+            .and_then(|l| l.get("href").and_then(Value::as_str))
+            .map(str::to_owned)
+            .ok_or_else(|| {
+                FedError::Invalid(format!(
+                    "WebFinger for {username}@{domain} has no ActivityPub link"
+                ))
+            })
+    }
+
+    /// `@user@domain` → an account, resolving remote ones through WebFinger.
+    pub async fn resolve_handle(&self, handle: &str) -> FedResult<Account> {
+        let handle = handle.trim().trim_start_matches('@');
+        let (user, domain) = handle
+            .split_once('@')
+            .ok_or_else(|| FedError::Invalid(format!("{handle} is not user@domain")))?;
+        if domain.eq_ignore_ascii_case(self.domain()) {
+            return Ok(self.core.lookup_account(user).await?);
+        }
+        if let Some(a) = accounts::by_username(&self.core.db, user, Some(domain)).await? {
+            return self.actor(&a.uri).await;
+        }
+        let uri = self.webfinger(user, domain).await?;
+        self.actor(&uri).await
+    }
+
+    /// The key named by a signature's `keyId`, and the account that owns it. With
+    /// `refresh`, the owner is fetched again first (key rotation).
+    pub async fn public_key(&self, key_id: &str, refresh: bool) -> FedResult<(PublicKey, Account)> {
+        if !refresh {
+            let cached = self.remote_keys.lock().ok().and_then(|c| c.get(key_id).cloned());
+            if let Some(k) = cached.filter(|k| k.at.elapsed() < KEY_CACHE_TTL)
+                && let Some(a) = accounts::by_id(&self.core.db, k.account_id).await?
+            {
+                return Ok((k.key, a));
+            }
+            if let Some((account, pem)) = accounts::by_key_id(&self.core.db, key_id).await? {
+                return self.cache_key(key_id, &pem, account);
+            }
+        }
+        // The key document is usually the actor itself (`…#main-key`); some servers serve a
+        // separate key document naming its owner.
+        let url = key_id.split('#').next().unwrap_or(key_id);
+        let doc = self.fetch_object(url).await?;
+        let actor_doc = if ACTOR_TYPES.contains(&kind(&doc).as_str()) {
+            doc
+        } else {
+            let owner = str_field(&doc, "owner")
+                .or_else(|| str_field(&doc, "controller"))
+                .ok_or_else(|| {
+                    FedError::Invalid(format!("{key_id} is neither an actor nor a key with an owner"))
+                })?;
+            self.fetch_object(owner).await?
+        };
+        let account = self.store_actor(&actor_doc).await?;
+        let (account, pem) = accounts::by_key_id(&self.core.db, key_id)
+            .await?
+            .filter(|(a, _)| a.id == account.id)
+            .ok_or_else(|| FedError::Invalid(format!("{} does not publish the key {key_id}", account.uri)))?;
+        self.cache_key(key_id, &pem, account)
+    }
+
+    fn cache_key(&self, key_id: &str, pem: &str, account: Account) -> FedResult<(PublicKey, Account)> {
+        let key = PublicKey::from_pem(pem).map_err(|e| FedError::Invalid(format!("{key_id}: {e}")))?;
+        if let Ok(mut cache) = self.remote_keys.lock() {
+            cache.insert(
+                key_id.to_owned(),
+                CachedKey {
+                    key: key.clone(),
+                    account_id: account.id,
+                    at: Instant::now(),
+                },
+            );
+        }
+        Ok((key, account))
+    }
+}
+
+/// Reads an actor document: its profile and, besides the main key, further keys
+/// (`publicKey` may be a list; keys must be owned by the actor).
+pub fn parse_actor(doc: &Value) -> FedResult<(RemoteProfile, Vec<(String, String)>)> {
+    let id = id_of(doc.get("id").unwrap_or(&Value::Null))
+        .ok_or_else(|| FedError::Invalid("actor without id".into()))?;
+    let actor_type = kind(doc);
+    if !ACTOR_TYPES.contains(&actor_type.as_str()) {
+        return Err(FedError::Invalid(format!("{id} is a {actor_type}, not an actor")));
+    }
+    let domain = vocab::host_of(&id).ok_or_else(|| FedError::Invalid(format!("{id} has no host")))?;
+    let username = str_field(doc, "preferredUsername")
+        .map(str::to_owned)
+        .unwrap_or_else(|| id.rsplit('/').next().unwrap_or("unknown").to_owned());
+    let mut keys: Vec<(String, String)> = Vec::new();
+    let key_values: Vec<&Value> = match doc.get("publicKey") {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(v) => vec![v],
+        None => Vec::new(),
+    };
+    for k in key_values {
+        let owner = str_field(k, "owner").unwrap_or(&id);
+        if let (Some(kid), Some(pem)) = (str_field(k, "id"), str_field(k, "publicKeyPem"))
+            && owner == id
+            && vocab::same_origin(kid, &id)
+        {
+            keys.push((kid.to_owned(), pem.to_owned()));
+        }
+    }
+    let (main, extra) = match keys.split_first() {
+        Some((m, rest)) => (Some(m.clone()), rest.to_vec()),
+        None => (None, Vec::new()),
+    };
+    let fields: Vec<Value> = doc
+        .get("attachment")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|a| kind(a) == "PropertyValue")
+        .map(|a| {
+            let value = sanitize::clean(str_field(a, "value").unwrap_or(""));
+            serde_json::json!({"name": sanitize::plain(str_field(a, "name").unwrap_or("")), "value": value, "value_html": value})
+        })
+        .collect();
+    let image = |key: &str| {
+        doc.get(key)
+            .and_then(|i| str_field(i, "url").map(str::to_owned).or_else(|| id_of(i)))
+    };
+    let endpoints = doc.get("endpoints");
+    let profile = RemoteProfile {
+        uri: id.clone(),
+        username,
+        domain,
+        actor_type,
+        display_name: sanitize::plain(&vocab::text(doc, "name").unwrap_or_default())
+            .chars()
+            .take(100)
+            .collect(),
+        note_html: sanitize::clean(&vocab::text(doc, "summary").unwrap_or_default()),
+        fields_json: Value::Array(fields).to_string(),
+        url: str_field(doc, "url")
+            .map(str::to_owned)
+            .or_else(|| id_of(doc.get("url").unwrap_or(&Value::Null)))
+            .unwrap_or_else(|| id.clone()),
+        avatar_url: image("icon"),
+        header_url: image("image"),
+        locked: doc
+            .get("manuallyApprovesFollowers")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        bot: matches!(kind(doc).as_str(), "Service" | "Application"),
+        discoverable: doc.get("discoverable").and_then(Value::as_bool).unwrap_or(false),
+        indexable: doc.get("indexable").and_then(Value::as_bool).unwrap_or(false),
+        inbox_url: str_field(doc, "inbox").map(str::to_owned),
+        shared_inbox_url: endpoints
+            .and_then(|e| str_field(e, "sharedInbox"))
+            .map(str::to_owned),
+        outbox_url: str_field(doc, "outbox").map(str::to_owned),
+        followers_url: str_field(doc, "followers").map(str::to_owned),
+        following_url: str_field(doc, "following").map(str::to_owned),
+        featured_url: str_field(doc, "featured").map(str::to_owned),
+        key_id: main.as_ref().map(|(k, _)| k.clone()),
+        public_key_pem: main.map(|(_, p)| p),
+        created_at: vocab::timestamp_ms(doc, "published"),
+    };
+    if profile.inbox_url.is_none() {
+        return Err(FedError::Invalid(format!("{id} has no inbox")));
+    }
+    Ok((profile, extra))
+}
+
+impl Federation {
+    /// Makes what a search names known here: `@user@domain` through WebFinger, or an actor
+    /// or status URL fetched from its origin. Failures are quiet: the search then simply
+    /// finds nothing new.
+    pub async fn resolve_query(&self, q: &str) {
+        let q = q.trim();
+        let result = if q.starts_with("https://") || q.starts_with("http://") {
+            match self.status_by_uri(q, 0).await {
+                Ok(_) => Ok(()),
+                Err(_) => self.actor(q).await.map(|_| ()),
+            }
+        } else if q
+            .trim_start_matches('@')
+            .split_once('@')
+            .is_some_and(|(u, d)| !u.is_empty() && (d.contains('.') || d.contains(':')))
+        {
+            self.resolve_handle(q).await.map(|_| ())
+        } else {
+            Ok(())
+        };
+        if let Err(e) = result {
+            tracing::debug!(query = q, error = %e, "could not resolve a search");
+        }
+    }
+}

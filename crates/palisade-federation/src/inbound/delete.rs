@@ -1,0 +1,22 @@
+//! Delete of a note (it becomes a tombstone here too) or of the actor itself.
+
+use palisade_core::store::accounts::Account;
+use palisade_core::store::statuses;
+use serde_json::Value;
+
+use super::object_id;
+use crate::context::{FedResult, Federation};
+
+pub async fn handle(fed: &Federation, signer: &Account, a: &Value) -> FedResult<()> {
+    let id = object_id(a)?;
+    if id == signer.uri {
+        fed.core.receive_account_delete(signer).await?;
+        return Ok(());
+    }
+    if let Some(status) = statuses::by_uri(&fed.core.db, &id).await?
+        && status.account_id == signer.id
+    {
+        fed.core.receive_status_delete(&status).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,96 @@
+//! Accepting a delivery: the signature verifies (fetching the key, or re-fetching it once
+//! when it may have rotated), the signer is the activity's actor, and the activity is stored
+//! as a job before the 202. Processing happens in the workers.
+
+use std::time::SystemTime;
+
+use palisade_core::store::accounts::Account;
+use palisade_core::store::{jobs, peers};
+use serde_json::Value;
+
+use crate::context::{FedError, FedResult, Federation};
+use crate::signatures::{self, SignedRequest};
+use crate::vocab::{self, id_of, kind};
+
+pub const INBOUND_QUEUE: &str = "inbound";
+
+/// What the inbox job carries.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct InboundJob {
+    pub activity: Value,
+    /// The account that signed the delivery.
+    pub signer_id: i64,
+}
+
+impl Federation {
+    /// Verifies a signed request; returns the account that signed it.
+    pub async fn verify_request(&self, req: &SignedRequest<'_>) -> FedResult<Account> {
+        let found = signatures::inspect(req, SystemTime::now())?;
+        let (key, signer) = self.public_key(&found.key_id, false).await.map_err(|e| {
+            FedError::Signature(signatures::SigError::Invalid(format!("{} ({e})", found.key_id)))
+        })?;
+        let strength = self.config.key_strength;
+        let signer = match signatures::verify(req, &found, &key, strength) {
+            Ok(()) => signer,
+            Err(_) => {
+                // The actor may have rotated its key: fetch it once more.
+                let (key, signer) = self.public_key(&found.key_id, true).await.map_err(|e| {
+                    FedError::Signature(signatures::SigError::Invalid(format!("{} ({e})", found.key_id)))
+                })?;
+                signatures::verify(req, &found, &key, strength)?;
+                signer
+            }
+        };
+        Ok(signer)
+    }
+
+    /// Verifies and queues a delivery. `Ok(false)`: a duplicate, accepted and ignored.
+    pub async fn accept_delivery(&self, req: &SignedRequest<'_>) -> FedResult<bool> {
+        let signer = self.verify_request(req).await?;
+        let activity: Value = serde_json::from_slice(req.body)
+            .map_err(|e| FedError::Invalid(format!("the body is not JSON: {e}")))?;
+        if !activity.is_object() || kind(&activity).is_empty() {
+            return Err(FedError::Invalid("the body is not an activity".into()));
+        }
+        let actor = id_of(activity.get("actor").unwrap_or(&Value::Null))
+            .ok_or_else(|| FedError::Invalid("the activity has no actor".into()))?;
+        if actor != signer.uri {
+            return Err(FedError::Signature(signatures::SigError::Invalid(format!(
+                "{} signed an activity of {actor}",
+                signer.uri
+            ))));
+        }
+        if let Some(domain) = signer.domain.as_deref() {
+            peers::seen_alive(&self.core.db, domain).await?;
+            peers::count(&self.core.db, domain, "inbound").await?;
+        }
+        let mut tx = self.core.db.begin().await?;
+        // Activities without an id cannot be de-duplicated; they are processed each time.
+        if let Some(id) = id_of(activity.get("id").unwrap_or(&Value::Null)) {
+            if !vocab::same_origin(&id, &actor) {
+                return Err(FedError::Invalid(format!(
+                    "the activity id {id} is not on the actor's server"
+                )));
+            }
+            if !jobs::first_sight(&mut tx, &id).await? {
+                return Ok(false);
+            }
+        }
+        let job = InboundJob {
+            activity,
+            signer_id: signer.id,
+        };
+        let payload = serde_json::to_string(&job).map_err(|e| FedError::Invalid(e.to_string()))?;
+        jobs::enqueue(
+            &mut tx,
+            INBOUND_QUEUE,
+            &payload,
+            None,
+            palisade_core::store::now_ms(),
+        )
+        .await?;
+        tx.commit().await?;
+        self.wake.notify_waiters();
+        Ok(true)
+    }
+}

@@ -1,0 +1,116 @@
+//! ActivityPub over HTTP: actors, objects and collections (content-negotiated), inboxes.
+
+mod actor;
+mod collections;
+mod inbox;
+mod objects;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::http::header::{ACCEPT, CONTENT_TYPE};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use palisade_federation::FedError;
+use palisade_federation::signatures::{SigError, SignedRequest};
+use serde_json::{Value, json};
+
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/users/{name}", get(actor::show))
+        .route("/@{name}", get(actor::profile))
+        .route("/actor", get(actor::instance))
+        .route("/users/{name}/statuses/{id}", get(objects::status))
+        .route("/@{name}/{id}", get(objects::status_page))
+        .route("/users/{name}/outbox", get(collections::outbox))
+        .route("/users/{name}/followers", get(collections::followers))
+        .route("/users/{name}/following", get(collections::following))
+        .route("/users/{name}/collections/featured", get(collections::featured))
+        .route("/users/{name}/inbox", post(inbox::personal))
+        .route("/inbox", post(inbox::shared))
+        .route("/actor/inbox", post(inbox::shared))
+}
+
+/// Whether the client asked for ActivityStreams rather than a web page.
+pub fn wants_activity_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("application/activity+json") || a.contains("application/ld+json"))
+}
+
+/// An ActivityStreams document with its content type.
+pub fn activity_json(status: StatusCode, doc: Value) -> Response {
+    let mut r = (status, axum::Json(doc)).into_response();
+    r.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/activity+json; charset=utf-8"),
+    );
+    r.headers_mut()
+        .insert("vary", HeaderValue::from_static("Accept, Signature"));
+    r
+}
+
+/// Federation errors as HTTP: bad signatures 401 (Fedify then retries with the other
+/// scheme), bad input 400, refusals 403; never a 500 for what a peer sent.
+pub(crate) fn fed_error(e: FedError) -> Response {
+    let (status, message) = match &e {
+        FedError::Signature(SigError::Missing) => (StatusCode::UNAUTHORIZED, "Request not signed".to_owned()),
+        FedError::Signature(s) => (StatusCode::UNAUTHORIZED, s.to_string()),
+        FedError::Invalid(m) => (StatusCode::BAD_REQUEST, m.clone()),
+        FedError::Refused(m) => (StatusCode::FORBIDDEN, m.clone()),
+        FedError::Fetch(f) => (StatusCode::BAD_REQUEST, f.message.clone()),
+        FedError::Core(c) => {
+            return crate::error::ApiError(palisade_core::Error::Internal(c.to_string())).into_response();
+        }
+    };
+    tracing::debug!(%status, %message, "federation request refused");
+    (status, axum::Json(json!({ "error": message }))).into_response()
+}
+
+/// The parts of a request that signatures cover.
+pub fn signed<'a>(
+    st: &'a AppState,
+    method: &'a Method,
+    uri: &'a Uri,
+    headers: &'a HeaderMap,
+    body: &'a Bytes,
+) -> SignedRequest<'a> {
+    let authority = headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or(st.core.settings.domain.as_str());
+    let scheme = if st.core.settings.public_url.starts_with("https://") {
+        "https"
+    } else {
+        "http"
+    };
+    SignedRequest {
+        method: method.as_str(),
+        path_and_query: uri.path_and_query().map(|p| p.as_str()).unwrap_or("/"),
+        authority,
+        scheme,
+        headers,
+        body,
+    }
+}
+
+/// With authorized fetch on, a GET must be signed by a server we can verify.
+pub async fn check_fetch(
+    st: &AppState,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+) -> Result<(), Response> {
+    if !st.fed.config.authorized_fetch {
+        return Ok(());
+    }
+    let body = Bytes::new();
+    st.fed
+        .verify_request(&signed(st, method, uri, headers, &body))
+        .await
+        .map(|_| ())
+        .map_err(fed_error)
+}

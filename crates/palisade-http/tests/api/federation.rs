@@ -1,0 +1,253 @@
+//! Two Palisade instances federating over real HTTP on loopback (127.0.0.2 and 127.0.0.3),
+//! each with its workers, each on its own database. The harness under tests/interop runs the
+//! same story against a Fedify peer over HTTPS.
+
+use palisade_testkit::{Resp, TestServer};
+use serde_json::json;
+
+async fn resolve(srv: &TestServer, token: &str, handle: &str) -> String {
+    let r = srv
+        .get(
+            &format!("/api/v2/search?q=%40{handle}&resolve=true&type=accounts"),
+            Some(token),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    r.body["accounts"][0]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{handle} not resolved: {}", r.text))
+        .to_owned()
+}
+
+fn texts(r: &Resp) -> Vec<String> {
+    r.body
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|s| s["content"].as_str().unwrap_or("").to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_follow_post_reply_like_boost_delete() {
+    let a = TestServer::spawn(2).await;
+    let b = TestServer::spawn(3).await;
+    let alice = a.user("alice").await;
+    let bob = b.user("bob").await;
+
+    // Alice finds bob through WebFinger and follows him; bob's server accepts.
+    let bob_at_a = resolve(&a, &alice, &b.handle("bob")).await;
+    let r = a
+        .post(&format!("/api/v1/accounts/{bob_at_a}/follow"), Some(&alice))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    a.eventually("alice's follow is accepted", || async {
+        a.get(
+            &format!("/api/v1/accounts/relationships?id[]={bob_at_a}"),
+            Some(&alice),
+        )
+        .await
+        .body[0]["following"]
+            == true
+    })
+    .await;
+    let bob_id = b.account_id(&bob).await;
+    b.eventually("bob sees his follower", || async {
+        b.get(&format!("/api/v1/accounts/{bob_id}"), None).await.body["followers_count"] == 1
+    })
+    .await;
+    let n = b.get("/api/v1/notifications", Some(&bob)).await;
+    assert_eq!(n.body[0]["type"], "follow");
+    assert_eq!(n.body[0]["account"]["acct"], a.handle("alice"));
+
+    // Bob posts; it reaches alice's home with bob's remote handle.
+    let post = b
+        .status(&bob, "hello from the other side #federation", "public")
+        .await;
+    a.eventually("bob's post reaches alice", || async {
+        texts(&a.get("/api/v1/timelines/home", Some(&alice)).await)
+            .iter()
+            .any(|t| t.contains("other side"))
+    })
+    .await;
+    let home = a.get("/api/v1/timelines/home", Some(&alice)).await;
+    let remote_post = home
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["content"].as_str().unwrap().contains("other side"))
+        .unwrap()
+        .clone();
+    assert_eq!(remote_post["account"]["acct"], b.handle("bob"));
+    assert_eq!(remote_post["tags"][0]["name"], "federation");
+    let remote_id = remote_post["id"].as_str().unwrap().to_owned();
+
+    // Alice replies mentioning bob, likes and boosts; bob sees all three.
+    let reply = a
+        .post_json(
+            "/api/v1/statuses",
+            Some(&alice),
+            json!({"status": format!("@{} nice", b.handle("bob")), "in_reply_to_id": remote_id}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    a.post(&format!("/api/v1/statuses/{remote_id}/favourite"), Some(&alice))
+        .await;
+    a.post(&format!("/api/v1/statuses/{remote_id}/reblog"), Some(&alice))
+        .await;
+    b.eventually("bob is told of the reply, the like and the boost", || async {
+        let n = b.get("/api/v1/notifications", Some(&bob)).await;
+        let kinds: Vec<String> = n
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["type"].as_str().unwrap().to_owned())
+            .collect();
+        ["mention", "favourite", "reblog"]
+            .iter()
+            .all(|k| kinds.iter().any(|x| x == k))
+    })
+    .await;
+    let ctx = b
+        .get(&format!("/api/v1/statuses/{post}/context"), Some(&bob))
+        .await;
+    assert!(
+        ctx.body["descendants"][0]["content"]
+            .as_str()
+            .unwrap()
+            .contains("nice")
+    );
+    let counted = b.get(&format!("/api/v1/statuses/{post}"), Some(&bob)).await;
+    assert_eq!(counted.body["favourites_count"], 1);
+    assert_eq!(counted.body["reblogs_count"], 1);
+    assert_eq!(counted.body["replies_count"], 1);
+
+    // Bob edits, then deletes: alice sees the edit, then the post is gone.
+    b.put_json(
+        &format!("/api/v1/statuses/{post}"),
+        Some(&bob),
+        json!({"status": "hello again, edited"}),
+    )
+    .await;
+    a.eventually("the edit arrives", || async {
+        a.get(&format!("/api/v1/statuses/{remote_id}"), Some(&alice))
+            .await
+            .body["content"]
+            .as_str()
+            .unwrap_or("")
+            .contains("edited")
+    })
+    .await;
+    b.delete(&format!("/api/v1/statuses/{post}"), Some(&bob)).await;
+    a.eventually("the deletion arrives", || async {
+        a.get(&format!("/api/v1/statuses/{remote_id}"), Some(&alice))
+            .await
+            .status
+            == 404
+    })
+    .await;
+
+    // Unfollow reaches bob's server.
+    a.post(&format!("/api/v1/accounts/{bob_at_a}/unfollow"), Some(&alice))
+        .await;
+    b.eventually("bob loses his follower", || async {
+        b.get(&format!("/api/v1/accounts/{bob_id}"), None).await.body["followers_count"] == 0
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn locked_accounts_approve_remote_followers_and_bad_signatures_get_401() {
+    let a = TestServer::spawn(4).await;
+    let b = TestServer::spawn(5).await;
+    let alice = a.user("alice").await;
+    let bob = b.user("bob").await;
+    b.patch_form(
+        "/api/v1/accounts/update_credentials",
+        Some(&bob),
+        &[("locked", "true")],
+    )
+    .await;
+    let bob_at_a = resolve(&a, &alice, &b.handle("bob")).await;
+    let r = a
+        .post(&format!("/api/v1/accounts/{bob_at_a}/follow"), Some(&alice))
+        .await;
+    assert_eq!(r.body["requested"], true);
+    b.eventually("the request arrives", || async {
+        b.get("/api/v1/follow_requests", Some(&bob))
+            .await
+            .body
+            .as_array()
+            .is_some_and(|x| !x.is_empty())
+    })
+    .await;
+    let requester = b.get("/api/v1/follow_requests", Some(&bob)).await.body[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    b.post(
+        &format!("/api/v1/follow_requests/{requester}/authorize"),
+        Some(&bob),
+    )
+    .await;
+    a.eventually("the approval reaches alice", || async {
+        a.get(
+            &format!("/api/v1/accounts/relationships?id[]={bob_at_a}"),
+            Some(&alice),
+        )
+        .await
+        .body[0]["following"]
+            == true
+    })
+    .await;
+    // Followers-only posts reach approved followers.
+    b.status(&bob, "only for followers", "private").await;
+    a.eventually("a followers-only post arrives", || async {
+        texts(&a.get("/api/v1/timelines/home", Some(&alice)).await)
+            .iter()
+            .any(|t| t.contains("only for followers"))
+    })
+    .await;
+
+    // Unsigned or wrongly signed deliveries are refused with 401, and nothing is stored.
+    let body = json!({"type": "Create", "actor": "http://127.0.0.4:1/users/x", "object": {"type": "Note"}})
+        .to_string();
+    let r = b
+        .request(
+            axum::http::Method::POST,
+            "/inbox",
+            None,
+            Some(("application/activity+json", body.clone())),
+        )
+        .await;
+    assert_eq!(r.status, 401);
+    let forged = "keyId=\"http://127.0.0.9:9/users/x#main-key\",algorithm=\"rsa-sha256\",headers=\"(request-target) host date digest\",signature=\"AAAA\"";
+    let r = b
+        .request_with(
+            axum::http::Method::POST,
+            "/inbox",
+            None,
+            Some(("application/activity+json", body)),
+            &[
+                ("signature", forged),
+                ("date", &httpdate_now()),
+                ("digest", "SHA-256=x"),
+                ("host", "b"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 401, "{}", r.text);
+}
+
+fn httpdate_now() -> String {
+    // RFC 7231 date without pulling a crate into the tests.
+    let output = std::process::Command::new("date")
+        .args(["-u", "+%a, %d %b %Y %H:%M:%S GMT"])
+        .output()
+        .expect("date");
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
