@@ -13,6 +13,7 @@ pub mod interactions;
 pub mod languages;
 pub mod notifications;
 pub mod oauth;
+pub mod peers;
 pub mod policy;
 pub mod preferences;
 pub mod profiles;

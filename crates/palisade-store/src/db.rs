@@ -443,6 +443,9 @@ impl Row {
     pub fn i64_at(&self, idx: usize) -> Result<i64> {
         get!(self, idx, i64)
     }
+    pub fn string_at(&self, idx: usize) -> Result<String> {
+        get!(self, idx, String)
+    }
     pub fn string(&self, col: &str) -> Result<String> {
         get!(self, col, String)
     }

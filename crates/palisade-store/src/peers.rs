@@ -193,3 +193,56 @@ pub async fn clear_failures<'a>(ex: impl Into<Exec<'a>>, domain: &str) -> Result
     .await?;
     Ok(())
 }
+
+/// How local members and a peer's accounts are connected, deduplicated: local members who
+/// follow accounts there, accounts there who follow local members, and the distinct follow
+/// relationships between the two sides.
+#[derive(Clone, Debug, Default)]
+pub struct Ties {
+    pub accounts: i64,
+    pub statuses: i64,
+    pub local_followers_of_them: i64,
+    pub their_followers_of_us: i64,
+    pub relationships: i64,
+}
+
+pub async fn ties<'a>(ex: impl Into<Exec<'a>>, domain: &str) -> Result<Ties> {
+    let mut ex = ex.into();
+    let scalar = |sql: &'static str| q(sql).bind(domain);
+    Ok(Ties {
+        accounts: scalar("SELECT COUNT(*) FROM accounts WHERE lower(domain) = lower($1)").fetch_i64(ex.reborrow()).await?,
+        statuses: scalar(
+            "SELECT COUNT(*) FROM statuses s JOIN accounts a ON a.id = s.account_id WHERE lower(a.domain) = lower($1)",
+        )
+        .fetch_i64(ex.reborrow())
+        .await?,
+        local_followers_of_them: scalar(
+            "SELECT COUNT(DISTINCT f.account_id) FROM follows f JOIN accounts t ON t.id = f.target_account_id \
+             JOIN accounts me ON me.id = f.account_id WHERE lower(t.domain) = lower($1) AND me.domain IS NULL",
+        )
+        .fetch_i64(ex.reborrow())
+        .await?,
+        their_followers_of_us: scalar(
+            "SELECT COUNT(DISTINCT f.account_id) FROM follows f JOIN accounts them ON them.id = f.account_id \
+             JOIN accounts me ON me.id = f.target_account_id WHERE lower(them.domain) = lower($1) AND me.domain IS NULL",
+        )
+        .fetch_i64(ex.reborrow())
+        .await?,
+        relationships: scalar(
+            "SELECT COUNT(*) FROM follows f JOIN accounts x ON x.id = f.account_id JOIN accounts y ON y.id = f.target_account_id \
+             WHERE (lower(x.domain) = lower($1) AND y.domain IS NULL) OR (x.domain IS NULL AND lower(y.domain) = lower($1))",
+        )
+        .fetch_i64(ex)
+        .await?,
+    })
+}
+
+/// Every domain we know of: peers we talked to and domains of stored accounts.
+pub async fn known<'a>(ex: impl Into<Exec<'a>>) -> Result<Vec<String>> {
+    q("SELECT domain FROM peers UNION SELECT DISTINCT lower(domain) FROM accounts WHERE domain IS NOT NULL ORDER BY 1")
+        .fetch_all(ex)
+        .await?
+        .iter()
+        .map(|r| r.string_at(0))
+        .collect()
+}

@@ -26,6 +26,8 @@ pub struct TestServer {
     stop: Option<tokio::sync::watch::Sender<bool>>,
     /// For spawned servers: the base URL.
     pub url: String,
+    /// The database this server uses (another process would connect to the same).
+    pub database_url: String,
     app: NormalizePath<axum::Router>,
     sqlite_path: Option<std::path::PathBuf>,
 }
@@ -71,6 +73,7 @@ impl TestServer {
                 (format!("sqlite:{}", path.display()), Some(path))
             }
         };
+        let database_url = url.clone();
         let db = Db::connect(&url).await.expect("connect to the test database");
         palisade_store::migrate(&db).await.expect("migrate");
         let core = Core::new(db, settings).with_event_sink(Arc::new(OutboxSink));
@@ -88,6 +91,7 @@ impl TestServer {
             sqlite_path,
             stop: None,
             url,
+            database_url,
         }
     }
 

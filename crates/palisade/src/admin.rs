@@ -19,6 +19,24 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Delivery health of every known peer, with the reason of the last failure.
+    Peers,
+    /// One peer in detail; with an action flag, act on its deliveries.
+    Peer {
+        domain: String,
+        /// Make its queued deliveries due now.
+        #[arg(long)]
+        retry_now: bool,
+        /// Forget its failures (and its unavailability).
+        #[arg(long)]
+        clear_failures: bool,
+        /// Stop delivering to it (deliveries wait).
+        #[arg(long)]
+        pause: bool,
+        /// Deliver to it again.
+        #[arg(long)]
+        resume: bool,
+    },
     /// Fixtures for third-party test suites.
     Seed {
         #[command(subcommand)]
@@ -176,6 +194,33 @@ async fn dispatch(core: &Core, command: AdminCommand) -> Result<(), String> {
         AdminCommand::Seed {
             command: SeedCommand::Mastodonpy,
         } => crate::seed::mastodonpy(core).await?,
+        AdminCommand::Peers => crate::peers_cli::list(core).await?,
+        AdminCommand::Peer {
+            domain,
+            retry_now,
+            clear_failures,
+            pause,
+            resume,
+        } => {
+            if retry_now {
+                println!(
+                    "{} queued deliveries are due now",
+                    core.retry_peer_now(&domain).await.map_err(err)?
+                );
+            }
+            if clear_failures {
+                core.clear_peer_failures(&domain).await.map_err(err)?;
+                println!("failures of {domain} cleared");
+            }
+            if pause || resume {
+                core.pause_peer(&domain, pause).await.map_err(err)?;
+                println!(
+                    "delivery to {domain} {}",
+                    if pause { "paused" } else { "resumed" }
+                );
+            }
+            crate::peers_cli::show(core, &domain).await?;
+        }
     }
     Ok(())
 }

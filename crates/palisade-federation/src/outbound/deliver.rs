@@ -7,7 +7,7 @@ use crate::context::Federation;
 use crate::fetch::{FailureClass, FetchError};
 use crate::vocab;
 
-pub const DELIVER_QUEUE: &str = "deliver";
+pub const DELIVER_QUEUE: &str = palisade_core::peers::DELIVER_QUEUE;
 
 /// Deliveries are retried with exponential backoff for a week, then given up.
 const GIVE_UP_AFTER_MS: i64 = 7 * 86_400_000;
