@@ -1,6 +1,7 @@
 //! Several workers (each with its own connection pool, as separate processes would have)
 //! share one queue: every delivery is sent, none twice. Run on PostgreSQL in CI
 //! (`FOR UPDATE SKIP LOCKED`) and on SQLite (one writer at a time).
+#![allow(clippy::unwrap_used)]
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
