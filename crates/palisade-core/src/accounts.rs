@@ -204,9 +204,31 @@ impl Core {
             .ok_or_else(Error::not_found)
     }
 
-    /// Local and known remote accounts matching a handle or name prefix; with
-    /// `followed_by`, only accounts that account follows.
+    /// Accounts matching a handle or name prefix, as `viewer` may see them: without
+    /// accounts of domains they block; with `following_only`, only accounts they follow.
     pub async fn search_accounts(
+        &self,
+        viewer: Option<i64>,
+        query: &str,
+        following_only: bool,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<Account>> {
+        let followed_by = viewer.filter(|_| following_only);
+        let found = self
+            .search_accounts_unfiltered(query, followed_by, limit, offset)
+            .await?;
+        let blocked = match viewer {
+            Some(v) => palisade_store::domain_blocks::all(&self.db, v).await?,
+            None => Vec::new(),
+        };
+        Ok(found
+            .into_iter()
+            .filter(|a| !crate::policy::domain_blocked(&blocked, a.domain.as_deref()))
+            .collect())
+    }
+
+    async fn search_accounts_unfiltered(
         &self,
         query: &str,
         followed_by: Option<i64>,

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod admin;
 pub mod auth;
 pub mod content;
+pub mod domain_blocks;
 mod error;
 pub mod events;
 pub mod instance;

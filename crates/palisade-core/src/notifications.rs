@@ -40,7 +40,16 @@ pub(crate) async fn notify(
     if !recipient.is_local() {
         return Ok(());
     }
-    if relationships::blocked_either_way(&mut *tx, to, from).await?
+    let sender_domain = accounts::by_id(&mut *tx, from).await?.and_then(|a| a.domain);
+    let blocks_domain = match &sender_domain {
+        Some(_) => crate::policy::domain_blocked(
+            &palisade_store::domain_blocks::all(&mut *tx, to).await?,
+            sender_domain.as_deref(),
+        ),
+        None => false,
+    };
+    if blocks_domain
+        || relationships::blocked_either_way(&mut *tx, to, from).await?
         || relationships::mute_of(&mut *tx, to, from).await? == Some(true)
     {
         return Ok(());
@@ -67,6 +76,28 @@ pub(crate) async fn notify(
             status_id,
             created_at,
             group_key: group_key(kind, status_id, created_at),
+            event_id: None,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Tells a member that an event (their domain block, an instance suspension) severed some
+/// of their follows: a `severed_relationships` notification (from themselves, as there is no
+/// one account to name).
+pub(crate) async fn notify_severed(tx: &mut Tx, to: i64, event_id: i64) -> Result<()> {
+    notifications::insert(
+        &mut *tx,
+        &Notification {
+            id: new_id(),
+            account_id: to,
+            from_account_id: to,
+            kind: "severed_relationships".into(),
+            status_id: None,
+            created_at: now_ms(),
+            group_key: None,
+            event_id: Some(event_id),
         },
     )
     .await?;

@@ -3,6 +3,50 @@
 
 use palisade_store::statuses::Status;
 
+/// A domain as written by a member or an admin (`Threads.net`, `https://threads.net/`,
+/// `@user@threads.net`), in the form blocks store: lowercase host, with a port if given.
+pub fn normalize_domain(input: &str) -> Option<String> {
+    let s = input.trim().to_lowercase();
+    let s = match s.split_once("://") {
+        // A URL: its host (and port).
+        Some((_, rest)) => rest.split(['/', '?', '#']).next().unwrap_or(""),
+        // A handle or a bare domain.
+        None => s.rsplit('@').next().unwrap_or(&s),
+    };
+    let s = s.trim_end_matches('.');
+    let (host, port) = match s.rsplit_once(':') {
+        Some((h, p)) if !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()) => (h, Some(p)),
+        _ => (s, None),
+    };
+    let labels_ok = !host.is_empty()
+        && host.len() <= 253
+        && host.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+    if !labels_ok || !(host.contains('.') || port.is_some() || host == "localhost") {
+        return None;
+    }
+    Some(match port {
+        Some(p) => format!("{host}:{p}"),
+        None => host.to_owned(),
+    })
+}
+
+/// Whether `domain` is `blocked` or one of its subdomains.
+pub fn domain_matches(blocked: &str, domain: &str) -> bool {
+    let domain = domain.to_lowercase();
+    domain == blocked || domain.ends_with(&format!(".{blocked}"))
+}
+
+/// Whether any of `blocks` covers `domain` (`None`: a local account, never blocked).
+pub fn domain_blocked(blocks: &[String], domain: Option<&str>) -> bool {
+    domain.is_some_and(|d| blocks.iter().any(|b| domain_matches(b, d)))
+}
+
 /// What is known about the viewer's relation to a status' author.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Relation {
@@ -83,6 +127,39 @@ mod tests {
             edited_at: None,
             conversation_id: None,
         }
+    }
+
+    #[test]
+    fn domains_normalize_and_match() {
+        assert_eq!(normalize_domain(" Threads.NET ").as_deref(), Some("threads.net"));
+        assert_eq!(
+            normalize_domain("https://threads.net/@zuck").as_deref(),
+            Some("threads.net")
+        );
+        assert_eq!(
+            normalize_domain("@zuck@threads.net").as_deref(),
+            Some("threads.net")
+        );
+        assert_eq!(
+            normalize_domain("localhost:3000").as_deref(),
+            Some("localhost:3000")
+        );
+        for bad in [
+            "",
+            "   ",
+            "not a domain",
+            "-bad.example",
+            "bad",
+            "a..b",
+            "exa mple.com",
+        ] {
+            assert_eq!(normalize_domain(bad), None, "{bad:?}");
+        }
+        assert!(domain_matches("threads.net", "threads.net"));
+        assert!(domain_matches("threads.net", "www.threads.net"));
+        assert!(!domain_matches("threads.net", "notthreads.net"));
+        assert!(domain_blocked(&["threads.net".into()], Some("Eu.Threads.net")));
+        assert!(!domain_blocked(&["threads.net".into()], None));
     }
 
     #[test]

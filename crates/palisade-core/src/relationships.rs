@@ -44,6 +44,13 @@ pub struct FollowOptions {
 impl Core {
     pub async fn relationships(&self, viewer: &Account, targets: &[i64]) -> Result<Vec<Relationship>> {
         let rows = rel::relationships(&self.db, viewer.id, targets).await?;
+        let blocked_domains = palisade_store::domain_blocks::all(&self.db, viewer.id).await?;
+        let target_domains: std::collections::HashMap<i64, Option<String>> =
+            accounts::by_ids(&self.db, targets)
+                .await?
+                .into_iter()
+                .map(|a| (a.id, a.domain))
+                .collect();
         let notes = profiles::notes_among(&self.db, viewer.id, targets).await?;
         let endorsed = profiles::endorsed_among(&self.db, viewer.id, targets).await?;
         Ok(targets
@@ -69,7 +76,10 @@ impl Core {
                     muting_expires_at: mute.and_then(|m| m.2),
                     requested: requested.is_some(),
                     requested_by: rows.requested_by.contains(&id),
-                    domain_blocking: false,
+                    domain_blocking: crate::policy::domain_blocked(
+                        &blocked_domains,
+                        target_domains.get(&id).and_then(|d| d.as_deref()),
+                    ),
                     endorsed: endorsed.contains(&id),
                     note: notes
                         .iter()

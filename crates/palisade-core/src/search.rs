@@ -38,7 +38,9 @@ impl Core {
         }
         let wants = |k: SearchKind| kind.is_none_or(|w| w == k);
         if wants(SearchKind::Accounts) {
-            out.accounts = self.search_accounts(q, None, limit, offset).await?;
+            out.accounts = self
+                .search_accounts(viewer.map(|v| v.id), q, false, limit, offset)
+                .await?;
         }
         if wants(SearchKind::Statuses) && offset == 0 {
             // A status by its URL, URI or id; full-text search is not offered.

@@ -142,9 +142,19 @@ impl Core {
             None => Default::default(),
         };
 
+        // Nothing from a domain the viewer blocks reaches them (boosts of it included).
+        let blocked_domains = match viewer_id {
+            Some(v) => palisade_store::domain_blocks::all(db, v).await?,
+            None => Vec::new(),
+        };
         let build = |s: &Status| -> Option<StatusView> {
             let account = accounts.get(&s.account_id)?.clone();
             if account.suspended_at.is_some() {
+                return None;
+            }
+            if viewer_id != Some(account.id)
+                && policy::domain_blocked(&blocked_domains, account.domain.as_deref())
+            {
                 return None;
             }
             let mentioned_ids = mentions_by_status.get(&s.id).cloned().unwrap_or_default();

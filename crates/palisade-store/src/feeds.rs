@@ -166,6 +166,7 @@ pub fn viewer_filter(author_col: &str, viewer: &str) -> String {
          b.target_account_id = {author_col}) OR (b.account_id = {author_col} AND \
          b.target_account_id = {viewer})) \
          AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = {viewer} AND \
-         m.target_account_id = {author_col} AND (m.expires_at IS NULL OR m.expires_at > {now}))"
+         m.target_account_id = {author_col} AND (m.expires_at IS NULL OR m.expires_at > {now})){}",
+        crate::notifications::domain_blocked_filter(viewer, author_col)
     )
 }

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod apps;
 mod db;
+pub mod domain_blocks;
 pub mod feeds;
 pub mod ids;
 pub mod interactions;
@@ -17,6 +18,7 @@ pub mod plans;
 pub mod profiles;
 pub mod relationships;
 pub mod reports;
+pub mod severances;
 pub mod statuses;
 pub mod tags;
 pub mod testing;

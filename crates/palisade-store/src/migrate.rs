@@ -35,6 +35,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_reports.sql"),
         postgres: include_str!("../migrations/postgres/0004_reports.sql"),
     },
+    Migration {
+        version: 5,
+        name: "federation_control",
+        sqlite: include_str!("../migrations/sqlite/0005_federation_control.sql"),
+        postgres: include_str!("../migrations/postgres/0005_federation_control.sql"),
+    },
 ];
 
 /// Applies every migration not yet recorded in `schema_migrations`; returns how many ran.

@@ -14,6 +14,8 @@ pub struct Notification {
     pub created_at: i64,
     /// Shared by notifications that group together (`None`: a group of its own).
     pub group_key: Option<String>,
+    /// For `severed_relationships`: the severance event.
+    pub event_id: Option<i64>,
 }
 
 impl Notification {
@@ -25,7 +27,7 @@ impl Notification {
     }
 }
 
-const COLS: &str = "id, account_id, from_account_id, kind, status_id, created_at, group_key";
+const COLS: &str = "id, account_id, from_account_id, kind, status_id, created_at, group_key, event_id";
 
 fn from_row(r: &Row) -> Result<Notification> {
     Ok(Notification {
@@ -36,7 +38,17 @@ fn from_row(r: &Row) -> Result<Notification> {
         status_id: r.opt_i64("status_id")?,
         created_at: r.i64("created_at")?,
         group_key: r.opt_string("group_key")?,
+        event_id: r.opt_i64("event_id")?,
     })
+}
+
+/// SQL dropping rows whose `author` account is on a domain (or subdomain) that `viewer` blocks.
+pub fn domain_blocked_filter(viewer: &str, author: &str) -> String {
+    format!(
+        " AND NOT EXISTS (SELECT 1 FROM account_domain_blocks adb JOIN accounts da ON da.id = {author} \
+           WHERE adb.account_id = {viewer} AND da.domain IS NOT NULL \
+           AND (lower(da.domain) = adb.domain OR lower(da.domain) LIKE '%.' || adb.domain))"
+    )
 }
 
 /// SQL keeping only notifications the owner wants to see: none from accounts they block or
@@ -48,14 +60,15 @@ fn shown() -> String {
            AND b.target_account_id = n.from_account_id) \
          AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = n.account_id \
            AND m.target_account_id = n.from_account_id AND m.hide_notifications = TRUE \
-           AND (m.expires_at IS NULL OR m.expires_at > {}))",
-        crate::now_ms()
+           AND (m.expires_at IS NULL OR m.expires_at > {})){}",
+        crate::now_ms(),
+        domain_blocked_filter("n.account_id", "n.from_account_id")
     )
 }
 
 pub async fn insert<'a>(ex: impl Into<Exec<'a>>, n: &Notification) -> Result<()> {
     q(format!(
-        "INSERT INTO notifications ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+        "INSERT INTO notifications ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
     ))
     .bind(n.id)
     .bind(n.account_id)
@@ -64,6 +77,7 @@ pub async fn insert<'a>(ex: impl Into<Exec<'a>>, n: &Notification) -> Result<()>
     .bind(n.status_id)
     .bind(n.created_at)
     .bind(&n.group_key)
+    .bind(n.event_id)
     .execute(ex)
     .await?;
     Ok(())

@@ -12,6 +12,9 @@ pub struct Notification {
     pub account: Account,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
+    /// For `severed_relationships`: the RelationshipSeveranceEvent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<serde_json::Value>,
 }
 
 pub fn notification(
@@ -26,5 +29,6 @@ pub fn notification(
         group_key: n.group(),
         account,
         status,
+        event: None,
     }
 }

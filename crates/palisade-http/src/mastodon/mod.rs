@@ -3,6 +3,7 @@
 mod accounts;
 mod apps;
 mod blocks_mutes;
+mod domain_blocks;
 mod follow_requests;
 mod instance;
 mod markers;
@@ -24,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .merge(accounts::routes())
         .merge(apps::routes())
         .merge(blocks_mutes::routes())
+        .merge(domain_blocks::routes())
         .merge(follow_requests::routes())
         .merge(instance::routes())
         .merge(markers::routes())

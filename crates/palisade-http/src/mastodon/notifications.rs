@@ -97,6 +97,15 @@ async fn render(st: &AppState, viewer: &Viewer, list: &[Row]) -> ApiResult<Vec<N
         .into_iter()
         .map(|v| (v.status.id, v))
         .collect();
+    // Severance notices carry their event (a handful at most per page).
+    let mut events = HashMap::new();
+    for n in list {
+        if let Some(event_id) = n.event_id
+            && let Some(s) = st.core.severance_of(n.account_id, event_id).await?
+        {
+            events.insert(event_id, super::domain_blocks::severance_json(&s));
+        }
+    }
     Ok(list
         .iter()
         .filter_map(|n| {
@@ -106,7 +115,9 @@ async fn render(st: &AppState, viewer: &Viewer, list: &[Row]) -> ApiResult<Vec<N
                 Some(id) => Some(st.status_json(statuses.get(&id)?, Some(viewer))),
                 None => None,
             };
-            Some(notification(n, account, status))
+            let mut entity = notification(n, account, status);
+            entity.event = n.event_id.and_then(|e| events.get(&e).cloned());
+            Some(entity)
         })
         .collect())
 }

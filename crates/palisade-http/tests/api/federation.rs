@@ -251,3 +251,146 @@ fn httpdate_now() -> String {
         .expect("date");
     String::from_utf8_lossy(&output.stdout).trim().to_owned()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_blocks_a_whole_domain() {
+    let a = TestServer::spawn(6).await;
+    let b = TestServer::spawn(7).await;
+    let alice = a.user("alice").await;
+    let bob = b.user("bob").await;
+    b.user("carol").await;
+    let b_domain = b.core.settings.domain.clone();
+
+    // Alice follows bob and carol; bob follows alice.
+    let bob_at_a = resolve(&a, &alice, &b.handle("bob")).await;
+    let carol_at_a = resolve(&a, &alice, &b.handle("carol")).await;
+    for id in [&bob_at_a, &carol_at_a] {
+        a.post(&format!("/api/v1/accounts/{id}/follow"), Some(&alice))
+            .await;
+    }
+    let alice_at_b = resolve(&b, &bob, &a.handle("alice")).await;
+    b.post(&format!("/api/v1/accounts/{alice_at_b}/follow"), Some(&bob))
+        .await;
+    a.eventually("follows settle", || async {
+        let r = a
+            .get(
+                &format!("/api/v1/accounts/relationships?id[]={bob_at_a}&id[]={carol_at_a}"),
+                Some(&alice),
+            )
+            .await;
+        r.body[0]["following"] == true && r.body[1]["following"] == true && r.body[0]["followed_by"] == true
+    })
+    .await;
+    b.status(&bob, &format!("hi @{}", a.handle("alice")), "public")
+        .await;
+    a.eventually("bob's mention arrives", || async {
+        a.get("/api/v1/notifications?types[]=mention", Some(&alice))
+            .await
+            .body
+            .as_array()
+            .is_some_and(|n| !n.is_empty())
+    })
+    .await;
+
+    // The prompt's counts, deduplicated: two accounts followed there, one follower from there.
+    let p = a
+        .get(
+            &format!("/api/v1/domain_blocks/preview?domain={b_domain}"),
+            Some(&alice),
+        )
+        .await;
+    assert_eq!(
+        p.body,
+        json!({"following_count": 2, "followers_count": 1}),
+        "{}",
+        p.text
+    );
+    assert_eq!(
+        a.post_form(
+            "/api/v1/domain_blocks",
+            Some(&alice),
+            &[("domain", "not a domain")]
+        )
+        .await
+        .status,
+        422
+    );
+    let r = a
+        .post_form("/api/v1/domain_blocks", Some(&alice), &[("domain", &b_domain)])
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body, json!({}));
+
+    // The other side is told: bob and carol lose alice as follower (Undo Follow), and bob
+    // no longer follows alice (Reject).
+    let bob_id = b.account_id(&bob).await;
+    b.eventually("the Undo and the Reject arrive", || async {
+        let bob_acct = b.get(&format!("/api/v1/accounts/{bob_id}"), None).await;
+        let rel = b
+            .get(
+                &format!("/api/v1/accounts/relationships?id[]={alice_at_b}"),
+                Some(&bob),
+            )
+            .await;
+        bob_acct.body["followers_count"] == 0 && rel.body[0]["following"] == false
+    })
+    .await;
+    // Alice's side: relationships gone, domain_blocking set, notifications from there gone,
+    // a severed_relationships notice with its counts.
+    let rel = a
+        .get(
+            &format!("/api/v1/accounts/relationships?id[]={bob_at_a}"),
+            Some(&alice),
+        )
+        .await;
+    assert_eq!(rel.body[0]["following"], false);
+    assert_eq!(rel.body[0]["followed_by"], false);
+    assert_eq!(rel.body[0]["domain_blocking"], true);
+    let n = a.get("/api/v1/notifications", Some(&alice)).await;
+    let kinds: Vec<&str> = n
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, vec!["severed_relationships"], "{}", n.text);
+    assert_eq!(n.body[0]["event"]["type"], "user_domain_block");
+    assert_eq!(n.body[0]["event"]["target_name"], b_domain.as_str());
+    assert_eq!(n.body[0]["event"]["following_count"], 2);
+    assert_eq!(n.body[0]["event"]["followers_count"], 1);
+    let sev = a.get("/api/v1/severed_relationships", Some(&alice)).await;
+    assert_eq!(sev.body[0]["target_name"], b_domain.as_str());
+    assert_eq!(
+        a.get("/api/v1/domain_blocks", Some(&alice)).await.body,
+        json!([b_domain])
+    );
+
+    // While it stands, nothing from there reaches alice: not search, not statuses.
+    let s = a
+        .get(
+            &format!("/api/v2/search?q=%40{}&type=accounts", b.handle("carol")),
+            Some(&alice),
+        )
+        .await;
+    assert_eq!(s.body["accounts"], json!([]));
+    let export = a.get("/api/v1/domain_blocks/export", Some(&alice)).await;
+    assert_eq!(export.text, format!("{b_domain}\n"));
+
+    // Undo: the block goes (severed follows are not restored, as in Mastodon).
+    a.delete(&format!("/api/v1/domain_blocks?domain={b_domain}"), Some(&alice))
+        .await;
+    assert_eq!(a.get("/api/v1/domain_blocks", Some(&alice)).await.body, json!([]));
+    let r = a
+        .request(
+            axum::http::Method::POST,
+            "/api/v1/domain_blocks/import",
+            Some(&alice),
+            Some((
+                "application/x-www-form-urlencoded",
+                format!("data={b_domain}%0Abad%20line%0Aexample.com&mode=merge"),
+            )),
+        )
+        .await;
+    assert_eq!(r.body, json!({"imported": 2, "skipped": 1}), "{}", r.text);
+}

@@ -58,16 +58,12 @@ pub async fn search(
 ) -> ApiResult<Json<Vec<Account>>> {
     let viewer = auth.scoped(&["read:accounts"])?;
     let limit = p.limit.unwrap_or(40).clamp(1, 80);
-    let followed_by = if p.following {
-        Some(viewer.account_id()?)
-    } else {
-        None
-    };
     let found = st
         .core
         .search_accounts(
+            Some(viewer.account_id()?),
             p.q.as_deref().unwrap_or(""),
-            followed_by,
+            p.following,
             limit,
             p.offset.unwrap_or(0).max(0),
         )
