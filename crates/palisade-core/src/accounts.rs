@@ -183,11 +183,20 @@ impl Core {
         Ok((account, user))
     }
 
+    /// An account that may be shown: not suspended, not on a suspended domain.
     pub async fn account(&self, id: i64) -> Result<Account> {
-        accounts::by_id(&self.db, id)
+        let account = accounts::by_id(&self.db, id)
             .await?
             .filter(|a| a.suspended_at.is_none())
-            .ok_or_else(Error::not_found)
+            .ok_or_else(Error::not_found)?;
+        if self
+            .policies()
+            .await?
+            .refused(crate::policy::Boundary::Timeline, account.domain.as_deref())
+        {
+            return Err(Error::not_found());
+        }
+        Ok(account)
     }
 
     /// `@user`, `user` or `user@domain` (our own domain means local).
@@ -201,11 +210,15 @@ impl Core {
         accounts::by_username(&self.db, username, domain)
             .await?
             .filter(|a| a.suspended_at.is_none())
+            .map(|a| a.id)
             .ok_or_else(Error::not_found)
+            .map(|id| self.account(id))?
+            .await
     }
 
     /// Accounts matching a handle or name prefix, as `viewer` may see them: without
-    /// accounts of domains they block; with `following_only`, only accounts they follow.
+    /// suspended accounts, accounts of suspended domains or of domains the viewer blocks;
+    /// with `following_only`, only accounts they follow.
     pub async fn search_accounts(
         &self,
         viewer: Option<i64>,
@@ -222,8 +235,11 @@ impl Core {
             Some(v) => palisade_store::domain_blocks::all(&self.db, v).await?,
             None => Vec::new(),
         };
+        let policies = self.policies().await?;
         Ok(found
             .into_iter()
+            .filter(|a| a.suspended_at.is_none())
+            .filter(|a| !policies.refused(crate::policy::Boundary::Resolve, a.domain.as_deref()))
             .filter(|a| !crate::policy::domain_blocked(&blocked, a.domain.as_deref()))
             .collect())
     }

@@ -18,6 +18,15 @@ pub struct BlockPreview {
     pub followers_count: i64,
 }
 
+/// Which event records what a severance cut.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Severance {
+    /// A new event of this kind (a member's own block).
+    New(&'static str),
+    /// An event shared by every member (an instance suspension).
+    Shared(i64),
+}
+
 /// How an import treats blocks already there.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ImportMode {
@@ -52,7 +61,7 @@ impl Core {
         }
         let mut tx = self.db.begin().await?;
         store::add(&mut tx, me.id, &domain).await?;
-        self.sever_domain(&mut tx, me.id, &domain, "user_domain_block")
+        self.sever_domain(&mut tx, me.id, &domain, Severance::New("user_domain_block"))
             .await?;
         tx.commit().await?;
         Ok(())
@@ -65,7 +74,7 @@ impl Core {
         tx: &mut Tx,
         member: i64,
         domain: &str,
-        kind: &str,
+        severance: Severance,
     ) -> Result<Option<i64>> {
         let following = store::ties_with_domain(&mut *tx, member, domain, true, false).await?;
         let followers = store::ties_with_domain(&mut *tx, member, domain, false, false).await?;
@@ -99,7 +108,10 @@ impl Core {
         if following.is_empty() && followers.is_empty() {
             return Ok(None);
         }
-        let event = severances::create_event(&mut *tx, kind, domain).await?;
+        let event = match severance {
+            Severance::New(kind) => severances::create_event(&mut *tx, kind, domain).await?,
+            Severance::Shared(event) => event,
+        };
         for f in following.iter().chain(followers.iter()) {
             severances::keep(&mut *tx, event, f).await?;
         }

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod auth;
+pub mod blocklists;
 pub mod content;
 pub mod domain_blocks;
 mod error;
@@ -12,6 +13,7 @@ pub mod events;
 pub mod instance;
 pub mod interactions;
 pub mod languages;
+pub mod moderation;
 pub mod notifications;
 pub mod oauth;
 pub mod peers;
@@ -43,7 +45,12 @@ pub struct Core {
     pub db: Db,
     pub settings: Arc<Settings>,
     events: Arc<dyn events::EventSink>,
+    /// Domain policies, reloaded when changed here and every few seconds (other processes).
+    policies: Arc<std::sync::RwLock<Option<CachedPolicies>>>,
 }
+
+/// The policies and when they were loaded.
+type CachedPolicies = (std::time::Instant, Arc<policy::PolicySet>);
 
 impl Core {
     pub fn new(db: Db, settings: Settings) -> Core {
@@ -51,6 +58,37 @@ impl Core {
             db,
             settings: Arc::new(settings),
             events: Arc::new(events::LogOnly),
+            policies: Arc::default(),
+        }
+    }
+
+    /// The domain policies in force.
+    pub async fn policies(&self) -> Result<Arc<policy::PolicySet>> {
+        if let Ok(guard) = self.policies.read()
+            && let Some((at, set)) = guard.as_ref()
+            && at.elapsed() < std::time::Duration::from_secs(5)
+        {
+            return Ok(set.clone());
+        }
+        let set = Arc::new(policy::PolicySet {
+            blocks: store::domain_policies::blocks(&self.db).await?,
+            allows: store::domain_policies::allows(&self.db)
+                .await?
+                .into_iter()
+                .map(|(_, d, _)| d)
+                .collect(),
+            limited: self.settings.moderation.limited_federation,
+            now: store::now_ms(),
+        });
+        if let Ok(mut guard) = self.policies.write() {
+            *guard = Some((std::time::Instant::now(), set.clone()));
+        }
+        Ok(set)
+    }
+
+    pub(crate) fn invalidate_policies(&self) {
+        if let Ok(mut guard) = self.policies.write() {
+            *guard = None;
         }
     }
 

@@ -48,7 +48,19 @@ pub(crate) async fn notify(
         ),
         None => false,
     };
+    // Instance policy: nothing from suspended domains; from silenced ones only if followed.
+    let policy_allows = match core_policies(tx)
+        .await?
+        .decide(crate::policy::Boundary::Notification, sender_domain.as_deref())
+    {
+        crate::policy::Decision::Refuse => false,
+        crate::policy::Decision::FollowersOnly => !relationships::following_among(&mut *tx, to, &[from])
+            .await?
+            .is_empty(),
+        _ => true,
+    };
     if blocks_domain
+        || !policy_allows
         || relationships::blocked_either_way(&mut *tx, to, from).await?
         || relationships::mute_of(&mut *tx, to, from).await? == Some(true)
     {
@@ -81,6 +93,16 @@ pub(crate) async fn notify(
     )
     .await?;
     Ok(())
+}
+
+/// The domain policies, read inside a transaction (notifications are created there).
+async fn core_policies(tx: &mut Tx) -> Result<crate::policy::PolicySet> {
+    Ok(crate::policy::PolicySet {
+        blocks: palisade_store::domain_policies::blocks(&mut *tx).await?,
+        allows: Vec::new(),
+        limited: false,
+        now: now_ms(),
+    })
 }
 
 /// Tells a member that an event (their domain block, an instance suspension) severed some

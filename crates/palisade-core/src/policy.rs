@@ -1,7 +1,98 @@
-//! The one place that answers "may this thing reach this place". Issue 2 covers who may see
-//! a status; domain policies (member and instance blocks) join here with federation.
+//! The one place that answers "may this remote thing reach this local place" (and who may
+//! see a status). Every boundary asks here: inbound activities, deliveries, fetches, search,
+//! timelines, notifications, follow requests, media and reports.
 
+use palisade_store::domain_policies::DomainBlock;
 use palisade_store::statuses::Status;
+
+/// Where something crosses between a remote domain and this instance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Boundary {
+    /// An activity delivered to our inboxes.
+    Inbound,
+    /// A delivery we would send there.
+    Deliver,
+    /// A document we would fetch from there (or a signed fetch it makes of ours).
+    Fetch,
+    /// Search resolving an account or status there.
+    Resolve,
+    /// Its statuses in our timelines, threads and search results.
+    Timeline,
+    /// Its accounts notifying our members.
+    Notification,
+    /// Its accounts following our members.
+    FollowRequest,
+    /// Its media files.
+    Media,
+    /// Its reports (Flag).
+    Report,
+}
+
+/// The answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    /// Not at all (suspended, or outside an allowlist).
+    Refuse,
+    /// Accept and ignore (reports from a domain whose reports are rejected).
+    Drop,
+    /// Only for those who follow the account (silenced timelines and notifications).
+    FollowersOnly,
+    /// A follow needs the member's approval (silenced domains).
+    RequireApproval,
+}
+
+/// The instance's domain policies at one moment.
+#[derive(Clone, Debug, Default)]
+pub struct PolicySet {
+    /// Most specific first.
+    pub blocks: Vec<DomainBlock>,
+    pub allows: Vec<String>,
+    /// Allowlist mode: only allowed domains federate.
+    pub limited: bool,
+    pub now: i64,
+}
+
+impl PolicySet {
+    /// The block that governs `domain` (itself or its closest blocked parent), if active.
+    pub fn block_for(&self, domain: &str) -> Option<&DomainBlock> {
+        self.blocks
+            .iter()
+            .filter(|b| b.expires_at.is_none_or(|e| e > self.now))
+            .find(|b| domain_matches(&b.domain, domain))
+    }
+
+    fn allowed(&self, domain: &str) -> bool {
+        !self.limited || self.allows.iter().any(|a| domain_matches(a, domain))
+    }
+
+    /// The decision for something from (or to) `domain` at `boundary`; local things
+    /// (`None`) are always allowed.
+    pub fn decide(&self, boundary: Boundary, domain: Option<&str>) -> Decision {
+        let Some(domain) = domain else {
+            return Decision::Allow;
+        };
+        if !self.allowed(domain) {
+            return Decision::Refuse;
+        }
+        let Some(block) = self.block_for(domain) else {
+            return Decision::Allow;
+        };
+        match (block.severity.as_str(), boundary) {
+            ("suspend", Boundary::Report) => Decision::Drop,
+            ("suspend", _) => Decision::Refuse,
+            (_, Boundary::Report) if block.reject_reports => Decision::Drop,
+            (_, Boundary::Media) if block.reject_media => Decision::Refuse,
+            ("silence", Boundary::Timeline | Boundary::Notification) => Decision::FollowersOnly,
+            ("silence", Boundary::FollowRequest) => Decision::RequireApproval,
+            _ => Decision::Allow,
+        }
+    }
+
+    pub fn refused(&self, boundary: Boundary, domain: Option<&str>) -> bool {
+        self.decide(boundary, domain) == Decision::Refuse
+    }
+}
 
 /// A domain as written by a member or an admin (`Threads.net`, `https://threads.net/`,
 /// `@user@threads.net`), in the form blocks store: lowercase host, with a port if given.
@@ -101,6 +192,147 @@ pub fn home_feed_accepts(status: &Status, follows_replied_to: bool, is_self_repl
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn block(domain: &str, severity: &str, reject_media: bool, reject_reports: bool) -> DomainBlock {
+        DomainBlock {
+            id: 1,
+            domain: domain.into(),
+            severity: severity.into(),
+            reject_media,
+            reject_reports,
+            private_comment: None,
+            public_comment: None,
+            obfuscate: false,
+            expires_at: None,
+            severance_event_id: None,
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+
+    /// Each severity × each boundary, as docs/ADMIN.md describes them.
+    #[test]
+    fn policy_table() {
+        use Boundary::*;
+        use Decision::*;
+        let boundaries = [
+            Inbound,
+            Deliver,
+            Fetch,
+            Resolve,
+            Timeline,
+            Notification,
+            FollowRequest,
+            Media,
+            Report,
+        ];
+        let table: [(&str, bool, bool, [Decision; 9]); 5] = [
+            (
+                "none",
+                false,
+                false,
+                [Allow, Allow, Allow, Allow, Allow, Allow, Allow, Allow, Allow],
+            ),
+            (
+                "noop",
+                true,
+                true,
+                [Allow, Allow, Allow, Allow, Allow, Allow, Allow, Refuse, Drop],
+            ),
+            (
+                "silence",
+                false,
+                false,
+                [
+                    Allow,
+                    Allow,
+                    Allow,
+                    Allow,
+                    FollowersOnly,
+                    FollowersOnly,
+                    RequireApproval,
+                    Allow,
+                    Allow,
+                ],
+            ),
+            (
+                "silence",
+                true,
+                true,
+                [
+                    Allow,
+                    Allow,
+                    Allow,
+                    Allow,
+                    FollowersOnly,
+                    FollowersOnly,
+                    RequireApproval,
+                    Refuse,
+                    Drop,
+                ],
+            ),
+            (
+                "suspend",
+                false,
+                false,
+                [
+                    Refuse, Refuse, Refuse, Refuse, Refuse, Refuse, Refuse, Refuse, Drop,
+                ],
+            ),
+        ];
+        for (severity, media, reports, expected) in table {
+            let set = PolicySet {
+                blocks: if severity == "none" {
+                    vec![]
+                } else {
+                    vec![block("threads.test", severity, media, reports)]
+                },
+                ..Default::default()
+            };
+            for (b, want) in boundaries.iter().zip(expected) {
+                assert_eq!(
+                    set.decide(*b, Some("threads.test")),
+                    want,
+                    "{severity} media={media} reports={reports} {b:?}"
+                );
+                assert_eq!(set.decide(*b, Some("www.threads.test")), want, "subdomains too");
+                assert_eq!(set.decide(*b, Some("notthreads.test")), Allow);
+                assert_eq!(set.decide(*b, None), Allow, "local is never refused");
+            }
+        }
+    }
+
+    #[test]
+    fn allowlists_and_expiry() {
+        let mut set = PolicySet {
+            limited: true,
+            allows: vec!["friends.test".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            set.decide(Boundary::Inbound, Some("friends.test")),
+            Decision::Allow
+        );
+        assert_eq!(
+            set.decide(Boundary::Deliver, Some("stranger.test")),
+            Decision::Refuse
+        );
+        set.limited = false;
+        let mut b = block("old.test", "suspend", false, false);
+        b.expires_at = Some(100);
+        set.blocks = vec![b, block("test", "silence", false, false)];
+        set.now = 200;
+        assert_eq!(
+            set.decide(Boundary::Inbound, Some("old.test")),
+            Decision::Allow,
+            "expired suspension"
+        );
+        assert_eq!(
+            set.decide(Boundary::Timeline, Some("old.test")),
+            Decision::FollowersOnly,
+            "the parent silence applies"
+        );
+    }
 
     fn status(visibility: &str) -> Status {
         Status {

@@ -86,7 +86,15 @@ impl Core {
             tx.commit().await?;
             return Ok(FollowOutcome::Accepted);
         }
-        let outcome = if target.locked {
+        let decision = self
+            .policies()
+            .await?
+            .decide(crate::policy::Boundary::FollowRequest, follower.domain.as_deref());
+        if decision == crate::policy::Decision::Refuse {
+            return Ok(FollowOutcome::Refused);
+        }
+        // Follows from silenced domains wait for the member's approval.
+        let outcome = if target.locked || decision == crate::policy::Decision::RequireApproval {
             if rel::insert(&mut tx, FollowTable::Requests, &follow).await? {
                 notify(&mut tx, target.id, follower.id, "follow_request", None).await?;
             }

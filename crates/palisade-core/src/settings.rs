@@ -71,6 +71,40 @@ impl Default for InstanceInfo {
     }
 }
 
+/// Who may read `/api/v1/instance/domain_blocks`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BlocklistVisibility {
+    Everyone,
+    /// Signed-in users only.
+    Users,
+    /// Not published (Mastodon's default).
+    #[default]
+    Nobody,
+}
+
+/// `[moderation]`: instance-wide federation policy.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Moderation {
+    /// Allowlist mode: federate only with domains on the allow list.
+    pub limited_federation: bool,
+    /// Days a suspended domain's data is kept (hidden) before it is purged; lifting the
+    /// suspension within them restores it.
+    pub suspension_grace_days: i64,
+    pub domain_blocks_visibility: BlocklistVisibility,
+}
+
+impl Default for Moderation {
+    fn default() -> Self {
+        Moderation {
+            limited_federation: false,
+            suspension_grace_days: 30,
+            domain_blocks_visibility: BlocklistVisibility::Nobody,
+        }
+    }
+}
+
 /// Core settings.
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -81,6 +115,7 @@ pub struct Settings {
     pub registrations: Registrations,
     pub limits: Limits,
     pub instance: InstanceInfo,
+    pub moderation: Moderation,
 }
 
 impl Settings {
@@ -92,6 +127,7 @@ impl Settings {
             registrations: Registrations::Open,
             limits: Limits::default(),
             instance: InstanceInfo::default(),
+            moderation: Moderation::default(),
         }
     }
 }

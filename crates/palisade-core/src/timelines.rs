@@ -80,8 +80,8 @@ impl Core {
                 )
             })
             .collect();
-        // Authors see their own posts, and their boosts of others' posts.
-        if original_author != Some(author) {
+        // Local authors see their own posts, and their boosts of others' posts.
+        if status.local && original_author != Some(author) {
             recipients.push(author);
         }
         if status.visibility == "public" && !tag_ids.is_empty() {

@@ -147,6 +147,7 @@ impl Core {
             Some(v) => palisade_store::domain_blocks::all(db, v).await?,
             None => Vec::new(),
         };
+        let policies = self.policies().await?;
         let build = |s: &Status| -> Option<StatusView> {
             let account = accounts.get(&s.account_id)?.clone();
             if account.suspended_at.is_some() {
@@ -167,6 +168,16 @@ impl Core {
             };
             if !policy::may_view_status(s, viewer_id, rel) {
                 return None;
+            }
+            // Instance policy: suspended domains are hidden, silenced ones shown to followers.
+            match policies.decide(policy::Boundary::Timeline, s_domain(&accounts, s)) {
+                policy::Decision::Refuse => return None,
+                policy::Decision::FollowersOnly
+                    if !(rel.is_author || rel.follows_author || rel.mentioned) =>
+                {
+                    return None;
+                }
+                _ => {}
             }
             Some(StatusView {
                 status: s.clone(),
@@ -206,7 +217,9 @@ impl Core {
     }
 
     /// Accounts in the given order, leaving out suspended ones.
+    /// Accounts in the given order, leaving out suspended ones and those of suspended domains.
     pub async fn account_views(&self, ids: &[i64]) -> Result<Vec<Account>> {
+        let policies = self.policies().await?;
         let found: HashMap<i64, Account> = accounts::by_ids(&self.db, ids)
             .await?
             .into_iter()
@@ -215,10 +228,16 @@ impl Core {
         Ok(ids
             .iter()
             .filter_map(|id| found.get(id))
-            .filter(|a| a.suspended_at.is_none())
+            .filter(|a| {
+                a.suspended_at.is_none() && !policies.refused(policy::Boundary::Timeline, a.domain.as_deref())
+            })
             .cloned()
             .collect())
     }
+}
+
+fn s_domain<'a>(accounts: &'a HashMap<i64, Account>, s: &Status) -> Option<&'a str> {
+    accounts.get(&s.account_id).and_then(|a| a.domain.as_deref())
 }
 
 struct MarkSets {

@@ -22,6 +22,18 @@ impl Federation {
     /// A JSON document fetched with a signed GET by the instance actor, checked to be
     /// ActivityStreams JSON and to carry the id it was fetched under (same origin).
     pub async fn fetch_object(&self, url: &str) -> FedResult<Value> {
+        let domain = vocab::host_of(url);
+        if self
+            .core
+            .policies()
+            .await?
+            .refused(palisade_core::policy::Boundary::Fetch, domain.as_deref())
+        {
+            return Err(FedError::Refused(format!(
+                "fetching from {} is not allowed",
+                domain.unwrap_or_default()
+            )));
+        }
         let actor = self.instance_actor.clone();
         let fetched = self.signed_request(Method::GET, url, None, &actor).await?;
         if let Some(host) = fetched.url.host_str() {
@@ -126,6 +138,14 @@ impl Federation {
 
     /// `@user@domain` → an account, resolving remote ones through WebFinger.
     pub async fn resolve_handle(&self, handle: &str) -> FedResult<Account> {
+        if let Some((_, domain)) = handle.trim().trim_start_matches('@').split_once('@')
+            && self.core.policies().await?.refused(
+                palisade_core::policy::Boundary::Resolve,
+                Some(&domain.to_lowercase()),
+            )
+        {
+            return Err(FedError::Refused(format!("{domain} is not resolved here")));
+        }
         let handle = handle.trim().trim_start_matches('@');
         let (user, domain) = handle
             .split_once('@')

@@ -21,8 +21,10 @@ pub enum FailureClass {
     Tls,
     /// The peer answered with an error status.
     Http(u16),
-    /// The peer answered 401/403: it did not accept our signature.
+    /// The peer answered 401: it did not accept our signature.
     SignatureRejected,
+    /// The peer answered 403: it refuses us (it may block this instance).
+    Forbidden,
     /// Refused by our own guards (private address, size, redirects, content type).
     Refused,
     Other,
@@ -37,6 +39,7 @@ impl FailureClass {
             FailureClass::Tls => "tls".into(),
             FailureClass::Http(code) => format!("http_{code}"),
             FailureClass::SignatureRejected => "signature_rejected".into(),
+            FailureClass::Forbidden => "forbidden".into(),
             FailureClass::Refused => "refused".into(),
             FailureClass::Other => "other".into(),
         }
@@ -46,7 +49,7 @@ impl FailureClass {
     pub fn is_temporary(&self) -> bool {
         match self {
             FailureClass::Http(code) => *code == 408 || *code == 429 || *code >= 500,
-            FailureClass::Refused => false,
+            FailureClass::Refused | FailureClass::Forbidden => false,
             _ => true,
         }
     }

@@ -11,6 +11,7 @@ use serde_json::Value;
 use crate::context::{FedError, FedResult, Federation};
 use crate::signatures::{self, SignedRequest};
 use crate::vocab::{self, id_of, kind};
+use palisade_core::policy::Boundary;
 
 pub const INBOUND_QUEUE: &str = "inbound";
 
@@ -26,6 +27,19 @@ impl Federation {
     /// Verifies a signed request; returns the account that signed it.
     pub async fn verify_request(&self, req: &SignedRequest<'_>) -> FedResult<Account> {
         let found = signatures::inspect(req, SystemTime::now())?;
+        // A suspended (or, in allowlist mode, unlisted) domain is refused before any key fetch.
+        let key_domain = vocab::host_of(&found.key_id);
+        if self
+            .core
+            .policies()
+            .await?
+            .refused(Boundary::Inbound, key_domain.as_deref())
+        {
+            return Err(FedError::Refused(format!(
+                "{} is not accepted here",
+                key_domain.unwrap_or_default()
+            )));
+        }
         let (key, signer) = self.public_key(&found.key_id, false).await.map_err(|e| {
             FedError::Signature(signatures::SigError::Invalid(format!("{} ({e})", found.key_id)))
         })?;

@@ -204,3 +204,24 @@ impl Federation {
         })))
     }
 }
+
+impl Federation {
+    /// Whether `signer` (a verified signed fetch) may read what `owner` publishes: not when
+    /// the instance refuses its domain, nor when the owner blocks its domain.
+    pub async fn fetch_allowed(&self, owner_username: &str, signer: &Account) -> FedResult<bool> {
+        let domain = signer.domain.as_deref();
+        if self
+            .core
+            .policies()
+            .await?
+            .refused(palisade_core::policy::Boundary::Fetch, domain)
+        {
+            return Ok(false);
+        }
+        let Some(owner) = self.local_by_username(owner_username).await? else {
+            return Ok(true);
+        };
+        let blocked = palisade_core::store::domain_blocks::all(&self.core.db, owner.id).await?;
+        Ok(!palisade_core::policy::domain_blocked(&blocked, domain))
+    }
+}

@@ -42,7 +42,17 @@ pub async fn run(fed: Federation, config: WorkerConfig, mut stop: watch::Receive
     let in_flight: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
     let lease = config.lease.as_millis() as i64;
     tracing::info!(%worker, "federation worker started");
+    let mut last_purge: Option<std::time::Instant> = None;
     while !*stop.borrow() {
+        // Suspended domains past their grace period are purged (every ten minutes).
+        if last_purge.is_none_or(|t| t.elapsed() > Duration::from_secs(600)) {
+            last_purge = Some(std::time::Instant::now());
+            match fed.core.purge_expired_suspensions().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(accounts = n, "purged suspended domains past their grace period"),
+                Err(e) => tracing::error!(error = %e, "purging suspended domains failed"),
+            }
+        }
         let mut worked = false;
         worked |= run_queue(&fed, INBOUND_QUEUE, &worker, lease, 32).await;
         worked |= run_queue(&fed, OUTBOUND_QUEUE, &worker, lease, 32).await;

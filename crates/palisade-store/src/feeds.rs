@@ -33,7 +33,7 @@ pub async fn push<'a>(
 }
 
 /// Copies the latest `limit` statuses of `author_id` that a follower may see into
-/// `account_id`'s home feed (after a new follow).
+/// `account_id`'s home feed (after a new follow); only local accounts have a home feed.
 pub async fn backfill<'a>(
     ex: impl Into<Exec<'a>>,
     account_id: i64,
@@ -51,7 +51,8 @@ pub async fn backfill<'a>(
          SELECT $1, id, account_id FROM (SELECT id, account_id FROM statuses \
            WHERE account_id = $2 AND visibility IN ('public', 'unlisted', 'private') \
            AND (in_reply_to_id IS NULL OR in_reply_to_account_id = account_id){reblogs} \
-           ORDER BY id DESC LIMIT $3) AS recent WHERE TRUE \
+           ORDER BY id DESC LIMIT $3) AS recent \
+         WHERE EXISTS (SELECT 1 FROM accounts WHERE id = $1 AND domain IS NULL) \
          ON CONFLICT DO NOTHING"
     ))
     .bind(account_id)

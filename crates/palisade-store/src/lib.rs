@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod apps;
 mod db;
 pub mod domain_blocks;
+pub mod domain_policies;
 pub mod feeds;
 pub mod ids;
 pub mod interactions;

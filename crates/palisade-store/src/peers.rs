@@ -144,7 +144,7 @@ pub async fn stats_since<'a>(
     domain: &str,
     from_day: i64,
 ) -> Result<Vec<(String, i64)>> {
-    q("SELECT outcome, SUM(count) AS n FROM peer_stats WHERE domain = $1 AND day >= $2 GROUP BY outcome")
+    q("SELECT outcome, CAST(SUM(count) AS BIGINT) AS n FROM peer_stats WHERE domain = $1 AND day >= $2 GROUP BY outcome")
         .bind(domain)
         .bind(from_day)
         .fetch_all(ex)

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use palisade_core::Settings;
-use palisade_core::settings::{InstanceInfo, Limits, Registrations};
+use palisade_core::settings::{InstanceInfo, Limits, Moderation, Registrations};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -25,6 +25,7 @@ pub struct Config {
     pub limits: Limits,
     pub instance: InstanceInfo,
     pub federation: FederationSettings,
+    pub moderation: Moderation,
 }
 
 /// `[federation]`: how Palisade talks to other servers.
@@ -66,6 +67,7 @@ impl Default for Config {
             limits: Limits::default(),
             instance: InstanceInfo::default(),
             federation: FederationSettings::default(),
+            moderation: Moderation::default(),
         }
     }
 }
@@ -234,6 +236,7 @@ impl Config {
             registrations: self.registrations,
             limits: self.limits.clone(),
             instance: self.instance.clone(),
+            moderation: self.moderation.clone(),
         }
     }
 

@@ -8,6 +8,16 @@ use crate::context::{FedResult, Federation};
 use crate::vocab::{self, ids};
 
 pub async fn handle(fed: &Federation, signer: &Account, a: &Value) -> FedResult<()> {
+    // reject_reports: reports from that domain are accepted and dropped.
+    if fed
+        .core
+        .policies()
+        .await?
+        .decide(palisade_core::policy::Boundary::Report, signer.domain.as_deref())
+        != palisade_core::policy::Decision::Allow
+    {
+        return Ok(());
+    }
     let objects = ids(a.get("object").unwrap_or(&Value::Null));
     let mut target = None;
     let mut status_ids = Vec::new();

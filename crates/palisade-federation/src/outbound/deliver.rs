@@ -52,6 +52,21 @@ impl Federation {
                 error: format!("{} has no host", job.inbox),
             };
         };
+        // The policy may have changed since the job was queued: check again at send time.
+        let refused = match self.core.policies().await {
+            Ok(p) => p.refused(palisade_core::policy::Boundary::Deliver, Some(&domain)),
+            Err(e) => {
+                return Outcome::Retry {
+                    after_ms: backoff_ms(attempts),
+                    error: e.to_string(),
+                };
+            }
+        };
+        if refused {
+            return Outcome::GiveUp {
+                error: format!("delivery to {domain} is refused by policy"),
+            };
+        }
         let db = &self.core.db;
         if let Ok(Some(peer)) = peers::get(db, &domain).await
             && peer.delivery_paused
@@ -87,10 +102,11 @@ impl Federation {
             Ok(r) if r.status.is_success() => None,
             Ok(r) => {
                 let code = r.status.as_u16();
-                let class = if code == 401 || code == 403 {
-                    FailureClass::SignatureRejected
-                } else {
-                    FailureClass::Http(code)
+                // Like Mastodon: a 401 may heal (the peer refetches our key); other 4xx won't.
+                let class = match code {
+                    401 => FailureClass::SignatureRejected,
+                    403 => FailureClass::Forbidden,
+                    _ => FailureClass::Http(code),
                 };
                 let snippet: String = String::from_utf8_lossy(&r.body).chars().take(200).collect();
                 Some(FetchError {

@@ -28,6 +28,14 @@ impl Federation {
         inboxes.sort();
         inboxes.dedup();
         inboxes.retain(|i| !vocab::same_origin(i, self.base_url()));
+        // Never a delivery to a suspended (or, in allowlist mode, unlisted) domain.
+        let policies = self.core.policies().await?;
+        inboxes.retain(|i| {
+            !policies.refused(
+                palisade_core::policy::Boundary::Deliver,
+                vocab::host_of(i).as_deref(),
+            )
+        });
         let body = plan.activity.to_string();
         let mut tx = self.core.db.begin().await?;
         for inbox in &inboxes {

@@ -56,7 +56,7 @@ pub async fn instance(State(st): State<AppState>) -> Response {
 }
 
 async fn actor_json(st: &AppState, uri: &axum::http::Uri, headers: &HeaderMap, name: &str) -> Response {
-    if let Err(r) = check_fetch(st, &Method::GET, uri, headers).await {
+    if let Err(r) = check_fetch(st, &Method::GET, uri, headers, name).await {
         return r;
     }
     match st.fed.local_by_username(name).await {

@@ -28,7 +28,7 @@ async fn collection(
     name: &str,
     which: Which,
 ) -> Response {
-    if let Err(r) = check_fetch(st, &Method::GET, uri, headers).await {
+    if let Err(r) = check_fetch(st, &Method::GET, uri, headers, name).await {
         return r;
     }
     let account = match st.fed.local_by_username(name).await {

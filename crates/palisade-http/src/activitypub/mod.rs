@@ -97,20 +97,28 @@ pub fn signed<'a>(
     }
 }
 
-/// With authorized fetch on, a GET must be signed by a server we can verify.
+/// With authorized fetch on, a GET must be signed by a server we can verify, and that
+/// server may read `owner`'s documents (not refused by the instance, not blocked by the
+/// owner). Without it, GETs are public.
 pub async fn check_fetch(
     st: &AppState,
     method: &Method,
     uri: &Uri,
     headers: &HeaderMap,
+    owner: &str,
 ) -> Result<(), Response> {
     if !st.fed.config.authorized_fetch {
         return Ok(());
     }
     let body = Bytes::new();
-    st.fed
+    let signer = st
+        .fed
         .verify_request(&signed(st, method, uri, headers, &body))
         .await
-        .map(|_| ())
-        .map_err(fed_error)
+        .map_err(fed_error)?;
+    match st.fed.fetch_allowed(owner, &signer).await {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(StatusCode::NOT_FOUND.into_response()),
+        Err(e) => Err(fed_error(e)),
+    }
 }

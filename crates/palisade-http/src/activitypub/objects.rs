@@ -52,7 +52,7 @@ async fn note(
     name: String,
     id: String,
 ) -> Response {
-    if let Err(r) = check_fetch(&st, &Method::GET, &uri, &headers).await {
+    if let Err(r) = check_fetch(&st, &Method::GET, &uri, &headers, &name).await {
         return r;
     }
     let Ok(id) = id.parse::<i64>() else {

@@ -18,6 +18,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/instance/rules", get(instance_rules))
         .route("/api/v1/instance/extended_description", get(extended_description))
         .route("/api/v1/instance/languages", get(languages))
+        .route("/api/v1/instance/domain_blocks", get(domain_blocks))
         .route(
             "/api/v1/instance/translation_languages",
             get(translation_languages),
@@ -74,6 +75,32 @@ async fn extended_description(State(st): State<AppState>) -> Json<Value> {
 /// Custom emoji are not supported yet: the list is honestly empty.
 async fn custom_emojis() -> Json<Vec<Value>> {
     Json(Vec::new())
+}
+
+/// The instance's published block list, as the visibility setting allows (404 otherwise,
+/// as Mastodon answers when it is hidden).
+async fn domain_blocks(
+    State(st): State<AppState>,
+    auth: crate::extract::MaybeAuth,
+) -> ApiResult<Json<Vec<Value>>> {
+    let signed_in = auth.0.as_ref().is_some_and(|v| v.account.is_some());
+    let list = st
+        .core
+        .public_blocklist(signed_in)
+        .await?
+        .ok_or_else(crate::error::ApiError::not_found)?;
+    Ok(Json(
+        list.iter()
+            .map(|b| {
+                json!({
+                    "domain": palisade_core::blocklists::public_domain(b),
+                    "digest": palisade_core::secrets::hash_token(&b.domain),
+                    "severity": b.severity,
+                    "comment": b.public_comment,
+                })
+            })
+            .collect(),
+    ))
 }
 
 /// The languages statuses may declare: ISO 639-1 codes with their English names.

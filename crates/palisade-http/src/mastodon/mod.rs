@@ -1,6 +1,7 @@
 //! The Mastodon client API. Files mirror URL paths.
 
 mod accounts;
+mod admin;
 mod apps;
 mod blocks_mutes;
 mod domain_blocks;
@@ -23,6 +24,7 @@ use crate::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(accounts::routes())
+        .merge(admin::routes())
         .merge(apps::routes())
         .merge(blocks_mutes::routes())
         .merge(domain_blocks::routes())

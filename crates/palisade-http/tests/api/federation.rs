@@ -394,3 +394,198 @@ async fn a_member_blocks_a_whole_domain() {
         .await;
     assert_eq!(r.body, json!({"imported": 2, "skipped": 1}), "{}", r.text);
 }
+
+async fn admin_token(srv: &TestServer, name: &str) -> String {
+    let token = srv
+        .user_with_scopes(name, "read write follow admin:read admin:write")
+        .await;
+    srv.core.set_role(name, "admin").await.unwrap();
+    token
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admins_preview_limit_suspend_and_lift() {
+    let a = TestServer::spawn(8).await;
+    let b = TestServer::spawn(9).await;
+    let admin = admin_token(&a, "admin").await;
+    let alice = a.user("alice").await;
+    let carol = a.user("carol").await;
+    let bob = b.user("bob").await;
+    let b_domain = b.core.settings.domain.clone();
+
+    // Alice and bob follow each other; bob posts.
+    let bob_at_a = resolve(&a, &alice, &b.handle("bob")).await;
+    a.post(&format!("/api/v1/accounts/{bob_at_a}/follow"), Some(&alice))
+        .await;
+    let alice_at_b = resolve(&b, &bob, &a.handle("alice")).await;
+    b.post(&format!("/api/v1/accounts/{alice_at_b}/follow"), Some(&bob))
+        .await;
+    a.eventually("follows both ways", || async {
+        let r = a
+            .get(
+                &format!("/api/v1/accounts/relationships?id[]={bob_at_a}"),
+                Some(&alice),
+            )
+            .await;
+        r.body[0]["following"] == true && r.body[0]["followed_by"] == true
+    })
+    .await;
+    b.status(&bob, "before any policy", "public").await;
+    a.eventually("bob's post arrives", || async {
+        texts(&a.get("/api/v1/timelines/home", Some(&alice)).await)
+            .iter()
+            .any(|t| t.contains("before any policy"))
+    })
+    .await;
+    let remote_post = a.get("/api/v1/timelines/home", Some(&alice)).await.body[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Members may not use the admin API.
+    assert_eq!(
+        a.get("/api/v1/admin/domain_blocks", Some(&alice)).await.status,
+        403
+    );
+    // The preview, deduplicated.
+    let p = a
+        .get(
+            &format!("/api/v1/admin/domain_blocks/preview?domain={b_domain}&severity=suspend"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(p.status, 200, "{}", p.text);
+    assert_eq!(p.body["impact"]["accounts"], 1);
+    assert_eq!(p.body["impact"]["members_following"], 1);
+    assert_eq!(p.body["impact"]["followers_there"], 1);
+    assert_eq!(p.body["impact"]["relationships"], 2);
+    assert_eq!(p.body["impact"]["members_affected"], 1);
+    assert!(p.body["impact"]["statuses"].as_i64().unwrap() >= 1);
+
+    // Limit (silence): bob's posts only for his followers.
+    let r = a
+        .post_form(
+            "/api/v1/admin/domain_blocks",
+            Some(&admin),
+            &[("domain", &b_domain), ("severity", "silence")],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let block_id = r.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        a.get(&format!("/api/v1/statuses/{remote_post}"), Some(&alice))
+            .await
+            .status,
+        200,
+        "a follower sees it"
+    );
+    assert_eq!(
+        a.get(&format!("/api/v1/statuses/{remote_post}"), Some(&carol))
+            .await
+            .status,
+        404,
+        "others do not"
+    );
+    let again = a
+        .post_form(
+            "/api/v1/admin/domain_blocks",
+            Some(&admin),
+            &[("domain", &b_domain), ("severity", "noop")],
+        )
+        .await;
+    assert_eq!(again.status, 422, "a block already exists");
+
+    // Suspend: follows end with notices, everything is hidden, nothing goes out or comes in.
+    let r = a
+        .put_json(
+            &format!("/api/v1/admin/domain_blocks/{block_id}"),
+            Some(&admin),
+            json!({"severity": "suspend"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["severity"], "suspend");
+    let rel = a
+        .get(
+            &format!("/api/v1/accounts/relationships?id[]={bob_at_a}"),
+            Some(&alice),
+        )
+        .await;
+    assert_eq!(rel.body[0]["following"], false);
+    let n = a
+        .get(
+            "/api/v1/notifications?types[]=severed_relationships",
+            Some(&alice),
+        )
+        .await;
+    assert_eq!(n.body[0]["event"]["type"], "domain_block", "{}", n.text);
+    assert_eq!(
+        a.get(&format!("/api/v1/accounts/{bob_at_a}"), Some(&alice))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        a.get(&format!("/api/v1/statuses/{remote_post}"), Some(&alice))
+            .await
+            .status,
+        404
+    );
+    a.status(&alice, "not for the suspended", "public").await;
+    b.status(&bob, "refused at the door", "public").await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert!(
+        !texts(&b.get("/api/v1/timelines/public", Some(&bob)).await)
+            .iter()
+            .any(|t| t.contains("not for the suspended"))
+    );
+    let peer = a
+        .get(&format!("/api/v1/admin/instances/{b_domain}"), Some(&admin))
+        .await;
+    assert_eq!(peer.body["policy"]["severity"], "suspend", "{}", peer.text);
+    let s = a
+        .get(
+            &format!("/api/v2/search?q=%40{}&resolve=true", b.handle("bob")),
+            Some(&alice),
+        )
+        .await;
+    assert_eq!(s.body["accounts"], json!([]));
+
+    // Lift within the grace period: what was hidden comes back, and the follows too.
+    let r = a
+        .delete(&format!("/api/v1/admin/domain_blocks/{block_id}"), Some(&admin))
+        .await;
+    assert_eq!(r.status, 200);
+    let rel = a
+        .get(
+            &format!("/api/v1/accounts/relationships?id[]={bob_at_a}"),
+            Some(&alice),
+        )
+        .await;
+    assert_eq!(rel.body[0]["following"], true, "{}", rel.text);
+    assert_eq!(rel.body[0]["followed_by"], true);
+    assert_eq!(
+        a.get(&format!("/api/v1/statuses/{remote_post}"), Some(&alice))
+            .await
+            .status,
+        200
+    );
+    let log = a.get("/api/v1/admin/audit_log", Some(&admin)).await;
+    let actions: Vec<&str> = log
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        vec![
+            "delete_domain_block",
+            "update_domain_block",
+            "create_domain_block"
+        ]
+    );
+    assert_eq!(log.body[1]["before"]["severity"], "silence");
+    assert_eq!(log.body[1]["after"]["severity"], "suspend");
+}

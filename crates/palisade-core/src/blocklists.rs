@@ -1,0 +1,251 @@
+//! Publishing and importing domain block lists in Mastodon's CSV format
+//! (`#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate`), and the
+//! public list of `/api/v1/instance/domain_blocks`.
+
+use palisade_store::domain_policies::DomainBlock;
+
+use crate::moderation::{BlockParams, SEVERITIES};
+use crate::policy::normalize_domain;
+use crate::settings::BlocklistVisibility;
+use crate::{Core, Result};
+
+pub const CSV_HEADER: &str = "#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate";
+
+/// What an import would do (or did) with one line.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ImportLine {
+    pub domain: String,
+    /// `create`, `update`, `unchanged`, `skip` (a stricter block covers it) or `invalid`.
+    pub change: String,
+    pub severity: String,
+    pub detail: String,
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+/// Splits one CSV line, honouring quotes.
+fn split_csv(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+/// The domain as the public sees it: with `obfuscate`, letters in the middle become `*`.
+pub fn public_domain(b: &DomainBlock) -> String {
+    if !b.obfuscate {
+        return b.domain.clone();
+    }
+    let chars: Vec<char> = b.domain.chars().collect();
+    let len = chars.len();
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if *c == '.' || i < len / 4 || i >= len - len / 4 {
+                *c
+            } else {
+                '*'
+            }
+        })
+        .collect()
+}
+
+impl Core {
+    /// The instance's blocks as Mastodon's CSV (obfuscated domains are exported in full: the
+    /// file is for other admins).
+    pub async fn export_instance_blocklist(&self) -> Result<String> {
+        let mut out = format!("{CSV_HEADER}\n");
+        for b in self.domain_blocks_admin().await? {
+            out.push_str(&format!(
+                "{},{},{},{},{},{}\n",
+                csv_field(&b.domain),
+                b.severity,
+                b.reject_media,
+                b.reject_reports,
+                csv_field(b.public_comment.as_deref().unwrap_or("")),
+                b.obfuscate
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Imports a Mastodon CSV: with `dry_run`, only says what would change.
+    pub async fn import_instance_blocklist(
+        &self,
+        actor: Option<i64>,
+        csv: &str,
+        dry_run: bool,
+    ) -> Result<Vec<ImportLine>> {
+        let mut lines = csv.lines().map(str::trim).filter(|l| !l.is_empty());
+        let header: Vec<String> = match lines.clone().next() {
+            Some(h) if h.starts_with('#') => {
+                lines.next();
+                split_csv(h)
+                    .iter()
+                    .map(|c| c.trim().trim_start_matches('#').to_owned())
+                    .collect()
+            }
+            _ => vec![
+                "domain".into(),
+                "severity".into(),
+                "reject_media".into(),
+                "reject_reports".into(),
+                "public_comment".into(),
+                "obfuscate".into(),
+            ],
+        };
+        let col = |name: &str| header.iter().position(|h| h == name);
+        let mut report = Vec::new();
+        for line in lines {
+            let cells = split_csv(line);
+            let cell = |name: &str| {
+                col(name)
+                    .and_then(|i| cells.get(i))
+                    .map(|s| s.trim().to_owned())
+                    .unwrap_or_default()
+            };
+            let flag = |name: &str| matches!(cell(name).as_str(), "true" | "1" | "TRUE" | "True");
+            let severity = match cell("severity") {
+                s if s.is_empty() => "suspend".to_owned(),
+                s => s,
+            };
+            let Some(domain) = normalize_domain(&cell("domain")) else {
+                report.push(ImportLine {
+                    domain: cell("domain"),
+                    change: "invalid".into(),
+                    severity,
+                    detail: "not a valid domain".into(),
+                });
+                continue;
+            };
+            if !SEVERITIES.contains(&severity.as_str()) {
+                report.push(ImportLine {
+                    domain,
+                    change: "invalid".into(),
+                    severity,
+                    detail: "unknown severity".into(),
+                });
+                continue;
+            }
+            let params = BlockParams {
+                domain: domain.clone(),
+                severity: severity.clone(),
+                reject_media: flag("reject_media"),
+                reject_reports: flag("reject_reports"),
+                public_comment: Some(cell("public_comment")).filter(|c| !c.is_empty()),
+                obfuscate: flag("obfuscate"),
+                ..Default::default()
+            };
+            let existing = self.policies().await?.block_for(&domain).cloned();
+            let (change, detail) = match &existing {
+                Some(b) if b.domain == domain => {
+                    let same = b.severity == params.severity
+                        && b.reject_media == params.reject_media
+                        && b.reject_reports == params.reject_reports
+                        && b.public_comment == params.public_comment
+                        && b.obfuscate == params.obfuscate;
+                    if same {
+                        ("unchanged", String::new())
+                    } else {
+                        ("update", format!("was {}", b.severity))
+                    }
+                }
+                Some(b) if crate::moderation::stricter_or_equal(&b.severity, &params.severity) => {
+                    ("skip", format!("{} already has a {} block", b.domain, b.severity))
+                }
+                _ => ("create", String::new()),
+            };
+            if !dry_run {
+                match (change, &existing) {
+                    ("create", _) => {
+                        self.create_domain_block(actor, params).await?;
+                    }
+                    ("update", Some(b)) => {
+                        self.update_domain_block(
+                            actor,
+                            b.id,
+                            BlockParams {
+                                private_comment: b.private_comment.clone(),
+                                ..params
+                            },
+                        )
+                        .await?;
+                    }
+                    _ => {}
+                }
+            }
+            report.push(ImportLine {
+                domain,
+                change: change.into(),
+                severity,
+                detail,
+            });
+        }
+        Ok(report)
+    }
+
+    /// `/api/v1/instance/domain_blocks`: `None` when the visibility setting hides the list
+    /// from this caller.
+    pub async fn public_blocklist(&self, signed_in: bool) -> Result<Option<Vec<DomainBlock>>> {
+        let visible = match self.settings.moderation.domain_blocks_visibility {
+            BlocklistVisibility::Everyone => true,
+            BlocklistVisibility::Users => signed_in,
+            BlocklistVisibility::Nobody => false,
+        };
+        if !visible {
+            return Ok(None);
+        }
+        Ok(Some(self.domain_blocks_admin().await?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_round_trip_pieces() {
+        assert_eq!(
+            split_csv(r#"a.test,suspend,false,true,"hello, ""world""",false"#)[4],
+            r#"hello, "world""#
+        );
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        let b = DomainBlock {
+            id: 1,
+            domain: "threads.example".into(),
+            severity: "suspend".into(),
+            reject_media: false,
+            reject_reports: false,
+            private_comment: None,
+            public_comment: None,
+            obfuscate: true,
+            expires_at: None,
+            severance_event_id: None,
+            created_at: 0,
+            updated_at: 0,
+        };
+        let shown = public_domain(&b);
+        assert_eq!(shown.len(), b.domain.len());
+        assert!(shown.contains('*') && shown.starts_with("thr") && shown.ends_with("ple"));
+    }
+}
