@@ -147,30 +147,38 @@ impl Core {
                 });
                 continue;
             }
-            let params = BlockParams {
+            let mut params = BlockParams {
                 domain: domain.clone(),
-                severity: severity.clone(),
-                reject_media: flag("reject_media"),
-                reject_reports: flag("reject_reports"),
+                severity: Some(severity.clone()),
+                reject_media: Some(flag("reject_media")),
+                reject_reports: Some(flag("reject_reports")),
                 public_comment: Some(cell("public_comment")).filter(|c| !c.is_empty()),
-                obfuscate: flag("obfuscate"),
+                obfuscate: Some(flag("obfuscate")),
                 ..Default::default()
             };
             let existing = self.policies().await?.block_for(&domain).cloned();
             let (change, detail) = match &existing {
                 Some(b) if b.domain == domain => {
-                    let same = b.severity == params.severity
-                        && b.reject_media == params.reject_media
-                        && b.reject_reports == params.reject_reports
-                        && b.public_comment == params.public_comment
-                        && b.obfuscate == params.obfuscate;
-                    if same {
+                    // An import only tightens: the stricter severity, every flag either side
+                    // sets, our own comments kept.
+                    if crate::moderation::stricter_or_equal(&b.severity, &severity) {
+                        params.severity = Some(b.severity.clone());
+                    }
+                    params.reject_media = Some(b.reject_media || flag("reject_media"));
+                    params.reject_reports = Some(b.reject_reports || flag("reject_reports"));
+                    params.obfuscate = Some(b.obfuscate || flag("obfuscate"));
+                    if b.public_comment.is_some() {
+                        params.public_comment = None;
+                    }
+                    let mut updated = params.clone().applied_to(b.clone())?;
+                    updated.updated_at = b.updated_at;
+                    if updated == *b {
                         ("unchanged", String::new())
                     } else {
                         ("update", format!("was {}", b.severity))
                     }
                 }
-                Some(b) if crate::moderation::stricter_or_equal(&b.severity, &params.severity) => {
+                Some(b) if crate::moderation::stricter_or_equal(&b.severity, &severity) => {
                     ("skip", format!("{} already has a {} block", b.domain, b.severity))
                 }
                 _ => ("create", String::new()),
@@ -181,15 +189,7 @@ impl Core {
                         self.create_domain_block(actor, params).await?;
                     }
                     ("update", Some(b)) => {
-                        self.update_domain_block(
-                            actor,
-                            b.id,
-                            BlockParams {
-                                private_comment: b.private_comment.clone(),
-                                ..params
-                            },
-                        )
-                        .await?;
+                        self.update_domain_block(actor, b.id, params).await?;
                     }
                     _ => {}
                 }
@@ -215,7 +215,17 @@ impl Core {
         if !visible {
             return Ok(None);
         }
-        Ok(Some(self.domain_blocks_admin().await?))
+        // As Mastodon: only blocks members would notice (silence, suspend), strictest first;
+        // lapsed ones are gone.
+        let now = palisade_store::now_ms();
+        let mut list: Vec<DomainBlock> = self
+            .domain_blocks_admin()
+            .await?
+            .into_iter()
+            .filter(|b| b.severity != "noop" && b.expires_at.is_none_or(|e| e > now))
+            .collect();
+        list.sort_by_key(|b| std::cmp::Reverse(crate::moderation::rank(&b.severity)));
+        Ok(Some(list))
     }
 }
 

@@ -72,6 +72,12 @@ pub enum Event {
     ProfileUpdated {
         account_id: i64,
     },
+    /// A report sent on, as a Flag from the instance actor (the reporter stays anonymous),
+    /// to the servers of these remote accounts.
+    ReportForwarded {
+        report_id: i64,
+        recipients: Vec<i64>,
+    },
 }
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

@@ -22,6 +22,7 @@ pub mod preferences;
 pub mod profiles;
 pub mod relationships;
 pub mod remote;
+pub mod reports;
 pub mod scopes;
 pub mod search;
 pub mod secrets;

@@ -4,7 +4,7 @@
 //! log of every action. Enforcement is `policy::PolicySet`, consulted at each boundary.
 
 use palisade_store::domain_policies::{self as store, DomainBlock, Impact, NewAction};
-use palisade_store::{now_ms, relationships as rel, severances};
+use palisade_store::{Tx, now_ms, relationships as rel, severances};
 
 use crate::domain_blocks::Severance;
 use crate::policy::normalize_domain;
@@ -12,7 +12,8 @@ use crate::{Core, Error, Result};
 
 pub const SEVERITIES: &[&str] = &["noop", "silence", "suspend"];
 
-fn rank(severity: &str) -> usize {
+/// How strict a severity is: noop < silence < suspend.
+pub fn rank(severity: &str) -> usize {
     SEVERITIES.iter().position(|s| *s == severity).unwrap_or(0)
 }
 
@@ -21,18 +22,54 @@ pub fn stricter_or_equal(existing: &str, wanted: &str) -> bool {
     rank(existing) >= rank(wanted)
 }
 
-/// What an admin asks for.
+/// What an admin asks for. For a new block, what is not given takes Mastodon's defaults
+/// (severity `silence`, flags off); for an existing one, it stays as it was.
 #[derive(Clone, Debug, Default)]
 pub struct BlockParams {
     pub domain: String,
-    pub severity: String,
-    pub reject_media: bool,
-    pub reject_reports: bool,
+    /// `noop`, `silence` or `suspend`.
+    pub severity: Option<String>,
+    pub reject_media: Option<bool>,
+    pub reject_reports: Option<bool>,
+    /// An empty comment clears it.
     pub private_comment: Option<String>,
     pub public_comment: Option<String>,
-    pub obfuscate: bool,
-    /// Seconds until the block lifts by itself.
+    pub obfuscate: Option<bool>,
+    /// Seconds until the block lifts by itself; `0` removes an expiry.
     pub expires_in: Option<i64>,
+}
+
+impl BlockParams {
+    /// `base` with these changes applied.
+    pub(crate) fn applied_to(self, base: DomainBlock) -> Result<DomainBlock> {
+        let severity = self.severity.unwrap_or_else(|| base.severity.clone());
+        if !SEVERITIES.contains(&severity.as_str()) {
+            return Err(Error::field(
+                "severity",
+                "ERR_INVALID",
+                "must be noop, silence or suspend",
+            ));
+        }
+        let comment = |given: Option<String>, old: Option<String>| match given {
+            Some(c) => Some(c.trim().to_owned()).filter(|c| !c.is_empty()),
+            None => old,
+        };
+        Ok(DomainBlock {
+            severity,
+            reject_media: self.reject_media.unwrap_or(base.reject_media),
+            reject_reports: self.reject_reports.unwrap_or(base.reject_reports),
+            private_comment: comment(self.private_comment, base.private_comment.clone()),
+            public_comment: comment(self.public_comment, base.public_comment.clone()),
+            obfuscate: self.obfuscate.unwrap_or(base.obfuscate),
+            expires_at: match self.expires_in {
+                Some(s) if s > 0 => Some(now_ms().saturating_add(s.min(10 * 365 * 86_400) * 1000)),
+                Some(_) => None,
+                None => base.expires_at,
+            },
+            updated_at: now_ms(),
+            ..base
+        })
+    }
 }
 
 /// The preview: what a block of `domain` at `severity` would touch.
@@ -112,38 +149,29 @@ impl Core {
     pub async fn create_domain_block(&self, actor: Option<i64>, p: BlockParams) -> Result<DomainBlock> {
         let domain = normalize_domain(&p.domain)
             .ok_or_else(|| Error::field("domain", "ERR_INVALID", "is not a valid domain"))?;
-        if !SEVERITIES.contains(&p.severity.as_str()) {
-            return Err(Error::field(
-                "severity",
-                "ERR_INVALID",
-                "must be noop, silence or suspend",
-            ));
-        }
+        let blank = DomainBlock {
+            id: 0,
+            domain: domain.clone(),
+            severity: "silence".into(),
+            reject_media: false,
+            reject_reports: false,
+            private_comment: None,
+            public_comment: None,
+            obfuscate: false,
+            expires_at: None,
+            severance_event_id: None,
+            created_at: now_ms(),
+            updated_at: now_ms(),
+        };
+        let block = p.applied_to(blank)?;
         if let Some(existing) = self.policies().await?.block_for(&domain)
-            && (existing.domain == domain || rank(&existing.severity) >= rank(&p.severity))
+            && (existing.domain == domain || rank(&existing.severity) >= rank(&block.severity))
         {
             return Err(Error::invalid(format!(
                 "Validation failed: {} already has a {} block ({})",
                 existing.domain, existing.severity, existing.id
             )));
         }
-        let block = DomainBlock {
-            id: 0,
-            domain,
-            severity: p.severity.clone(),
-            reject_media: p.reject_media,
-            reject_reports: p.reject_reports,
-            private_comment: p.private_comment.filter(|c| !c.trim().is_empty()),
-            public_comment: p.public_comment.filter(|c| !c.trim().is_empty()),
-            obfuscate: p.obfuscate,
-            expires_at: p
-                .expires_in
-                .filter(|s| *s > 0)
-                .map(|s| now_ms().saturating_add(s.min(10 * 365 * 86_400) * 1000)),
-            severance_event_id: None,
-            created_at: now_ms(),
-            updated_at: now_ms(),
-        };
         self.save_domain_block(actor, None, block).await
     }
 
@@ -154,26 +182,7 @@ impl Core {
         p: BlockParams,
     ) -> Result<DomainBlock> {
         let before = self.domain_block(id).await?;
-        if !SEVERITIES.contains(&p.severity.as_str()) {
-            return Err(Error::field(
-                "severity",
-                "ERR_INVALID",
-                "must be noop, silence or suspend",
-            ));
-        }
-        let after = DomainBlock {
-            severity: p.severity,
-            reject_media: p.reject_media,
-            reject_reports: p.reject_reports,
-            private_comment: p.private_comment.filter(|c| !c.trim().is_empty()),
-            public_comment: p.public_comment.filter(|c| !c.trim().is_empty()),
-            obfuscate: p.obfuscate,
-            expires_at: p
-                .expires_in
-                .filter(|s| *s > 0)
-                .map(|s| now_ms().saturating_add(s.min(10 * 365 * 86_400) * 1000)),
-            ..before.clone()
-        };
+        let after = p.applied_to(before.clone())?;
         self.save_domain_block(actor, Some(before), after).await
     }
 
@@ -185,9 +194,15 @@ impl Core {
         mut block: DomainBlock,
     ) -> Result<DomainBlock> {
         let mut tx = self.db.begin().await?;
-        let becomes_suspension =
-            block.severity == "suspend" && before.as_ref().is_none_or(|b| b.severity != "suspend");
-        if becomes_suspension {
+        let was_suspension = before.as_ref().is_some_and(|b| b.severity == "suspend");
+        if was_suspension && block.severity != "suspend" {
+            // Lifting a suspension to a milder block restores what it severed, as deleting does.
+            if let Some(before) = &before {
+                self.restore_severed(&mut tx, before).await?;
+            }
+            block.severance_event_id = None;
+        }
+        if block.severity == "suspend" && !was_suspension {
             let event = severances::create_event(&mut tx, "domain_block", &block.domain).await?;
             for member in store::members_tied(&mut tx, &block.domain).await? {
                 self.sever_domain(&mut tx, member, &block.domain, Severance::Shared(event))
@@ -224,25 +239,7 @@ impl Core {
     pub async fn delete_domain_block(&self, actor: Option<i64>, id: i64) -> Result<Lifted> {
         let block = self.domain_block(id).await?;
         let mut tx = self.db.begin().await?;
-        let mut lifted = Lifted::default();
-        if block.severity == "suspend"
-            && let Some(event) = block.severance_event_id
-        {
-            lifted.purged = now_ms() - block.created_at > self.grace_ms();
-            if !lifted.purged {
-                for f in severances::severed(&mut tx, event).await? {
-                    if rel::blocked_either_way(&mut tx, f.account_id, f.target_account_id).await? {
-                        continue;
-                    }
-                    let restored = palisade_store::relationships::Follow {
-                        id: palisade_store::ids::new_id(),
-                        ..f
-                    };
-                    self.establish_follow(&mut tx, &restored).await?;
-                    lifted.restored_relationships += 1;
-                }
-            }
-        }
+        let lifted = self.restore_severed(&mut tx, &block).await?;
         store::delete_block(&mut tx, id).await?;
         log(
             &mut tx,
@@ -259,11 +256,45 @@ impl Core {
         Ok(lifted)
     }
 
+    /// When a suspension is lifted (deleted or made milder) within its grace period, the
+    /// follows it severed come back (both accounts still here, no block between them).
+    async fn restore_severed(&self, tx: &mut Tx, block: &DomainBlock) -> Result<Lifted> {
+        let mut lifted = Lifted::default();
+        let Some(event) = block.severance_event_id.filter(|_| block.severity == "suspend") else {
+            return Ok(lifted);
+        };
+        lifted.purged = self.grace_over(block);
+        if lifted.purged {
+            return Ok(lifted);
+        }
+        for f in severances::severed(&mut *tx, event).await? {
+            if rel::blocked_either_way(&mut *tx, f.account_id, f.target_account_id).await? {
+                continue;
+            }
+            let restored = palisade_store::relationships::Follow {
+                id: palisade_store::ids::new_id(),
+                ..f
+            };
+            self.establish_follow(tx, &restored).await?;
+            lifted.restored_relationships += 1;
+        }
+        Ok(lifted)
+    }
+
+    /// Whether a suspension is older than the grace period (counted from when it became a
+    /// suspension: its severance event).
+    fn grace_over(&self, block: &DomainBlock) -> bool {
+        let since = block
+            .severance_event_id
+            .map_or(block.created_at, palisade_store::ids::id_time);
+        now_ms() - since > self.grace_ms()
+    }
+
     /// Purges suspended domains whose grace period has ended; returns how many accounts went.
     pub async fn purge_expired_suspensions(&self) -> Result<u64> {
         let mut purged = 0;
         for b in store::blocks(&self.db).await? {
-            if b.severity == "suspend" && now_ms() - b.created_at > self.grace_ms() {
+            if b.severity == "suspend" && self.grace_over(&b) {
                 purged += store::purge_domain(&self.db, &b.domain).await?;
                 if let Some(event) = b.severance_event_id {
                     severances::mark_purged(&self.db, event).await?;
@@ -327,7 +358,7 @@ impl Core {
 }
 
 async fn log<B: serde::Serialize + ?Sized, A: serde::Serialize + ?Sized>(
-    tx: &mut palisade_store::Tx,
+    tx: &mut Tx,
     actor: Option<i64>,
     action: &str,
     target_type: &str,

@@ -1,7 +1,7 @@
 //! Per-peer health and ties, for admins (CLI and admin API).
 
+use palisade_store::jobs;
 use palisade_store::peers::{self, Peer, Ties};
-use palisade_store::{jobs, now_ms};
 
 use crate::{Core, Error, Result};
 
@@ -11,10 +11,33 @@ pub struct PeerReport {
     pub domain: String,
     pub peer: Option<Peer>,
     pub ties: Ties,
-    /// (outcome, count) over the last day and the last seven days.
+    /// (outcome, count) over the last 24 hours and the last seven days (hour buckets, the
+    /// current one included).
     pub last_day: Vec<(String, i64)>,
     pub last_week: Vec<(String, i64)>,
     pub queued_deliveries: i64,
+}
+
+impl PeerReport {
+    /// `ok`, `failing`, `unavailable`, `paused` or `never_contacted`.
+    pub fn state(&self) -> &'static str {
+        match &self.peer {
+            Some(p) if p.delivery_paused => "paused",
+            Some(p) if p.unavailable_since.is_some() => "unavailable",
+            Some(p) if p.last_failure_at > p.last_success_at => "failing",
+            Some(_) => "ok",
+            None => "never_contacted",
+        }
+    }
+}
+
+/// The sum of the outcomes starting with `prefix` (`delivered`, `failed`, `inbound`).
+pub fn outcomes(stats: &[(String, i64)], prefix: &str) -> i64 {
+    stats
+        .iter()
+        .filter(|(o, _)| o.starts_with(prefix))
+        .map(|(_, n)| n)
+        .sum()
 }
 
 /// The queue deliveries wait in (named here so that core can report its depth).
@@ -23,7 +46,7 @@ pub const DELIVER_QUEUE: &str = "deliver";
 impl Core {
     pub async fn peer_report(&self, domain: &str) -> Result<PeerReport> {
         let domain = domain.trim().to_lowercase();
-        let today = now_ms() / 86_400_000;
+        let hour = peers::this_hour();
         let peer = peers::get(&self.db, &domain).await?;
         let ties = peers::ties(&self.db, &domain).await?;
         if peer.is_none() && ties.accounts == 0 {
@@ -35,8 +58,8 @@ impl Core {
             .find(|(h, _)| *h == domain)
             .map_or(0, |(_, n)| n);
         Ok(PeerReport {
-            last_day: peers::stats_since(&self.db, &domain, today).await?,
-            last_week: peers::stats_since(&self.db, &domain, today - 6).await?,
+            last_day: peers::stats_since(&self.db, &domain, hour - 23).await?,
+            last_week: peers::stats_since(&self.db, &domain, hour - 7 * 24 + 1).await?,
             domain,
             peer,
             ties,
@@ -52,6 +75,11 @@ impl Core {
         Ok(out)
     }
 
+    /// Forgets hourly peer figures older than eight days (totals stay).
+    pub async fn prune_peer_stats(&self) -> Result<u64> {
+        Ok(peers::prune_stats(&self.db, peers::this_hour() - 8 * 24).await?)
+    }
+
     /// Makes queued deliveries to a peer due now; returns how many.
     pub async fn retry_peer_now(&self, domain: &str) -> Result<u64> {
         Ok(jobs::hurry_host(&self.db, DELIVER_QUEUE, &domain.to_lowercase()).await?)
@@ -63,5 +91,37 @@ impl Core {
 
     pub async fn pause_peer(&self, domain: &str, paused: bool) -> Result<()> {
         Ok(peers::set_paused(&self.db, &domain.to_lowercase(), paused).await?)
+    }
+}
+
+/// What `/metrics` shows, read in a constant number of queries however many peers there are.
+#[derive(Clone, Debug, Default)]
+pub struct Metrics {
+    pub peers: Vec<Peer>,
+    /// (domain, outcome, count since first seen).
+    pub totals: Vec<(String, String, i64)>,
+    /// (domain, deliveries waiting).
+    pub queued: Vec<(String, i64)>,
+    /// (queue, jobs).
+    pub queues: Vec<(String, i64)>,
+    /// (domain, severity) of every instance block.
+    pub policies: Vec<(String, String)>,
+}
+
+impl Core {
+    pub async fn metrics(&self) -> Result<Metrics> {
+        Ok(Metrics {
+            peers: peers::list(&self.db).await?,
+            totals: peers::totals(&self.db).await?,
+            queued: jobs::depth_by_host(&self.db, DELIVER_QUEUE).await?,
+            queues: jobs::depth_by_queue(&self.db).await?,
+            policies: self
+                .policies()
+                .await?
+                .blocks
+                .iter()
+                .map(|b| (b.domain.clone(), b.severity.clone()))
+                .collect(),
+        })
     }
 }

@@ -382,7 +382,8 @@ impl Core {
                 status_ids,
                 comment: &comment.chars().take(1000).collect::<String>(),
                 category: "other",
-                forwarded: true,
+                // Mastodon: a report that arrived was not forwarded by us.
+                forwarded: false,
                 uri,
             },
         )

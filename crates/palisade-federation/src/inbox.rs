@@ -28,18 +28,7 @@ impl Federation {
     pub async fn verify_request(&self, req: &SignedRequest<'_>) -> FedResult<Account> {
         let found = signatures::inspect(req, SystemTime::now())?;
         // A suspended (or, in allowlist mode, unlisted) domain is refused before any key fetch.
-        let key_domain = vocab::host_of(&found.key_id);
-        if self
-            .core
-            .policies()
-            .await?
-            .refused(Boundary::Inbound, key_domain.as_deref())
-        {
-            return Err(FedError::Refused(format!(
-                "{} is not accepted here",
-                key_domain.unwrap_or_default()
-            )));
-        }
+        self.refuse_signer_domain(&found.key_id).await?;
         let (key, signer) = self.public_key(&found.key_id, false).await.map_err(|e| {
             FedError::Signature(signatures::SigError::Invalid(format!("{} ({e})", found.key_id)))
         })?;
@@ -56,6 +45,27 @@ impl Federation {
             }
         };
         Ok(signer)
+    }
+
+    /// Refuses a request signed with a key of a domain the instance does not accept. Cheap
+    /// (no key fetch), so public GETs use it too: a suspended server that signs its fetches
+    /// is turned away even without authorized fetch.
+    pub async fn refuse_signer_domain(&self, key_id: &str) -> FedResult<()> {
+        let key_domain = vocab::host_of(key_id);
+        let policies = self.core.policies().await?;
+        if !policies.refused(Boundary::Inbound, key_domain.as_deref()) {
+            return Ok(());
+        }
+        // Counted for blocked domains only: in allowlist mode any name could be made up.
+        if let Some(domain) = key_domain.as_deref()
+            && policies.block_for(domain).is_some()
+        {
+            let _ = peers::count(&self.core.db, domain, "refused").await;
+        }
+        Err(FedError::Refused(format!(
+            "{} is not accepted here",
+            key_domain.unwrap_or_default()
+        )))
     }
 
     /// Verifies and queues a delivery. `Ok(false)`: a duplicate, accepted and ignored.

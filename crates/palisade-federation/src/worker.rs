@@ -44,9 +44,13 @@ pub async fn run(fed: Federation, config: WorkerConfig, mut stop: watch::Receive
     tracing::info!(%worker, "federation worker started");
     let mut last_purge: Option<std::time::Instant> = None;
     while !*stop.borrow() {
-        // Suspended domains past their grace period are purged (every ten minutes).
+        // Every ten minutes: suspended domains past their grace period are purged, old hourly
+        // peer figures pruned.
         if last_purge.is_none_or(|t| t.elapsed() > Duration::from_secs(600)) {
             last_purge = Some(std::time::Instant::now());
+            if let Err(e) = fed.core.prune_peer_stats().await {
+                tracing::error!(error = %e, "pruning peer figures failed");
+            }
             match fed.core.purge_expired_suspensions().await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(accounts = n, "purged suspended domains past their grace period"),

@@ -7,6 +7,7 @@ pub mod entities;
 pub mod error;
 pub mod extract;
 mod mastodon;
+pub mod metrics;
 mod oauth;
 pub mod pagination;
 mod ratelimit;

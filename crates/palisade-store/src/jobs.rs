@@ -153,6 +153,16 @@ pub async fn depth<'a>(ex: impl Into<Exec<'a>>, queue: &str) -> Result<i64> {
         .await
 }
 
+/// Jobs per queue (due, waiting and claimed).
+pub async fn depth_by_queue<'a>(ex: impl Into<Exec<'a>>) -> Result<Vec<(String, i64)>> {
+    q("SELECT queue, COUNT(*) AS n FROM jobs GROUP BY queue ORDER BY queue")
+        .fetch_all(ex)
+        .await?
+        .iter()
+        .map(|r| Ok((r.string("queue")?, r.i64("n")?)))
+        .collect()
+}
+
 /// Records an inbound activity id; `false` when it was seen before.
 pub async fn first_sight<'a>(ex: impl Into<Exec<'a>>, activity_id: &str) -> Result<bool> {
     let n = q("INSERT INTO inbound_seen (activity_id, received_at) VALUES ($1, $2) ON CONFLICT DO NOTHING")

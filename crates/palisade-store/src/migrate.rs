@@ -41,6 +41,18 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_federation_control.sql"),
         postgres: include_str!("../migrations/postgres/0005_federation_control.sql"),
     },
+    Migration {
+        version: 6,
+        name: "reports_api",
+        sqlite: include_str!("../migrations/sqlite/0006_reports_api.sql"),
+        postgres: include_str!("../migrations/postgres/0006_reports_api.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "peer_health",
+        sqlite: include_str!("../migrations/sqlite/0007_peer_health.sql"),
+        postgres: include_str!("../migrations/postgres/0007_peer_health.sql"),
+    },
 ];
 
 /// Applies every migration not yet recorded in `schema_migrations`; returns how many ran.

@@ -123,35 +123,70 @@ pub async fn record_failure<'a>(
     Ok(unavailable)
 }
 
-/// Counts one outcome (`delivered`, `failed:<class>`, `inbound`) for today.
+/// The current hour bucket.
+pub fn this_hour() -> i64 {
+    now_ms() / 3_600_000
+}
+
+/// Counts one outcome (`delivered`, `failed:<class>`, `inbound`): in this hour's bucket and
+/// in the peer's running total.
 pub async fn count<'a>(ex: impl Into<Exec<'a>>, domain: &str, outcome: &str) -> Result<()> {
-    let day = now_ms() / 86_400_000;
+    let mut ex = ex.into();
     q(
-        "INSERT INTO peer_stats (domain, day, outcome, count) VALUES ($1, $2, $3, 1) \
-       ON CONFLICT (domain, day, outcome) DO UPDATE SET count = peer_stats.count + 1",
+        "INSERT INTO peer_stats_hourly (domain, hour, outcome, count) VALUES ($1, $2, $3, 1) \
+       ON CONFLICT (domain, hour, outcome) DO UPDATE SET count = peer_stats_hourly.count + 1",
     )
     .bind(domain)
-    .bind(day)
+    .bind(this_hour())
+    .bind(outcome)
+    .execute(ex.reborrow())
+    .await?;
+    q(
+        "INSERT INTO peer_totals (domain, outcome, count) VALUES ($1, $2, 1) \
+       ON CONFLICT (domain, outcome) DO UPDATE SET count = peer_totals.count + 1",
+    )
+    .bind(domain)
     .bind(outcome)
     .execute(ex)
     .await?;
     Ok(())
 }
 
-/// Outcome counts for `domain` since day `from_day` (inclusive).
+/// Outcome counts for `domain` since hour `from_hour` (inclusive).
 pub async fn stats_since<'a>(
     ex: impl Into<Exec<'a>>,
     domain: &str,
-    from_day: i64,
+    from_hour: i64,
 ) -> Result<Vec<(String, i64)>> {
-    q("SELECT outcome, CAST(SUM(count) AS BIGINT) AS n FROM peer_stats WHERE domain = $1 AND day >= $2 GROUP BY outcome")
-        .bind(domain)
-        .bind(from_day)
+    q(
+        "SELECT outcome, CAST(SUM(count) AS BIGINT) AS n FROM peer_stats_hourly \
+       WHERE domain = $1 AND hour >= $2 GROUP BY outcome",
+    )
+    .bind(domain)
+    .bind(from_hour)
+    .fetch_all(ex)
+    .await?
+    .iter()
+    .map(|r| Ok((r.string("outcome")?, r.i64("n")?)))
+    .collect()
+}
+
+/// Every peer's running totals: (domain, outcome, count).
+pub async fn totals<'a>(ex: impl Into<Exec<'a>>) -> Result<Vec<(String, String, i64)>> {
+    q("SELECT domain, outcome, count FROM peer_totals ORDER BY domain, outcome")
         .fetch_all(ex)
         .await?
         .iter()
-        .map(|r| Ok((r.string("outcome")?, r.i64("n")?)))
+        .map(|r| Ok((r.string("domain")?, r.string("outcome")?, r.i64("count")?)))
         .collect()
+}
+
+/// Drops hourly buckets before `before_hour`; returns how many went.
+pub async fn prune_stats<'a>(ex: impl Into<Exec<'a>>, before_hour: i64) -> Result<u64> {
+    q("DELETE FROM peer_stats_hourly WHERE hour < $1")
+        .bind(before_hour)
+        .execute(ex)
+        .await
 }
 
 pub async fn set_software<'a>(

@@ -98,12 +98,19 @@ impl TestServer {
     /// A server listening for real on `127.0.0.{n}` (a random port), with its federation
     /// workers running, so that two of them federate over HTTP.
     pub async fn spawn(n: u8) -> TestServer {
+        Self::spawn_with(n, |_| {}).await
+    }
+
+    /// `spawn`, with settings changed by `adjust` first.
+    pub async fn spawn_with(n: u8, adjust: impl FnOnce(&mut Settings)) -> TestServer {
         let listener = tokio::net::TcpListener::bind((format!("127.0.0.{n}"), 0))
             .await
             .expect("bind");
         let port = listener.local_addr().expect("address").port();
         let domain = format!("127.0.0.{n}:{port}");
-        let mut srv = Self::with_settings(Settings::for_tests(&domain, &format!("http://{domain}"))).await;
+        let mut settings = Settings::for_tests(&domain, &format!("http://{domain}"));
+        adjust(&mut settings);
+        let mut srv = Self::with_settings(settings).await;
         let app = srv.app.clone();
         tokio::spawn(async move {
             let service = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
@@ -119,6 +126,30 @@ impl TestServer {
         tokio::spawn(palisade_federation::worker::run(srv.fed.clone(), config, stop_rx));
         srv.stop = Some(stop);
         srv
+    }
+
+    /// A new user with `role` (`admin`, `moderator`…) and a token with the admin scopes.
+    pub async fn staff(&self, username: &str, role: &str) -> String {
+        let token = self
+            .user_with_scopes(username, "read write follow admin:read admin:write")
+            .await;
+        self.core.set_role(username, role).await.expect("set role");
+        token
+    }
+
+    /// The local id of a remote `user@domain`, resolved through search (WebFinger).
+    pub async fn resolve(&self, token: &str, handle: &str) -> String {
+        let r = self
+            .get(
+                &format!("/api/v2/search?q=%40{handle}&resolve=true&type=accounts"),
+                Some(token),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        r.body["accounts"][0]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{handle} not resolved: {}", r.text))
+            .to_owned()
     }
 
     /// `user@domain` of a local username here.

@@ -37,6 +37,21 @@ pub enum AdminCommand {
         #[arg(long)]
         resume: bool,
     },
+    /// Instance domain blocks (noop, silence, suspend), with an impact preview.
+    DomainBlock {
+        #[command(subcommand)]
+        command: crate::domains_cli::BlockCommand,
+    },
+    /// Domains allowed in limited-federation mode.
+    DomainAllow {
+        #[command(subcommand)]
+        command: crate::domains_cli::AllowCommand,
+    },
+    /// The moderation audit log, newest first.
+    Audit {
+        #[arg(long, default_value = "50")]
+        limit: i64,
+    },
     /// Fixtures for third-party test suites.
     Seed {
         #[command(subcommand)]
@@ -195,6 +210,9 @@ async fn dispatch(core: &Core, command: AdminCommand) -> Result<(), String> {
             command: SeedCommand::Mastodonpy,
         } => crate::seed::mastodonpy(core).await?,
         AdminCommand::Peers => crate::peers_cli::list(core).await?,
+        AdminCommand::DomainBlock { command } => crate::domains_cli::block(core, command).await?,
+        AdminCommand::DomainAllow { command } => crate::domains_cli::allow(core, command).await?,
+        AdminCommand::Audit { limit } => crate::domains_cli::audit(core, limit).await?,
         AdminCommand::Peer {
             domain,
             retry_now,

@@ -22,6 +22,8 @@ pub struct Config {
     pub registrations: Registrations,
     /// Serve `http://` on a non-loopback public URL (for test networks only).
     pub allow_insecure_http: bool,
+    /// Address of a separate listener for Prometheus `/metrics` (off when unset).
+    pub metrics_listen: Option<String>,
     pub limits: Limits,
     pub instance: InstanceInfo,
     pub federation: FederationSettings,
@@ -64,6 +66,7 @@ impl Default for Config {
             database_url: "sqlite:data/palisade.db".into(),
             registrations: Registrations::Open,
             allow_insecure_http: false,
+            metrics_listen: None,
             limits: Limits::default(),
             instance: InstanceInfo::default(),
             federation: FederationSettings::default(),
@@ -121,6 +124,9 @@ impl Config {
         }
         if let Some(v) = var("PALISADE_DATABASE_URL") {
             self.database_url = v;
+        }
+        if let Some(v) = var("PALISADE_METRICS_LISTEN") {
+            self.metrics_listen = Some(v);
         }
         if let Some(v) = var("PALISADE_REGISTRATIONS") {
             self.registrations = match v.as_str() {
@@ -222,6 +228,14 @@ impl Config {
         }
         if self.domain().is_empty() {
             return Err("domain is empty".into());
+        }
+        if let Some(m) = &self.metrics_listen {
+            if m.parse::<std::net::SocketAddr>().is_err() {
+                return Err(format!("metrics_listen must be an address and port, got {m:?}"));
+            }
+            if *m == self.listen {
+                return Err("metrics_listen must differ from listen: metrics are not public".into());
+            }
         }
         if self.limits.max_status_chars == 0 {
             return Err("limits.max_status_chars must be at least 1".into());

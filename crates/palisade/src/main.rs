@@ -2,6 +2,7 @@
 
 mod admin;
 mod config;
+mod domains_cli;
 mod peers_cli;
 mod seed;
 mod serve;

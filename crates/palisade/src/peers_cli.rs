@@ -2,25 +2,7 @@
 //! the reason of the last failure.
 
 use palisade_core::Core;
-use palisade_core::peers::PeerReport;
-
-fn sum(stats: &[(String, i64)], prefix: &str) -> i64 {
-    stats
-        .iter()
-        .filter(|(o, _)| o.starts_with(prefix))
-        .map(|(_, n)| n)
-        .sum()
-}
-
-fn state(r: &PeerReport) -> &'static str {
-    match &r.peer {
-        Some(p) if p.delivery_paused => "paused",
-        Some(p) if p.unavailable_since.is_some() => "unavailable",
-        Some(p) if p.last_failure_at > p.last_success_at => "failing",
-        Some(_) => "ok",
-        None => "never contacted",
-    }
-}
+use palisade_core::peers::outcomes;
 
 fn when(ms: Option<i64>) -> String {
     ms.map(palisade_http::entities::iso).unwrap_or_else(|| "-".into())
@@ -58,10 +40,10 @@ pub async fn list(core: &Core) -> Result<(), String> {
             r.ties.accounts,
             r.ties.local_followers_of_them,
             r.ties.their_followers_of_us,
-            sum(&r.last_day, "delivered"),
-            sum(&r.last_day, "failed"),
+            outcomes(&r.last_day, "delivered"),
+            outcomes(&r.last_day, "failed"),
             r.queued_deliveries,
-            state(&r),
+            r.state(),
             failure
         );
     }
@@ -72,7 +54,15 @@ pub async fn show(core: &Core, domain: &str) -> Result<(), String> {
     let r = core.peer_report(domain).await.map_err(|e| e.to_string())?;
     let p = r.peer.as_ref();
     println!("domain:               {}", r.domain);
-    println!("state:                {}", state(&r));
+    println!("state:                {}", r.state());
+    let policy = core.policies().await.map_err(|e| e.to_string())?;
+    println!(
+        "policy:               {}",
+        policy.block_for(&r.domain).map_or_else(
+            || "none".to_owned(),
+            |b| format!("{} (block of {})", b.severity, b.domain)
+        )
+    );
     println!(
         "software:             {}",
         p.and_then(|p| p.software.clone()).unwrap_or_else(|| "-".into())

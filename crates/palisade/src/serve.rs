@@ -53,6 +53,18 @@ pub async fn serve(config: Config, role: Role) -> Result<(), String> {
     let db = open_database(&config).await?;
     let fed = federation(&config, db.clone()).await?;
     let (stop_tx, stop_rx) = watch::channel(false);
+    if let Some(addr) = &config.metrics_listen {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| format!("cannot listen on {addr} for metrics: {e}"))?;
+        tracing::info!(listen = %addr, "Prometheus metrics at /metrics");
+        let app = palisade_http::metrics::router(fed.core.clone());
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, app).await {
+                tracing::error!(error = %e, "metrics listener stopped");
+            }
+        });
+    }
     let workers = (role != Role::Web).then(|| {
         let cfg = WorkerConfig {
             deliveries: config.federation.max_deliveries.max(1),

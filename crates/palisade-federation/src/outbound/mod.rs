@@ -2,6 +2,7 @@
 //! distinct inbox, and deliveries are signed and sent by the workers.
 
 mod deliver;
+mod flag;
 mod plan;
 mod sink;
 

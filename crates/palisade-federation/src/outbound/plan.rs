@@ -12,10 +12,10 @@ use crate::documents::{self, PUBLIC};
 use crate::vocab;
 
 /// An activity to send, signed by `signer`, to `inboxes`.
-struct Plan {
-    signer: Account,
-    activity: Value,
-    inboxes: Vec<String>,
+pub(super) struct Plan {
+    pub(super) signer: Account,
+    pub(super) activity: Value,
+    pub(super) inboxes: Vec<String>,
 }
 
 impl Federation {
@@ -387,6 +387,10 @@ impl Federation {
                     inboxes,
                 })
             }
+            Event::ReportForwarded {
+                report_id,
+                recipients,
+            } => self.plan_flag(*report_id, recipients).await?,
         })
     }
 
@@ -444,7 +448,7 @@ impl Federation {
 }
 
 /// A remote account's shared inbox, or its own.
-fn preferred_inbox(a: &Account) -> Option<String> {
+pub(super) fn preferred_inbox(a: &Account) -> Option<String> {
     if a.is_local() {
         return None;
     }

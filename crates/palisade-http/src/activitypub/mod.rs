@@ -107,10 +107,19 @@ pub async fn check_fetch(
     headers: &HeaderMap,
     owner: &str,
 ) -> Result<(), Response> {
-    if !st.fed.config.authorized_fetch {
-        return Ok(());
-    }
     let body = Bytes::new();
+    if !st.fed.config.authorized_fetch {
+        // Public documents; a signature from a refused domain is still turned away.
+        let req = signed(st, method, uri, headers, &body);
+        return match palisade_federation::signatures::inspect(&req, std::time::SystemTime::now()) {
+            Ok(found) => st
+                .fed
+                .refuse_signer_domain(&found.key_id)
+                .await
+                .map_err(fed_error),
+            Err(_) => Ok(()),
+        };
+    }
     let signer = st
         .fed
         .verify_request(&signed(st, method, uri, headers, &body))

@@ -12,6 +12,7 @@ mod marks;
 mod notifications;
 mod notifications_v2;
 mod preferences;
+mod reports;
 mod search;
 mod statuses;
 mod tags;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .merge(notifications::routes())
         .merge(notifications_v2::routes())
         .merge(preferences::routes())
+        .merge(reports::routes())
         .merge(search::routes())
         .merge(statuses::routes())
         .merge(tags::routes())

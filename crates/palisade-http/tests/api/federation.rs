@@ -5,20 +5,6 @@
 use palisade_testkit::{Resp, TestServer};
 use serde_json::json;
 
-async fn resolve(srv: &TestServer, token: &str, handle: &str) -> String {
-    let r = srv
-        .get(
-            &format!("/api/v2/search?q=%40{handle}&resolve=true&type=accounts"),
-            Some(token),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
-    r.body["accounts"][0]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{handle} not resolved: {}", r.text))
-        .to_owned()
-}
-
 fn texts(r: &Resp) -> Vec<String> {
     r.body
         .as_array()
@@ -38,7 +24,7 @@ async fn two_instances_follow_post_reply_like_boost_delete() {
     let bob = b.user("bob").await;
 
     // Alice finds bob through WebFinger and follows him; bob's server accepts.
-    let bob_at_a = resolve(&a, &alice, &b.handle("bob")).await;
+    let bob_at_a = a.resolve(&alice, &b.handle("bob")).await;
     let r = a
         .post(&format!("/api/v1/accounts/{bob_at_a}/follow"), Some(&alice))
         .await;
@@ -158,6 +144,25 @@ async fn two_instances_follow_post_reply_like_boost_delete() {
         b.get(&format!("/api/v1/accounts/{bob_id}"), None).await.body["followers_count"] == 0
     })
     .await;
+
+    // Prometheus sees the deliveries to bob's server, and the inbound ones from it.
+    let b_domain = b.handle("bob").rsplit('@').next().unwrap_or_default().to_owned();
+    let metrics = palisade_http::metrics::render(&a.core.metrics().await.unwrap());
+    let sample = |prefix: &str| -> i64 {
+        metrics
+            .lines()
+            .find(|l| l.starts_with(prefix))
+            .and_then(|l| l.rsplit_once(' '))
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(0)
+    };
+    let delivered =
+        format!("palisade_peer_deliveries_total{{peer=\"{b_domain}\",result=\"delivered\",class=\"\"}}");
+    assert!(sample(&delivered) >= 3, "{metrics}");
+    assert!(
+        sample(&format!("palisade_peer_inbound_total{{peer=\"{b_domain}\"}}")) >= 3,
+        "{metrics}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -172,7 +177,7 @@ async fn locked_accounts_approve_remote_followers_and_bad_signatures_get_401() {
         &[("locked", "true")],
     )
     .await;
-    let bob_at_a = resolve(&a, &alice, &b.handle("bob")).await;
+    let bob_at_a = a.resolve(&alice, &b.handle("bob")).await;
     let r = a
         .post(&format!("/api/v1/accounts/{bob_at_a}/follow"), Some(&alice))
         .await;
@@ -262,13 +267,13 @@ async fn a_member_blocks_a_whole_domain() {
     let b_domain = b.core.settings.domain.clone();
 
     // Alice follows bob and carol; bob follows alice.
-    let bob_at_a = resolve(&a, &alice, &b.handle("bob")).await;
-    let carol_at_a = resolve(&a, &alice, &b.handle("carol")).await;
+    let bob_at_a = a.resolve(&alice, &b.handle("bob")).await;
+    let carol_at_a = a.resolve(&alice, &b.handle("carol")).await;
     for id in [&bob_at_a, &carol_at_a] {
         a.post(&format!("/api/v1/accounts/{id}/follow"), Some(&alice))
             .await;
     }
-    let alice_at_b = resolve(&b, &bob, &a.handle("alice")).await;
+    let alice_at_b = b.resolve(&bob, &a.handle("alice")).await;
     b.post(&format!("/api/v1/accounts/{alice_at_b}/follow"), Some(&bob))
         .await;
     a.eventually("follows settle", || async {
@@ -395,29 +400,21 @@ async fn a_member_blocks_a_whole_domain() {
     assert_eq!(r.body, json!({"imported": 2, "skipped": 1}), "{}", r.text);
 }
 
-async fn admin_token(srv: &TestServer, name: &str) -> String {
-    let token = srv
-        .user_with_scopes(name, "read write follow admin:read admin:write")
-        .await;
-    srv.core.set_role(name, "admin").await.unwrap();
-    token
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn admins_preview_limit_suspend_and_lift() {
     let a = TestServer::spawn(8).await;
     let b = TestServer::spawn(9).await;
-    let admin = admin_token(&a, "admin").await;
+    let admin = a.staff("admin", "admin").await;
     let alice = a.user("alice").await;
     let carol = a.user("carol").await;
     let bob = b.user("bob").await;
     let b_domain = b.core.settings.domain.clone();
 
     // Alice and bob follow each other; bob posts.
-    let bob_at_a = resolve(&a, &alice, &b.handle("bob")).await;
+    let bob_at_a = a.resolve(&alice, &b.handle("bob")).await;
     a.post(&format!("/api/v1/accounts/{bob_at_a}/follow"), Some(&alice))
         .await;
-    let alice_at_b = resolve(&b, &bob, &a.handle("alice")).await;
+    let alice_at_b = b.resolve(&bob, &a.handle("alice")).await;
     b.post(&format!("/api/v1/accounts/{alice_at_b}/follow"), Some(&bob))
         .await;
     a.eventually("follows both ways", || async {
@@ -550,8 +547,23 @@ async fn admins_preview_limit_suspend_and_lift() {
         )
         .await;
     assert_eq!(s.body["accounts"], json!([]));
+    // Its signed fetches are refused, even without authorized fetch.
+    let alice_uri = format!("{}/users/alice", a.url);
+    let fetched = b.fed.fetch_object(&alice_uri).await;
+    assert!(
+        fetched.as_ref().is_err_and(|e| e.to_string().contains("403")),
+        "{fetched:?}"
+    );
 
-    // Lift within the grace period: what was hidden comes back, and the follows too.
+    // Made milder within the grace period: what was hidden comes back, and the follows too.
+    let r = a
+        .put_json(
+            &format!("/api/v1/admin/domain_blocks/{block_id}"),
+            Some(&admin),
+            json!({"severity": "silence"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
     let r = a
         .delete(&format!("/api/v1/admin/domain_blocks/{block_id}"), Some(&admin))
         .await;
@@ -583,9 +595,10 @@ async fn admins_preview_limit_suspend_and_lift() {
         vec![
             "delete_domain_block",
             "update_domain_block",
+            "update_domain_block",
             "create_domain_block"
         ]
     );
-    assert_eq!(log.body[1]["before"]["severity"], "silence");
-    assert_eq!(log.body[1]["after"]["severity"], "suspend");
+    assert_eq!(log.body[2]["before"]["severity"], "silence");
+    assert_eq!(log.body[2]["after"]["severity"], "suspend");
 }

@@ -53,23 +53,24 @@ pub fn block_json(b: &DomainBlock) -> Value {
     })
 }
 
+/// Fields not given stay as they are (update) or take Mastodon's defaults (create).
 #[derive(Deserialize)]
 struct BlockForm {
     #[serde(default, deserialize_with = "de::opt_string")]
     domain: Option<String>,
     #[serde(default, deserialize_with = "de::opt_string")]
     severity: Option<String>,
-    #[serde(default, deserialize_with = "de::bool")]
-    reject_media: bool,
-    #[serde(default, deserialize_with = "de::bool")]
-    reject_reports: bool,
+    #[serde(default, deserialize_with = "de::opt_bool")]
+    reject_media: Option<bool>,
+    #[serde(default, deserialize_with = "de::opt_bool")]
+    reject_reports: Option<bool>,
     #[serde(default, deserialize_with = "de::opt_string")]
     private_comment: Option<String>,
     #[serde(default, deserialize_with = "de::opt_string")]
     public_comment: Option<String>,
-    #[serde(default, deserialize_with = "de::bool")]
-    obfuscate: bool,
-    /// Seconds until the block lifts by itself (Palisade).
+    #[serde(default, deserialize_with = "de::opt_bool")]
+    obfuscate: Option<bool>,
+    /// Seconds until the block lifts by itself (Palisade); 0 removes an expiry.
     #[serde(default, deserialize_with = "de::opt_i64")]
     expires_in: Option<i64>,
 }
@@ -78,7 +79,7 @@ impl BlockForm {
     fn params(self) -> BlockParams {
         BlockParams {
             domain: self.domain.unwrap_or_default(),
-            severity: self.severity.unwrap_or_else(|| "silence".into()),
+            severity: self.severity,
             reject_media: self.reject_media,
             reject_reports: self.reject_reports,
             private_comment: self.private_comment,
@@ -126,14 +127,13 @@ async fn update(
     Params(p): Params<BlockForm>,
 ) -> ApiResult<Json<Value>> {
     let viewer = admin(auth, WRITE, true)?;
-    let id = de::path_id(&id)?;
-    let mut params = p.params();
-    if params.domain.is_empty() {
-        params.domain = st.core.domain_block(id).await?.domain;
-    }
     let block = st
         .core
-        .update_domain_block(viewer.account.as_ref().map(|a| a.id), id, params)
+        .update_domain_block(
+            viewer.account.as_ref().map(|a| a.id),
+            de::path_id(&id)?,
+            p.params(),
+        )
         .await?;
     Ok(Json(block_json(&block)))
 }

@@ -4,7 +4,7 @@
 use axum::extract::{Path, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use palisade_core::peers::PeerReport;
+use palisade_core::peers::{PeerReport, outcomes};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -22,24 +22,6 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/admin/instances/{domain}/{action}", post(act))
 }
 
-fn sum(stats: &[(String, i64)], prefix: &str) -> i64 {
-    stats
-        .iter()
-        .filter(|(o, _)| o.starts_with(prefix))
-        .map(|(_, n)| n)
-        .sum()
-}
-
-fn state(r: &PeerReport) -> &'static str {
-    match &r.peer {
-        Some(p) if p.delivery_paused => "paused",
-        Some(p) if p.unavailable_since.is_some() => "unavailable",
-        Some(p) if p.last_failure_at > p.last_success_at => "failing",
-        Some(_) => "ok",
-        None => "never_contacted",
-    }
-}
-
 async fn instance_json(st: &AppState, r: &PeerReport) -> ApiResult<Value> {
     let p = r.peer.as_ref();
     let policy = st.core.policies().await?.block_for(&r.domain).map(block_json);
@@ -50,7 +32,7 @@ async fn instance_json(st: &AppState, r: &PeerReport) -> ApiResult<Value> {
         .collect();
     Ok(json!({
         "domain": r.domain,
-        "state": state(r),
+        "state": r.state(),
         "software": p.and_then(|p| p.software.clone()),
         "version": p.and_then(|p| p.version.clone()),
         "first_seen_at": p.map(|p| iso(p.first_seen_at)),
@@ -61,10 +43,10 @@ async fn instance_json(st: &AppState, r: &PeerReport) -> ApiResult<Value> {
         "followers_of_members": r.ties.their_followers_of_us,
         "relationships": r.ties.relationships,
         "deliveries": {
-            "last_day": {"ok": sum(&r.last_day, "delivered"), "failed": sum(&r.last_day, "failed")},
-            "last_week": {"ok": sum(&r.last_week, "delivered"), "failed": sum(&r.last_week, "failed")},
+            "last_day": {"ok": outcomes(&r.last_day, "delivered"), "failed": outcomes(&r.last_day, "failed")},
+            "last_week": {"ok": outcomes(&r.last_week, "delivered"), "failed": outcomes(&r.last_week, "failed")},
         },
-        "inbound": {"last_day": sum(&r.last_day, "inbound"), "last_week": sum(&r.last_week, "inbound")},
+        "inbound": {"last_day": outcomes(&r.last_day, "inbound"), "last_week": outcomes(&r.last_week, "inbound")},
         "failures_last_week": failures,
         "last_failure": p.and_then(|p| p.last_failure_class.as_ref().map(|c| json!({
             "class": c,
@@ -107,11 +89,11 @@ async fn list(
         reports.retain(|r| r.domain.contains(&q.to_lowercase()));
     }
     if let Some(s) = p.state.as_deref() {
-        reports.retain(|r| state(r) == s);
+        reports.retain(|r| r.state() == s);
     }
     match p.sort.as_deref() {
         Some("accounts") => reports.sort_by_key(|r| std::cmp::Reverse(r.ties.accounts)),
-        Some("failures") => reports.sort_by_key(|r| std::cmp::Reverse(sum(&r.last_week, "failed"))),
+        Some("failures") => reports.sort_by_key(|r| std::cmp::Reverse(outcomes(&r.last_week, "failed"))),
         Some("last_seen") => {
             reports.sort_by_key(|r| std::cmp::Reverse(r.peer.as_ref().and_then(|p| p.last_seen_at)))
         }

@@ -4,6 +4,7 @@ mod audit;
 mod domain_allows;
 mod domain_blocks;
 mod instances;
+mod reports;
 
 use axum::Router;
 use palisade_core::Error;
@@ -19,6 +20,7 @@ pub fn routes() -> Router<AppState> {
         .merge(domain_allows::routes())
         .merge(instances::routes())
         .merge(audit::routes())
+        .merge(reports::routes())
 }
 
 /// The caller, if an admin (or moderator, for reads) with one of `scopes`.

@@ -1,0 +1,263 @@
+//! Instance domain blocks beyond the main story in federation.rs: partial updates, expiry,
+//! and a suspension whose grace period has ended.
+
+use palisade_testkit::TestServer;
+use serde_json::json;
+
+#[tokio::test]
+async fn updating_a_block_keeps_what_is_not_given() {
+    let srv = TestServer::new().await;
+    let admin = srv.staff("admin", "admin").await;
+    let r = srv
+        .post_json(
+            "/api/v1/admin/domain_blocks",
+            Some(&admin),
+            json!({"domain": "Threads.Test", "reject_media": true, "public_comment": "ads",
+                   "private_comment": "see ticket 12"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["domain"], "threads.test");
+    assert_eq!(r.body["severity"], "silence", "Mastodon's default severity");
+    let path = format!("/api/v1/admin/domain_blocks/{}", r.body["id"].as_str().unwrap());
+
+    let r = srv
+        .put_json(
+            &path,
+            Some(&admin),
+            json!({"severity": "suspend", "expires_in": 3600}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["severity"], "suspend");
+    assert_eq!(r.body["reject_media"], true);
+    assert_eq!(r.body["public_comment"], "ads");
+    assert_eq!(r.body["private_comment"], "see ticket 12");
+    assert!(r.body["expires_at"].is_string(), "{}", r.text);
+
+    // An empty comment clears it; expires_in 0 removes the expiry.
+    let r = srv
+        .put_json(
+            &path,
+            Some(&admin),
+            json!({"public_comment": "", "expires_in": 0}),
+        )
+        .await;
+    assert_eq!(r.body["public_comment"], serde_json::Value::Null, "{}", r.text);
+    assert_eq!(r.body["expires_at"], serde_json::Value::Null);
+    assert_eq!(r.body["severity"], "suspend");
+
+    let bad = srv
+        .put_json(&path, Some(&admin), json!({"severity": "obliterate"}))
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.text);
+    assert_eq!(srv.get(&path, Some(&admin)).await.body["severity"], "suspend");
+}
+
+#[tokio::test]
+async fn an_expired_block_no_longer_applies() {
+    let srv = TestServer::new().await;
+    let admin = srv.staff("admin", "admin").await;
+    let r = srv
+        .post_form(
+            "/api/v1/admin/domain_blocks",
+            Some(&admin),
+            &[
+                ("domain", "brief.test"),
+                ("severity", "suspend"),
+                ("expires_in", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let policies = srv.core.policies().await.unwrap();
+    assert!(policies.block_for("brief.test").is_some());
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    // A later moment's view of the same policies: the block has lapsed.
+    let later = palisade_core::policy::PolicySet {
+        now: palisade_core::store::now_ms(),
+        ..(*policies).clone()
+    };
+    assert!(later.block_for("brief.test").is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_suspension_past_its_grace_period_is_purged_and_lifting_restores_nothing() {
+    let a = TestServer::spawn_with(10, |s| s.moderation.suspension_grace_days = 0).await;
+    let b = TestServer::spawn(11).await;
+    let admin = a.staff("admin", "admin").await;
+    let alice = a.user("alice").await;
+    let bob = b.user("bob").await;
+    let b_domain = b.core.settings.domain.clone();
+    let bob_at_a = a.resolve(&alice, &b.handle("bob")).await;
+    a.post(&format!("/api/v1/accounts/{bob_at_a}/follow"), Some(&alice))
+        .await;
+    a.eventually("alice follows bob", || async {
+        a.get(
+            &format!("/api/v1/accounts/relationships?id[]={bob_at_a}"),
+            Some(&alice),
+        )
+        .await
+        .body[0]["following"]
+            == true
+    })
+    .await;
+    b.status(&bob, "soon purged", "public").await;
+    a.eventually("bob's post arrives", || async {
+        a.get("/api/v1/timelines/home", Some(&alice))
+            .await
+            .text
+            .contains("soon purged")
+    })
+    .await;
+
+    let r = a
+        .post_form(
+            "/api/v1/admin/domain_blocks",
+            Some(&admin),
+            &[("domain", &b_domain), ("severity", "suspend")],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let block_id = r.body["id"].as_str().unwrap().to_owned();
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    // The worker purges every ten minutes; here, at once.
+    assert_eq!(a.core.purge_expired_suspensions().await.unwrap(), 1);
+    let impact = a
+        .get(
+            &format!("/api/v1/admin/domain_blocks/preview?domain={b_domain}&severity=suspend"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(impact.body["impact"]["accounts"], 0, "{}", impact.text);
+    assert_eq!(impact.body["impact"]["statuses"], 0);
+
+    a.delete(&format!("/api/v1/admin/domain_blocks/{block_id}"), Some(&admin))
+        .await;
+    // Nothing comes back: the account is gone, the follow with it.
+    let me = a.get("/api/v1/accounts/verify_credentials", Some(&alice)).await;
+    assert_eq!(me.body["following_count"], 0, "{}", me.text);
+    assert!(
+        !a.get("/api/v1/timelines/home", Some(&alice))
+            .await
+            .text
+            .contains("soon purged")
+    );
+    // The member's notice stays, marked as purged.
+    let n = a
+        .get(
+            "/api/v1/notifications?types[]=severed_relationships",
+            Some(&alice),
+        )
+        .await;
+    assert_eq!(n.body[0]["event"]["purged"], true, "{}", n.text);
+}
+
+#[tokio::test]
+async fn importing_a_block_list_only_tightens_and_a_dry_run_writes_nothing() {
+    let srv = TestServer::new().await;
+    let admin = srv.staff("admin", "admin").await;
+    srv.post_json(
+        "/api/v1/admin/domain_blocks",
+        Some(&admin),
+        json!({"domain": "threads.test", "severity": "suspend", "reject_media": true,
+               "public_comment": "ours"}),
+    )
+    .await;
+    let csv = "#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate\n\
+               threads.test,silence,false,true,theirs,false\n\
+               sub.threads.test,silence,false,false,,false\n\
+               spam.test,suspend,false,false,\"spam, lots\",true\n\
+               not a domain,suspend,false,false,,false\n";
+    let dry = srv
+        .post_json(
+            "/api/v1/admin/domain_blocks/import",
+            Some(&admin),
+            json!({"data": csv, "dry_run": true}),
+        )
+        .await;
+    assert_eq!(dry.status, 200, "{}", dry.text);
+    let changes: Vec<(&str, &str)> = dry.body["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["domain"].as_str().unwrap(), l["change"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            ("threads.test", "update"),
+            ("sub.threads.test", "skip"),
+            ("spam.test", "create"),
+            ("not a domain", "invalid")
+        ],
+        "{}",
+        dry.text
+    );
+    let listed = srv.get("/api/v1/admin/domain_blocks", Some(&admin)).await;
+    assert_eq!(
+        listed.body.as_array().unwrap().len(),
+        1,
+        "a dry run writes nothing"
+    );
+
+    srv.post_json(
+        "/api/v1/admin/domain_blocks/import",
+        Some(&admin),
+        json!({"data": csv}),
+    )
+    .await;
+    let listed = srv.get("/api/v1/admin/domain_blocks", Some(&admin)).await;
+    let threads = listed
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["domain"] == "threads.test")
+        .unwrap()
+        .clone();
+    assert_eq!(threads["severity"], "suspend", "never loosened");
+    assert_eq!(threads["reject_media"], true);
+    assert_eq!(threads["reject_reports"], true, "tightened");
+    assert_eq!(threads["public_comment"], "ours");
+    assert_eq!(listed.body.as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn the_published_block_list_follows_its_visibility_setting() {
+    use palisade_core::settings::{BlocklistVisibility, Settings};
+    let mut settings = Settings::for_tests("example.test", "https://example.test");
+    settings.moderation.domain_blocks_visibility = BlocklistVisibility::Users;
+    let srv = TestServer::with_settings(settings).await;
+    let admin = srv.staff("admin", "admin").await;
+    for (domain, severity, obfuscate) in [
+        ("quiet.test", "noop", false),
+        ("loud.example", "silence", false),
+        ("hidden-name.example", "suspend", true),
+    ] {
+        let r = srv
+            .post_json(
+                "/api/v1/admin/domain_blocks",
+                Some(&admin),
+                json!({"domain": domain, "severity": severity, "obfuscate": obfuscate,
+                       "public_comment": "why"}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+    }
+    assert_eq!(srv.get("/api/v1/instance/domain_blocks", None).await.status, 404);
+    let member = srv.user("member").await;
+    let r = srv.get("/api/v1/instance/domain_blocks", Some(&member)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let list = r.body.as_array().unwrap();
+    assert_eq!(list.len(), 2, "noop blocks are not published: {}", r.text);
+    assert_eq!(list[0]["severity"], "suspend", "strictest first");
+    let shown = list[0]["domain"].as_str().unwrap();
+    assert!(shown.contains('*') && shown != "hidden-name.example", "{shown}");
+    assert_eq!(
+        list[0]["digest"],
+        palisade_core::secrets::hash_token("hidden-name.example")
+    );
+    assert_eq!(list[1]["domain"], "loud.example");
+    assert_eq!(list[1]["comment"], "why");
+}
