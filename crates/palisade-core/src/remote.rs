@@ -49,7 +49,11 @@ impl Core {
         if !target.is_local() {
             return Ok(FollowOutcome::Refused);
         }
-        if rel::blocked_either_way(&self.db, follower.id, target.id).await? {
+        let domain_blocked = crate::policy::domain_blocked(
+            &palisade_store::domain_blocks::all(&self.db, target.id).await?,
+            follower.domain.as_deref(),
+        );
+        if domain_blocked || rel::blocked_either_way(&self.db, follower.id, target.id).await? {
             // Answer with a Reject, as Mastodon does, so the follower's server stops waiting.
             let mut tx = self.db.begin().await?;
             let rejected = Event::FollowRejected {

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end federation test of Palisade against the Fedify peer, over HTTPS, inside netns.sh.
 #   tests/interop/federation/run.sh            (as root; Palisade built at target/debug/palisade)
-# Two Palisades (ours.test, other.test) behind tls_proxy.py, Fedify peers on peer.test and
-# broken.test; the scenarios are in scenarios.py. Prints one line per check and
+# Two Palisades (ours.test, other.test) behind tls_proxy.py, Fedify peers on peer.test,
+# threads.test and broken.test; the scenarios are in scenarios.py. Prints one line per check and
 # "N passed, M failed"; exits non-zero on a failure. Logs, databases and tokens stay in the
 # work dir it prints (/tmp/palisade-fedrun.*).
 # Environment: PALISADE_BIN (default target/debug/palisade), FED_TIMEOUT (seconds per wait,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Self-test of the federation test kit, no Palisade involved: two Fedify peers
-# (alice@peer.test on 127.0.0.4, alice@threads.test on 127.0.0.5) in a private network
+# (alice@peer.test on 127.0.0.4; alice and bob@threads.test on 127.0.0.5) in a private network
 # namespace with certificates from ca.sh federate with each other through every control
 # endpoint; a third (broken.test, 127.0.0.6) has a certificate from an untrusted CA.
 # Run as root: tests/interop/federation/selftest.sh
@@ -24,12 +24,12 @@ fi
 WORK=$2
 PEER=https://peer.test THREADS=https://threads.test
 PASS=0 FAIL=0
-start_peer() { # HOST IP [CERT_BASENAME]
-  node "$HERE/peer/peer.mjs" --host "$1" --ip "$2" --cert "$WORK/${3:-$1}.pem" --key "$WORK/${3:-$1}.key" \
+start_peer() { # HOST IP CERT_BASENAME [OPTION...]
+  node "$HERE/peer/peer.mjs" --host "$1" --ip "$2" --cert "$WORK/$3.pem" --key "$WORK/$3.key" "${@:4}" \
     >"$WORK/$1.log" 2>&1 &
 }
-start_peer peer.test 127.0.0.4
-start_peer threads.test 127.0.0.5
+start_peer peer.test 127.0.0.4 peer.test
+start_peer threads.test 127.0.0.5 threads.test --users alice,bob
 start_peer broken.test 127.0.0.6 broken.test.bad
 
 # ctl METHOD URL [JSON] -> prints the JSON reply; fails on a non-200 answer
@@ -131,6 +131,32 @@ expect "peer.test receives the Undo(Block)" "$PEER/_test/received" "$(has Undo "
 step "threads.test now rejects follows" POST "$THREADS/_test/follow-policy?mode=reject"
 step "peer.test follows again" POST "$PEER/_test/follow?target=acct:alice@threads.test"
 expect "peer.test gets a Reject" "$PEER/_test/following" "r['$THREADS/users/alice'] === 'rejected'"
+step "threads.test accepts follows again" POST "$THREADS/_test/follow-policy?mode=accept"
+
+# a second user (--users alice,bob; as=bob picks it)
+expect "webfinger of bob@threads.test" "$THREADS/.well-known/webfinger?resource=acct:bob@threads.test" \
+  "r.links.some(l => l.rel === 'self' && l.href === '$THREADS/users/bob')"
+bob=$(curl -sS -H 'accept: application/activity+json' "$THREADS/users/bob" || true)
+alice=$(curl -sS -H 'accept: application/activity+json' "$THREADS/users/alice" || true)
+[ "$(js "$bob" "r.preferredUsername === 'bob' && r.publicKey.id === '$THREADS/users/bob#main-key'")" = true ] &&
+  [ "$(js "$bob" "r.publicKey.publicKeyPem")" != "$(js "$alice" "r.publicKey.publicKeyPem")" ] &&
+  ok "bob@threads.test is an actor with keys of its own" || bad "bob's actor: ${bob:0:400}"
+step "peer.test follows bob@threads.test" POST "$PEER/_test/follow?target=acct:bob@threads.test"
+expect "bob lists peer.test as follower" "$THREADS/_test/followers?as=bob" "r.includes('$PEER/users/alice')"
+expect "alice@threads.test does not" "$THREADS/_test/followers" "!r.includes('$PEER/users/alice')"
+step "bob@threads.test posts with hashtags" POST "$THREADS/_test/post" '{"as":"bob","content":"tagged","hashtags":["Fedi","test_tag"]}'
+expect "peer.test receives bob's Create with Hashtag tags" "$PEER/_test/received" \
+  "$(has Create "a.actor === '$THREADS/users/bob' && a.object.tag.length === 2 && a.object.tag.every(t => t.type === 'Hashtag') && a.object.tag[0].name === '#Fedi' && a.object.content.includes('#<span>Fedi</span>')")"
+step "bob@threads.test follows peer.test" POST "$THREADS/_test/follow?as=bob&target=acct:alice@peer.test"
+expect "bob's follow is accepted, alice's state untouched" "$THREADS/_test/following?as=bob" "r['$PEER/users/alice'] === 'accepted'"
+expect "alice@threads.test still does not follow peer.test" "$THREADS/_test/following" "!('$PEER/users/alice' in r)"
+step "peer.test unfollows bob@threads.test" POST "$PEER/_test/unfollow?target=acct:bob@threads.test"
+expect "bob drops peer.test as follower" "$THREADS/_test/followers?as=bob" "!r.includes('$PEER/users/alice')"
+step "a Follow sent straight to an inbox (inbox=, no lookup)" POST \
+  "$THREADS/_test/follow?as=bob&target=$PEER/users/alice&inbox=$PEER/inbox"
+expect "peer.test receives it" "$PEER/_test/received" "$(has Follow "a.actor === '$THREADS/users/bob' && a.id === '$(js "$REPLY" r.id)'")"
+if REPLY=$(ctl GET "$THREADS/_test/followers?as=nobody"); then bad "as=nobody answered $REPLY"
+else [ "$(js "$REPLY" "r.error.startsWith('no user nobody')")" = true ] && ok "an unknown as= user: 500 with the reason" || bad "as=nobody: $REPLY"; fi
 
 # failures are reported, not fatal
 if ctl POST "$PEER/_test/follow?target=acct:alice@broken.test" >"$WORK/broken.json"; then

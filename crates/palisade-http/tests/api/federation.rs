@@ -340,6 +340,19 @@ async fn a_member_blocks_a_whole_domain() {
         bob_acct.body["followers_count"] == 0 && rel.body[0]["following"] == false
     })
     .await;
+    // A new follow from the blocked domain is rejected, as Mastodon does.
+    b.post(&format!("/api/v1/accounts/{alice_at_b}/follow"), Some(&bob))
+        .await;
+    b.eventually("bob's new follow is rejected", || async {
+        let rel = b
+            .get(
+                &format!("/api/v1/accounts/relationships?id[]={alice_at_b}"),
+                Some(&bob),
+            )
+            .await;
+        rel.body[0]["following"] == false && rel.body[0]["requested"] == false
+    })
+    .await;
     // Alice's side: relationships gone, domain_blocking set, notifications from there gone,
     // a severed_relationships notice with its counts.
     let rel = a

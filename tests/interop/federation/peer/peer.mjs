@@ -1,6 +1,7 @@
 // A strict ActivityPub peer built on Fedify, with /_test/ control endpoints for a test driver.
-//   node peer.mjs --host peer.test --ip 127.0.0.4 --cert peer.test.pem --key peer.test.key
-// One actor, alice; everything lives in memory. See ../README.md for the endpoints.
+//   node peer.mjs --host peer.test --ip 127.0.0.4 --cert peer.test.pem --key peer.test.key [--users alice,bob]
+// Actors: alice, or those --users names (the first is the default for control calls, the
+// others are picked with `as=NAME`); everything lives in memory. See ../README.md for the endpoints.
 import { readFileSync } from "node:fs";
 import https from "node:https";
 import { randomUUID } from "node:crypto";
@@ -9,7 +10,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { Temporal } from "@js-temporal/polyfill";
 import { createFederation, generateCryptoKeyPair, MemoryKvStore } from "@fedify/fedify";
 import {
-  Accept, Activity, Announce, Block, Create, Delete, Endpoints, Flag, Follow, isActor, Like,
+  Accept, Activity, Announce, Block, Create, Delete, Endpoints, Flag, Follow, Hashtag, isActor, Like,
   Mention, Note, Person, PUBLIC_COLLECTION, Reject, Tombstone, Undo, Update,
 } from "@fedify/vocab";
 
@@ -17,10 +18,12 @@ const { values: opt } = parseArgs({
   options: {
     host: { type: "string" }, ip: { type: "string" }, port: { type: "string", default: "443" },
     cert: { type: "string" }, key: { type: "string" }, verbose: { type: "boolean", default: false },
+    users: { type: "string", default: "alice" },
   },
 });
-if (!opt.host || !opt.ip || !opt.cert || !opt.key) {
-  console.error("usage: node peer.mjs --host HOST --ip IP --cert CERT.pem --key KEY.pem [--port 443] [--verbose]");
+const USERS = opt.users.split(",").map((u) => u.trim()).filter(Boolean);
+if (!opt.host || !opt.ip || !opt.cert || !opt.key || !USERS.length || USERS.some((u) => !/^[a-z0-9_]+$/.test(u))) {
+  console.error("usage: node peer.mjs --host HOST --ip IP --cert CERT.pem --key KEY.pem [--port 443] [--users alice,bob] [--verbose]");
   process.exit(2);
 }
 if (opt.verbose) {
@@ -32,68 +35,85 @@ if (opt.verbose) {
   });
 }
 const ORIGIN = `https://${opt.host}`;
-const USER = "alice";
+const DEFAULT_USER = USERS[0];
 
 // ---- state (all in memory) ----
-const keyPairs = [await generateCryptoKeyPair("RSASSA-PKCS1-v1_5"), await generateCryptoKeyPair("Ed25519")];
-const received = [];   // compact JSON-LD of every activity the inbox accepted
+const received = [];   // compact JSON-LD of every activity the inbox accepted (any user's inbox)
 const rejected = [];   // deliveries refused for their signature: {type, id, actor, reason}
 const errors = [];     // exceptions in our inbox listeners and in background sends
-const followers = new Map(); // actor id -> { id, inboxId, endpoints } (a Recipient)
-const followIds = new Map(); // id of a received Follow -> its actor id
-const following = new Map(); // actor id -> { follow: Follow, state: "pending"|"accepted"|"rejected" }
-const blocks = new Map();    // actor id -> Block
-const notes = new Map();     // local id -> { note, recipients }
+const users = new Map(); // name -> the actor's own state:
+for (const name of USERS) {
+  users.set(name, {
+    keyPairs: [await generateCryptoKeyPair("RSASSA-PKCS1-v1_5"), await generateCryptoKeyPair("Ed25519")],
+    followers: new Map(), // actor id -> { id, inboxId, endpoints } (a Recipient)
+    following: new Map(), // actor id -> { follow: Follow, state: "pending"|"accepted"|"rejected" }
+    blocks: new Map(),    // actor id -> Block
+  });
+}
+const followIds = new Map();   // id of a received Follow -> { actor: its actor id, user: the local user followed }
+const sentFollows = new Map(); // id of a Follow we sent -> the local user who sent it
+const notes = new Map();       // local id -> { user, note, recipients }
 let followPolicy = "accept"; // what to do with an incoming Follow: accept | reject | ignore
 
 const federation = createFederation({ kv: new MemoryKvStore(), origin: ORIGIN, allowPrivateAddress: true });
 
+const displayName = (name) => `${name[0].toUpperCase()}${name.slice(1)} of ${opt.host}`;
 federation.setActorDispatcher("/users/{identifier}", async (ctx, identifier) => {
-  if (identifier !== USER) return null;
+  if (!users.has(identifier)) return null;
   const keys = await ctx.getActorKeyPairs(identifier);
   return new Person({
-    id: ctx.getActorUri(identifier), preferredUsername: identifier, name: `Alice of ${opt.host}`,
+    id: ctx.getActorUri(identifier), preferredUsername: identifier, name: displayName(identifier),
     summary: "Fedify test peer", url: ctx.getActorUri(identifier),
     inbox: ctx.getInboxUri(identifier), endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
     followers: ctx.getFollowersUri(identifier),
     publicKey: keys[0].cryptographicKey, assertionMethods: keys.map((k) => k.multikey),
   });
-}).setKeyPairsDispatcher((_ctx, identifier) => (identifier === USER ? keyPairs : []))
-  .mapHandle((_ctx, username) => (username === USER ? USER : null));
+}).setKeyPairsDispatcher((_ctx, identifier) => users.get(identifier)?.keyPairs ?? [])
+  .mapHandle((_ctx, username) => (users.has(username) ? username : null));
 
 federation.setFollowersDispatcher("/users/{identifier}/followers", (_ctx, identifier) =>
-  identifier === USER ? { items: [...followers.values()] } : null,
-).setCounter((_ctx, identifier) => (identifier === USER ? followers.size : null));
+  users.has(identifier) ? { items: [...users.get(identifier).followers.values()] } : null,
+).setCounter((_ctx, identifier) => users.get(identifier)?.followers.size ?? null);
 
-federation.setObjectDispatcher(Note, "/users/{identifier}/notes/{id}", (_ctx, { identifier, id }) =>
-  (identifier === USER ? notes.get(id)?.note ?? null : null));
+federation.setObjectDispatcher(Note, "/users/{identifier}/notes/{id}", (_ctx, { identifier, id }) => {
+  const entry = notes.get(id);
+  return entry?.user === identifier ? entry.note : null;
+});
 
 federation.setNodeInfoDispatcher("/nodeinfo/2.1", () => ({
   software: { name: "fedify-test-peer", version: "2.3.6" }, protocols: ["activitypub"],
-  openRegistrations: false, usage: { users: { total: 1 }, localPosts: notes.size, localComments: 0 },
+  openRegistrations: false, usage: { users: { total: users.size }, localPosts: notes.size, localComments: 0 },
 }));
 
 // ---- inbox ----
 async function record(ctx, activity) {
   received.push(await activity.toJsonLd({ format: "compact", contextLoader: ctx.contextLoader }));
 }
-const me = (ctx) => ctx.getActorUri(USER);
-const newId = (ctx, kind) => new URL(`${me(ctx).href}#${kind}/${randomUUID()}`);
+const me = (ctx, user) => ctx.getActorUri(user);
+const newId = (ctx, user, kind) => new URL(`${me(ctx, user).href}#${kind}/${randomUUID()}`);
+// The local user an actor URI names, or null.
+function localUser(ctx, uri) {
+  const parsed = uri ? ctx.parseUri(uri) : null;
+  return parsed?.type === "actor" && users.has(parsed.identifier) ? parsed.identifier : null;
+}
 
 const inbox = federation.setInboxListeners("/users/{identifier}/inbox", "/inbox");
 inbox.on(Follow, async (ctx, follow) => {
+  // The policy when the Follow arrived: a driver may change it as soon as it sees the Follow.
+  const policy = followPolicy;
   await record(ctx, follow);
-  if (follow.id && follow.actorId) followIds.set(follow.id.href, follow.actorId.href);
-  if (follow.objectId?.href !== me(ctx).href || followPolicy === "ignore") return;
+  const user = localUser(ctx, follow.objectId);
+  if (follow.id && follow.actorId) followIds.set(follow.id.href, { actor: follow.actorId.href, user });
+  if (!user || policy === "ignore") return;
   const follower = await follow.getActor(ctx);
   if (!isActor(follower)) throw new Error("Follow without a resolvable actor");
-  const Reply = followPolicy === "accept" ? Accept : Reject;
+  const Reply = policy === "accept" ? Accept : Reject;
   // A plain Recipient (not the actor object): the followers collection then lists bare ids.
   const recipient = { id: follower.id, inboxId: follower.inboxId, endpoints: follower.endpoints };
-  if (followPolicy === "accept") followers.set(follower.id.href, recipient);
+  if (policy === "accept") users.get(user).followers.set(follower.id.href, recipient);
   // Answer after the 202, as a queue-backed server would: the follower may hold locks meanwhile.
-  const reply = new Reply({ id: newId(ctx, followPolicy), actor: me(ctx), object: follow, to: follower.id });
-  setTimeout(() => ctx.sendActivity({ identifier: USER }, follower, reply).catch((e) => {
+  const reply = new Reply({ id: newId(ctx, user, policy), actor: me(ctx, user), object: follow, to: follower.id });
+  setTimeout(() => ctx.sendActivity({ identifier: user }, follower, reply).catch((e) => {
     console.error(`sending ${reply.id.href} failed:`, e);
     errors.push(`sending ${reply.id.href}: ${e?.message ?? e}`);
   }), 0);
@@ -101,20 +121,35 @@ inbox.on(Follow, async (ctx, follow) => {
 for (const [Type, state] of [[Accept, "accepted"], [Reject, "rejected"]]) {
   inbox.on(Type, async (ctx, activity) => {
     await record(ctx, activity);
-    const entry = following.get(activity.actorId?.href);
-    if (entry) entry.state = state; // Mastodon-style servers may embed or only reference the Follow
+    // Mastodon-style servers may embed or only reference the Follow: by its id we know who
+    // sent it; otherwise every local user with a follow of the answering actor is meant.
+    const sender = sentFollows.get(activity.objectId?.href);
+    for (const [name, u] of users) {
+      const entry = u.following.get(activity.actorId?.href);
+      if (entry && (!sender || sender === name)) entry.state = state;
+    }
   });
 }
 inbox.on(Undo, async (ctx, undo) => {
   await record(ctx, undo);
   // The Follow may be embedded or only referenced by id (then it is fetched, if possible).
   const object = await undo.getObject(ctx).catch(() => null);
-  const undoesFollow = object instanceof Follow || followIds.get(undo.objectId?.href) === undo.actorId?.href;
-  if (undoesFollow && undo.actorId) followers.delete(undo.actorId.href);
+  const known = followIds.get(undo.objectId?.href);
+  const undoesFollow = object instanceof Follow || known?.actor === undo.actorId?.href;
+  if (!undoesFollow || !undo.actorId) return;
+  // The user it followed: the embedded Follow's object, else the Follow we recorded; else all.
+  const user = (object instanceof Follow ? localUser(ctx, object.objectId) : null) ?? known?.user;
+  for (const [name, u] of users) if (!user || user === name) u.followers.delete(undo.actorId.href);
 });
 inbox.on(Block, async (ctx, block) => {
   await record(ctx, block);
-  if (block.actorId) { followers.delete(block.actorId.href); following.delete(block.actorId.href); }
+  if (!block.actorId) return;
+  const user = localUser(ctx, block.objectId);
+  for (const [name, u] of users) {
+    if (user && user !== name) continue;
+    u.followers.delete(block.actorId.href);
+    u.following.delete(block.actorId.href);
+  }
 });
 for (const Type of [Create, Update, Delete, Announce, Like, Flag, Activity]) inbox.on(Type, record);
 inbox.onError((_ctx, error) => {
@@ -138,24 +173,26 @@ async function whyNot(target) {
     return `GET ${url}: ${e.cause?.code ?? ""} ${e.cause?.message ?? e.message}`;
   }
 }
-async function lookupAny(ctx, target, check = (o) => o != null) {
-  const object = await ctx.lookupObject(target, { documentLoader: await ctx.getDocumentLoader({ identifier: USER }) });
+async function lookupAny(ctx, user, target, check = (o) => o != null) {
+  const object = await ctx.lookupObject(target, { documentLoader: await ctx.getDocumentLoader({ identifier: user }) });
   if (!check(object)) throw new Error(`could not resolve ${target} (${object ? `got a ${object.constructor.name}` : await whyNot(target)})`);
   return object;
 }
-const lookupActor = (ctx, target) => lookupAny(ctx, target, isActor);
-const authorOf = (ctx, object) => {
+const lookupActor = (ctx, user, target) => lookupAny(ctx, user, target, isActor);
+const authorOf = (ctx, user, object) => {
   if (!object.attributionId) throw new Error(`${object.id?.href} has no attributedTo`);
-  return lookupActor(ctx, object.attributionId.href);
+  return lookupActor(ctx, user, object.attributionId.href);
 };
 const uniq = (actors) => [...new Map(actors.map((a) => [a.id.href, a])).values()];
-const send = (ctx, to, activity) => ctx.sendActivity({ identifier: USER }, to, activity, { preferSharedInbox: true });
+const send = (ctx, user, to, activity) => ctx.sendActivity({ identifier: user }, to, activity, { preferSharedInbox: true });
 
-async function post(ctx, body) {
-  const mentioned = await Promise.all([].concat(body.mention ?? []).map((m) => lookupActor(ctx, m)));
-  const parentAuthor = body.inReplyTo ? await authorOf(ctx, await lookupAny(ctx, body.inReplyTo)) : null;
+async function post(ctx, user, body) {
+  const mentioned = await Promise.all([].concat(body.mention ?? []).map((m) => lookupActor(ctx, user, m)));
+  const parentAuthor = body.inReplyTo ? await authorOf(ctx, user, await lookupAny(ctx, user, body.inReplyTo)) : null;
+  const hashtags = [].concat(body.hashtags ?? []).map((h) => String(h).replace(/^#/, ""));
+  if (hashtags.some((h) => !/^\w+$/u.test(h))) throw new Error(`bad hashtag in ${JSON.stringify(body.hashtags)}`);
   const visibility = body.to ?? "public";
-  const followersUri = ctx.getFollowersUri(USER);
+  const followersUri = ctx.getFollowersUri(user);
   const direct = uniq([...mentioned, ...(parentAuthor ? [parentAuthor] : [])]);
   const to = { public: [PUBLIC_COLLECTION], unlisted: [followersUri], followers: [followersUri], direct: [] }[visibility];
   if (!to) throw new Error(`unknown visibility ${visibility}`);
@@ -163,18 +200,23 @@ async function post(ctx, body) {
     ...direct.map((a) => a.id)];
   const links = mentioned.filter((a) => !String(body.content).includes(a.id.href))
     .map((a) => `<a href="${a.url?.href ?? a.id.href}" class="u-url mention">@${a.preferredUsername}@${a.id.host}</a> `);
+  const tagLinks = hashtags.map((h) => ` <a href="${ORIGIN}/tags/${h.toLowerCase()}" class="mention hashtag" rel="tag">#<span>${h}</span></a>`);
   const id = randomUUID();
-  const noteId = ctx.getObjectUri(Note, { identifier: USER, id });
+  const noteId = ctx.getObjectUri(Note, { identifier: user, id });
   const note = new Note({
-    id: noteId, attribution: me(ctx), url: noteId, content: `<p>${links.join("")}${body.content ?? ""}</p>`,
+    id: noteId, attribution: me(ctx, user), url: noteId,
+    content: `<p>${links.join("")}${body.content ?? ""}${tagLinks.join("")}</p>`,
     tos: to, ccs: cc, published: Temporal.Now.instant(),
     replyTarget: body.inReplyTo ? new URL(body.inReplyTo) : null,
-    tags: mentioned.map((a) => new Mention({ href: a.id, name: `@${a.preferredUsername}@${a.id.host}` })),
+    tags: [
+      ...mentioned.map((a) => new Mention({ href: a.id, name: `@${a.preferredUsername}@${a.id.host}` })),
+      ...hashtags.map((h) => new Hashtag({ href: new URL(`${ORIGIN}/tags/${h.toLowerCase()}`), name: `#${h}` })),
+    ],
   });
-  const recipients = visibility === "direct" ? direct : uniq([...followers.values(), ...direct]);
-  notes.set(id, { note, recipients });
-  const create = new Create({ id: new URL(`${noteId.href}/activity`), actor: me(ctx), object: note, tos: to, ccs: cc, published: note.published });
-  if (recipients.length) await send(ctx, recipients, create);
+  const recipients = visibility === "direct" ? direct : uniq([...users.get(user).followers.values(), ...direct]);
+  notes.set(id, { user, note, recipients });
+  const create = new Create({ id: new URL(`${noteId.href}/activity`), actor: me(ctx, user), object: note, tos: to, ccs: cc, published: note.published });
+  if (recipients.length) await send(ctx, user, recipients, create);
   return { id: noteId.href, activity: create.id.href, delivered: recipients.map((a) => a.id.href) };
 }
 function ownNote(ctx, url) {
@@ -183,14 +225,22 @@ function ownNote(ctx, url) {
   if (!entry) throw new Error(`not a note of ours: ${url}`);
   return [parsed.values.id, entry];
 }
-const targetActor = async (ctx, q) => lookupActor(ctx, q.get("target") ?? (() => { throw new Error("target= required"); })());
+// The local user a control call acts as: `as=NAME` in the query or `"as"` in the JSON body.
+function actingUser(q, body) {
+  const name = q.get("as") ?? body?.as ?? DEFAULT_USER;
+  if (!users.has(name)) throw new Error(`no user ${name} here (users: ${USERS.join(", ")})`);
+  return name;
+}
+const targetActor = async (ctx, user, q) => lookupActor(ctx, user, q.get("target") ?? (() => { throw new Error("target= required"); })());
 
 const routes = {
   "GET /_test/received": () => received,
   "GET /_test/rejected": () => rejected,
   "GET /_test/errors": () => errors,
-  "GET /_test/followers": () => [...followers.keys()],
-  "GET /_test/following": () => Object.fromEntries([...following].map(([k, v]) => [k, v.state])),
+  "GET /_test/users": (ctx) => USERS.map((u) => me(ctx, u).href),
+  "GET /_test/followers": (_ctx, q) => [...users.get(actingUser(q)).followers.keys()],
+  "GET /_test/following": (_ctx, q) =>
+    Object.fromEntries([...users.get(actingUser(q)).following].map(([k, v]) => [k, v.state])),
   "POST /_test/reset": () => { received.length = rejected.length = errors.length = 0; return {}; },
   "POST /_test/follow-policy": (_ctx, q) => {
     if (!["accept", "reject", "ignore"].includes(q.get("mode"))) throw new Error("mode=accept|reject|ignore");
@@ -198,85 +248,102 @@ const routes = {
     return { followPolicy };
   },
   "POST /_test/follow": async (ctx, q) => {
-    const target = await targetActor(ctx, q);
-    const follow = new Follow({ id: newId(ctx, "follows"), actor: me(ctx), object: target.id, to: target.id });
+    const user = actingUser(q);
+    // With inbox=URL the target (an actor URL) is not looked up: the Follow goes straight there.
+    const target = q.get("inbox")
+      ? { id: new URL(q.get("target")), inboxId: new URL(q.get("inbox")) }
+      : await targetActor(ctx, user, q);
+    const follow = new Follow({ id: newId(ctx, user, "follows"), actor: me(ctx, user), object: target.id, to: target.id });
+    const { following } = users.get(user);
     following.set(target.id.href, { follow, state: "pending" }); // before: the Accept may beat the 202
-    await send(ctx, target, follow).catch((e) => { following.delete(target.id.href); throw e; });
+    sentFollows.set(follow.id.href, user);
+    await send(ctx, user, target, follow).catch((e) => { following.delete(target.id.href); throw e; });
     return { id: follow.id.href, target: target.id.href };
   },
   "POST /_test/unfollow": async (ctx, q) => {
-    const target = await targetActor(ctx, q);
+    const user = actingUser(q);
+    const target = await targetActor(ctx, user, q);
+    const { following } = users.get(user);
     const entry = following.get(target.id.href);
     if (!entry) throw new Error(`not following ${target.id.href}`);
-    const undo = new Undo({ id: newId(ctx, "undo"), actor: me(ctx), object: entry.follow, to: target.id });
-    await send(ctx, target, undo);
+    const undo = new Undo({ id: newId(ctx, user, "undo"), actor: me(ctx, user), object: entry.follow, to: target.id });
+    await send(ctx, user, target, undo);
     following.delete(target.id.href);
     return { id: undo.id.href };
   },
-  "POST /_test/post": (ctx, _q, body) => post(ctx, body),
-  "POST /_test/reply": (ctx, _q, body) => {
+  "POST /_test/post": (ctx, q, body) => post(ctx, actingUser(q, body), body),
+  "POST /_test/reply": (ctx, q, body) => {
     if (!body.inReplyTo) throw new Error("inReplyTo required");
-    return post(ctx, body);
+    return post(ctx, actingUser(q, body), body);
   },
   "POST /_test/like": async (ctx, q) => {
-    const object = await lookupAny(ctx, q.get("object"));
-    const author = await authorOf(ctx, object);
-    const like = new Like({ id: newId(ctx, "likes"), actor: me(ctx), object: object.id, to: author.id });
-    await send(ctx, author, like);
+    const user = actingUser(q);
+    const object = await lookupAny(ctx, user, q.get("object"));
+    const author = await authorOf(ctx, user, object);
+    const like = new Like({ id: newId(ctx, user, "likes"), actor: me(ctx, user), object: object.id, to: author.id });
+    await send(ctx, user, author, like);
     return { id: like.id.href };
   },
   "POST /_test/announce": async (ctx, q) => {
-    const object = await lookupAny(ctx, q.get("object"));
-    const author = await authorOf(ctx, object);
+    const user = actingUser(q);
+    const object = await lookupAny(ctx, user, q.get("object"));
+    const author = await authorOf(ctx, user, object);
     const announce = new Announce({
-      id: newId(ctx, "announces"), actor: me(ctx), object: object.id, published: Temporal.Now.instant(),
-      tos: [PUBLIC_COLLECTION], ccs: [ctx.getFollowersUri(USER), author.id],
+      id: newId(ctx, user, "announces"), actor: me(ctx, user), object: object.id, published: Temporal.Now.instant(),
+      tos: [PUBLIC_COLLECTION], ccs: [ctx.getFollowersUri(user), author.id],
     });
-    await send(ctx, uniq([...followers.values(), author]), announce);
-    return { id: announce.id.href };
+    const recipients = uniq([...users.get(user).followers.values(), author]);
+    await send(ctx, user, recipients, announce);
+    return { id: announce.id.href, delivered: recipients.map((a) => a.id.href) };
   },
   "POST /_test/delete": async (ctx, q) => {
-    const [id, { note, recipients }] = ownNote(ctx, q.get("object"));
+    const [id, { user, note, recipients }] = ownNote(ctx, q.get("object"));
     const del = new Delete({
-      id: newId(ctx, "deletes"), actor: me(ctx), tos: note.toIds, ccs: note.ccIds,
+      id: newId(ctx, user, "deletes"), actor: me(ctx, user), tos: note.toIds, ccs: note.ccIds,
       object: new Tombstone({ id: note.id, deleted: Temporal.Now.instant() }),
     });
     notes.delete(id);
-    if (recipients.length) await send(ctx, recipients, del);
+    if (recipients.length) await send(ctx, user, recipients, del);
     return { id: del.id.href };
   },
   "POST /_test/update": async (ctx, _q, body) => {
     const [id, entry] = ownNote(ctx, body.id);
+    const { user } = entry;
     entry.note = entry.note.clone({ content: `<p>${body.content}</p>`, updated: Temporal.Now.instant() });
     notes.set(id, entry);
-    const update = new Update({ id: newId(ctx, "updates"), actor: me(ctx), object: entry.note, tos: entry.note.toIds, ccs: entry.note.ccIds });
-    if (entry.recipients.length) await send(ctx, entry.recipients, update);
+    const update = new Update({ id: newId(ctx, user, "updates"), actor: me(ctx, user), object: entry.note, tos: entry.note.toIds, ccs: entry.note.ccIds });
+    if (entry.recipients.length) await send(ctx, user, entry.recipients, update);
     return { id: update.id.href };
   },
   "POST /_test/block": async (ctx, q) => {
-    const target = await targetActor(ctx, q);
-    const block = new Block({ id: newId(ctx, "blocks"), actor: me(ctx), object: target.id, to: target.id });
-    blocks.set(target.id.href, block);
-    followers.delete(target.id.href);
-    await send(ctx, target, block);
+    const user = actingUser(q);
+    const target = await targetActor(ctx, user, q);
+    const block = new Block({ id: newId(ctx, user, "blocks"), actor: me(ctx, user), object: target.id, to: target.id });
+    const u = users.get(user);
+    u.blocks.set(target.id.href, block);
+    u.followers.delete(target.id.href);
+    await send(ctx, user, target, block);
     return { id: block.id.href };
   },
   "POST /_test/unblock": async (ctx, q) => {
-    const target = await targetActor(ctx, q);
+    const user = actingUser(q);
+    const target = await targetActor(ctx, user, q);
+    const { blocks } = users.get(user);
     const block = blocks.get(target.id.href);
     if (!block) throw new Error(`not blocking ${target.id.href}`);
-    const undo = new Undo({ id: newId(ctx, "undo"), actor: me(ctx), object: block, to: target.id });
-    await send(ctx, target, undo);
+    const undo = new Undo({ id: newId(ctx, user, "undo"), actor: me(ctx, user), object: block, to: target.id });
+    await send(ctx, user, target, undo);
     blocks.delete(target.id.href);
     return { id: undo.id.href };
   },
-  "POST /_test/flag": async (ctx, _q, body) => {
-    const target = await lookupActor(ctx, body.target);
+  "POST /_test/flag": async (ctx, q, body) => {
+    const user = actingUser(q, body);
+    const target = await lookupActor(ctx, user, body.target);
     const flag = new Flag({
-      id: newId(ctx, "flags"), actor: me(ctx), content: body.content ?? "",
+      id: newId(ctx, user, "flags"), actor: me(ctx, user), content: body.content ?? "",
       objects: [target.id, ...(body.object ? [new URL(body.object)] : [])],
     });
-    await send(ctx, target, flag);
+    await send(ctx, user, target, flag);
     return { id: flag.id.href };
   },
 };
@@ -323,4 +390,4 @@ const server = https.createServer({ cert: readFileSync(opt.cert), key: readFileS
   }
 });
 process.on("unhandledRejection", (error) => console.error("unhandled rejection:", error));
-server.listen(Number(opt.port), opt.ip, () => console.log(`fedify peer ${ORIGIN} (acct:${USER}@${opt.host}) on ${opt.ip}:${opt.port}`));
+server.listen(Number(opt.port), opt.ip, () => console.log(`fedify peer ${ORIGIN} (${USERS.map((u) => `acct:${u}@${opt.host}`).join(", ")}) on ${opt.ip}:${opt.port}`));
