@@ -9,6 +9,7 @@ pub mod fetch;
 mod inbound;
 pub mod inbox;
 pub mod keys;
+pub mod nodeinfo;
 mod notes;
 pub mod outbound;
 pub mod publish;

@@ -43,7 +43,23 @@ pub async fn run(fed: Federation, config: WorkerConfig, mut stop: watch::Receive
     let lease = config.lease.as_millis() as i64;
     tracing::info!(%worker, "federation worker started");
     let mut last_purge: Option<std::time::Instant> = None;
+    let mut last_software: Option<std::time::Instant> = None;
+    let software_busy = Arc::new(std::sync::atomic::AtomicBool::new(false));
     while !*stop.borrow() {
+        // Every 10 s, unless the last round still runs (slow peers): ask a few peers what
+        // software they run (each about once a day), off the delivery path.
+        if last_software.is_none_or(|t| t.elapsed() > Duration::from_secs(10))
+            && !software_busy.swap(true, std::sync::atomic::Ordering::AcqRel)
+        {
+            last_software = Some(std::time::Instant::now());
+            let (fed, busy) = (fed.clone(), software_busy.clone());
+            tokio::spawn(async move {
+                if let Err(e) = fed.refresh_peer_software(10).await {
+                    tracing::warn!(error = %e, "asking peers for their software failed");
+                }
+                busy.store(false, std::sync::atomic::Ordering::Release);
+            });
+        }
         // Every ten minutes: suspended domains past their grace period are purged, old hourly
         // peer figures pruned.
         if last_purge.is_none_or(|t| t.elapsed() > Duration::from_secs(600)) {

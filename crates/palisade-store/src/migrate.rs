@@ -53,6 +53,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_peer_health.sql"),
         postgres: include_str!("../migrations/postgres/0007_peer_health.sql"),
     },
+    Migration {
+        version: 8,
+        name: "peer_software",
+        sqlite: include_str!("../migrations/sqlite/0008_peer_software.sql"),
+        postgres: include_str!("../migrations/postgres/0008_peer_software.sql"),
+    },
 ];
 
 /// Applies every migration not yet recorded in `schema_migrations`; returns how many ran.

@@ -189,21 +189,41 @@ pub async fn prune_stats<'a>(ex: impl Into<Exec<'a>>, before_hour: i64) -> Resul
         .await
 }
 
+/// What NodeInfo said about a peer (`None`: it did not say); records the check either way.
 pub async fn set_software<'a>(
     ex: impl Into<Exec<'a>>,
     domain: &str,
-    software: &str,
-    version: &str,
+    software: Option<(&str, &str)>,
 ) -> Result<()> {
     let mut ex = ex.into();
     ensure(ex.reborrow(), domain).await?;
-    q("UPDATE peers SET software = $2, version = $3 WHERE domain = $1")
-        .bind(domain)
-        .bind(software)
-        .bind(version)
-        .execute(ex)
-        .await?;
+    let (name, version) = software.unzip();
+    q(
+        "UPDATE peers SET software = COALESCE($2, software), version = COALESCE($3, version), \
+       software_checked_at = $4 WHERE domain = $1",
+    )
+    .bind(domain)
+    .bind(name)
+    .bind(version)
+    .bind(now_ms())
+    .execute(ex)
+    .await?;
     Ok(())
+}
+
+/// Peers whose software was never asked for, or not since `before` (ms), oldest first.
+pub async fn software_due<'a>(ex: impl Into<Exec<'a>>, before: i64, limit: i64) -> Result<Vec<String>> {
+    q(
+        "SELECT domain FROM peers WHERE software_checked_at IS NULL OR software_checked_at < $1 \
+       ORDER BY COALESCE(software_checked_at, 0), domain LIMIT $2",
+    )
+    .bind(before)
+    .bind(limit)
+    .fetch_all(ex)
+    .await?
+    .iter()
+    .map(|r| r.string("domain"))
+    .collect()
 }
 
 pub async fn set_paused<'a>(ex: impl Into<Exec<'a>>, domain: &str, paused: bool) -> Result<()> {

@@ -65,7 +65,9 @@ pub async fn show(core: &Core, domain: &str) -> Result<(), String> {
     );
     println!(
         "software:             {}",
-        p.and_then(|p| p.software.clone()).unwrap_or_else(|| "-".into())
+        p.and_then(|p| p.software.clone())
+            .map(|s| format!("{s} {}", p.and_then(|p| p.version.clone()).unwrap_or_default()))
+            .unwrap_or_else(|| "-".into())
     );
     println!("first seen:           {}", when(p.map(|p| p.first_seen_at)));
     println!("last seen:            {}", when(p.and_then(|p| p.last_seen_at)));

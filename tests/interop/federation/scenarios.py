@@ -148,6 +148,7 @@ class Palisade:
             "PALISADE_LOG": "info,palisade_federation=debug",
             "PALISADE_RATE_LIMIT_AUTHENTICATED": "1000000",
             "PALISADE_RATE_LIMIT_ANONYMOUS": "1000000",
+            "PALISADE_METRICS_LISTEN": f"127.0.0.1:{port + 1000}",
             "NO_COLOR": "1",
         })
         self.proc = None
@@ -1342,6 +1343,26 @@ def main():
         if rejected or errors:
             raise Fail(f"rejected {short(rejected, 500)}; errors {short(errors, 500)}")
     C.run("10a the peers refused no delivery from Palisade and had no listener errors", c10)
+
+    def c10c():
+        def software():
+            out = ours.cli("admin", "peer", "peer.test")
+            line = next((l for l in out.splitlines() if l.startswith("software:")), "")
+            if "fedify-test-peer 2.3.6" not in line:
+                raise Fail(f"peer.test: {line.strip() or 'no software line'}")
+            return line.strip()
+        log(wait_for("`palisade admin peer peer.test` shows the software its NodeInfo names", software))
+
+        def metric():
+            text = requests.get(f"http://127.0.0.1:{ours.port + 1000}/metrics", timeout=5).text
+            m = re.search(r'^palisade_peer_deliveries_total\{peer="broken\.test",result="failed",'
+                          r'class="tls"\} (\d+)$', text, re.M)
+            if not m or int(m.group(1)) < 1:
+                raise Fail("/metrics counts no tls failure for broken.test")
+            return m.group(0)
+        log(wait_for("Prometheus /metrics counts broken.test's certificate failures", metric))
+    C.run("10c peer.test's software comes from its NodeInfo (`palisade admin peer`); the metrics "
+          "listener counts broken.test's deliveries that failed with class tls", c10c)
 
     def c10b():
         problems = []

@@ -147,6 +147,18 @@ async fn two_instances_follow_post_reply_like_boost_delete() {
 
     // Prometheus sees the deliveries to bob's server, and the inbound ones from it.
     let b_domain = b.handle("bob").rsplit('@').next().unwrap_or_default().to_owned();
+    // Its NodeInfo says what it runs.
+    assert_eq!(a.fed.refresh_peer_software(10).await.unwrap(), 1);
+    let peer = a.core.peer_report(&b_domain).await.unwrap().peer.unwrap();
+    assert_eq!(
+        (peer.software.as_deref(), peer.version.as_deref()),
+        (Some("palisade"), Some(env!("CARGO_PKG_VERSION")))
+    );
+    assert_eq!(
+        a.fed.refresh_peer_software(10).await.unwrap(),
+        0,
+        "asked once a day"
+    );
     let metrics = palisade_http::metrics::render(&a.core.metrics().await.unwrap());
     let sample = |prefix: &str| -> i64 {
         metrics
