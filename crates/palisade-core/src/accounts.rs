@@ -278,7 +278,19 @@ impl Core {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<Account>> {
-        Ok(accounts::directory(&self.db, local_only, by_activity, limit, offset).await?)
+        // Like Mastodon's, the directory leaves out limited (silenced) accounts, and here
+        // also those of limited or suspended domains.
+        let policies = self.policies().await?;
+        Ok(
+            accounts::directory(&self.db, local_only, by_activity, limit, offset)
+                .await?
+                .into_iter()
+                .filter(|a| {
+                    policies.decide(crate::policy::Boundary::Timeline, a.domain.as_deref())
+                        == crate::policy::Decision::Allow
+                })
+                .collect(),
+        )
     }
 
     pub async fn update_profile(&self, account: &Account, changes: ProfileChanges) -> Result<Account> {

@@ -104,7 +104,12 @@ impl Core {
             });
         }
         store::clear_from(&mut *tx, member, domain).await?;
-        self.emit(tx, events).await?;
+        // A member's block tells the other side (Undo, Reject), as Mastodon does; an instance
+        // suspension tells the suspended server nothing: "nothing out", and the follows a
+        // lift restores still match what it believes.
+        if matches!(severance, Severance::New(_)) {
+            self.emit(tx, events).await?;
+        }
         if following.is_empty() && followers.is_empty() {
             return Ok(None);
         }
@@ -164,7 +169,10 @@ impl Core {
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
         {
             let first = line.split(',').next().unwrap_or("").trim_matches('"');
+            // Every line is checked before anything changes: a line block_domain would refuse
+            // (our own domain) is skipped here, not an error halfway through.
             match normalize_domain(first) {
+                Some(d) if d.eq_ignore_ascii_case(&self.settings.domain) => skipped += 1,
                 Some(d) if !wanted.contains(&d) => wanted.push(d),
                 Some(_) => {}
                 None => skipped += 1,

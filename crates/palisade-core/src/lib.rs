@@ -71,16 +71,16 @@ impl Core {
         {
             return Ok(set.clone());
         }
-        let set = Arc::new(policy::PolicySet {
-            blocks: store::domain_policies::blocks(&self.db).await?,
-            allows: store::domain_policies::allows(&self.db)
+        let set = Arc::new(policy::PolicySet::new(
+            store::domain_policies::blocks(&self.db).await?,
+            store::domain_policies::allows(&self.db)
                 .await?
                 .into_iter()
                 .map(|(_, d, _)| d)
                 .collect(),
-            limited: self.settings.moderation.limited_federation,
-            now: store::now_ms(),
-        });
+            self.settings.moderation.limited_federation,
+            store::now_ms(),
+        ));
         if let Ok(mut guard) = self.policies.write() {
             *guard = Some((std::time::Instant::now(), set.clone()));
         }

@@ -93,7 +93,8 @@ pub struct Lifted {
 
 impl Core {
     fn grace_ms(&self) -> i64 {
-        self.settings.moderation.suspension_grace_days.max(0) * 86_400_000
+        // Clamped to ten years: a larger setting must not overflow into "purge at once".
+        self.settings.moderation.suspension_grace_days.clamp(0, 3650) * 86_400_000
     }
 
     pub async fn preview_domain_block(&self, domain: &str, severity: &str) -> Result<Preview> {
@@ -238,16 +239,35 @@ impl Core {
     /// severed (both accounts still here, no block between them); later, data was purged.
     pub async fn delete_domain_block(&self, actor: Option<i64>, id: i64) -> Result<Lifted> {
         let block = self.domain_block(id).await?;
+        self.lift(actor, &block, "delete_domain_block").await
+    }
+
+    /// Lifts blocks whose expiry has passed, as if an admin removed them (the policy already
+    /// ignores them; this restores what a lapsed suspension severed, and stops its purge).
+    pub async fn lift_lapsed_blocks(&self) -> Result<usize> {
+        let now = now_ms();
+        let lapsed: Vec<DomainBlock> = store::blocks(&self.db)
+            .await?
+            .into_iter()
+            .filter(|b| b.expires_at.is_some_and(|e| e <= now))
+            .collect();
+        for b in &lapsed {
+            self.lift(None, b, "expire_domain_block").await?;
+        }
+        Ok(lapsed.len())
+    }
+
+    async fn lift(&self, actor: Option<i64>, block: &DomainBlock, action: &str) -> Result<Lifted> {
         let mut tx = self.db.begin().await?;
-        let lifted = self.restore_severed(&mut tx, &block).await?;
-        store::delete_block(&mut tx, id).await?;
+        let lifted = self.restore_severed(&mut tx, block).await?;
+        store::delete_block(&mut tx, block.id).await?;
         log(
             &mut tx,
             actor,
-            "delete_domain_block",
+            action,
             "domain_block",
             &block.domain,
-            Some(&block),
+            Some(block),
             None::<&()>,
         )
         .await?;
@@ -263,12 +283,16 @@ impl Core {
         let Some(event) = block.severance_event_id.filter(|_| block.severity == "suspend") else {
             return Ok(lifted);
         };
-        lifted.purged = self.grace_over(block);
+        // What counts is whether the purge ran, not the clock: a suspension lifted after its
+        // grace period but before the worker's next purge still restores.
+        lifted.purged = severances::is_purged(&mut *tx, event).await?;
         if lifted.purged {
             return Ok(lifted);
         }
         for f in severances::severed(&mut *tx, event).await? {
-            if rel::blocked_either_way(&mut *tx, f.account_id, f.target_account_id).await? {
+            if rel::blocked_either_way(&mut *tx, f.account_id, f.target_account_id).await?
+                || self.member_blocks_domain_of(tx, &f).await?
+            {
                 continue;
             }
             let restored = palisade_store::relationships::Follow {
@@ -279,6 +303,23 @@ impl Core {
             lifted.restored_relationships += 1;
         }
         Ok(lifted)
+    }
+
+    /// Whether the local side of a follow has since blocked the remote side's domain itself
+    /// (or either account is gone): then the follow stays severed.
+    async fn member_blocks_domain_of(
+        &self,
+        tx: &mut Tx,
+        f: &palisade_store::relationships::Follow,
+    ) -> Result<bool> {
+        let a = palisade_store::accounts::by_id(&mut *tx, f.account_id).await?;
+        let b = palisade_store::accounts::by_id(&mut *tx, f.target_account_id).await?;
+        let (Some(a), Some(b)) = (a, b) else {
+            return Ok(true);
+        };
+        let (member, remote) = if a.is_local() { (a, b) } else { (b, a) };
+        let blocks = palisade_store::domain_blocks::all(&mut *tx, member.id).await?;
+        Ok(crate::policy::domain_blocked(&blocks, remote.domain.as_deref()))
     }
 
     /// Whether a suspension is older than the grace period (counted from when it became a
@@ -294,7 +335,8 @@ impl Core {
     pub async fn purge_expired_suspensions(&self) -> Result<u64> {
         let mut purged = 0;
         for b in store::blocks(&self.db).await? {
-            if b.severity == "suspend" && self.grace_over(&b) {
+            let lapsed = b.expires_at.is_some_and(|e| e <= now_ms());
+            if b.severity == "suspend" && !lapsed && self.grace_over(&b) {
                 purged += store::purge_domain(&self.db, &b.domain).await?;
                 if let Some(event) = b.severance_event_id {
                     severances::mark_purged(&self.db, event).await?;

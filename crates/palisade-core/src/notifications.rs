@@ -49,11 +49,13 @@ pub(crate) async fn notify(
         None => false,
     };
     // Instance policy: nothing from suspended domains; from silenced ones only if followed.
-    let policy_allows = match core_policies(tx)
+    let policy_allows = match core_policies(tx, sender_domain.as_deref())
         .await?
         .decide(crate::policy::Boundary::Notification, sender_domain.as_deref())
     {
         crate::policy::Decision::Refuse => false,
+        // A follow request from a silenced domain is exactly what the member must see.
+        crate::policy::Decision::FollowersOnly if kind == "follow_request" => true,
         crate::policy::Decision::FollowersOnly => !relationships::following_among(&mut *tx, to, &[from])
             .await?
             .is_empty(),
@@ -95,14 +97,18 @@ pub(crate) async fn notify(
     Ok(())
 }
 
-/// The domain policies, read inside a transaction (notifications are created there).
-async fn core_policies(tx: &mut Tx) -> Result<crate::policy::PolicySet> {
-    Ok(crate::policy::PolicySet {
-        blocks: palisade_store::domain_policies::blocks(&mut *tx).await?,
-        allows: Vec::new(),
-        limited: false,
-        now: now_ms(),
-    })
+/// The instance blocks that cover `domain`, read inside the transaction that notifies (an
+/// indexed lookup of a few names, not the whole list). Allowlist mode needs no check here:
+/// nothing from a domain outside the list gets in to cause a notification.
+async fn core_policies(tx: &mut Tx, domain: Option<&str>) -> Result<crate::policy::PolicySet> {
+    let blocks = match domain {
+        Some(d) => {
+            let names = crate::policy::covering_names(d);
+            palisade_store::domain_policies::blocks_named(&mut *tx, &names).await?
+        }
+        None => Vec::new(),
+    };
+    Ok(crate::policy::PolicySet::new(blocks, Vec::new(), false, now_ms()))
 }
 
 /// Tells a member that an event (their domain block, an instance suspension) severed some

@@ -45,6 +45,12 @@ pub const DELIVER_QUEUE: &str = "deliver";
 
 impl Core {
     pub async fn peer_report(&self, domain: &str) -> Result<PeerReport> {
+        let queued = jobs::depth_by_host(&self.db, DELIVER_QUEUE).await?;
+        self.report_with(domain, &queued).await
+    }
+
+    /// One peer's report, with the queue depths read once for all peers.
+    async fn report_with(&self, domain: &str, queued: &[(String, i64)]) -> Result<PeerReport> {
         let domain = domain.trim().to_lowercase();
         let hour = peers::this_hour();
         let peer = peers::get(&self.db, &domain).await?;
@@ -52,11 +58,7 @@ impl Core {
         if peer.is_none() && ties.accounts == 0 {
             return Err(Error::NotFound(format!("{domain} is not a known peer")));
         }
-        let queued = jobs::depth_by_host(&self.db, DELIVER_QUEUE)
-            .await?
-            .into_iter()
-            .find(|(h, _)| *h == domain)
-            .map_or(0, |(_, n)| n);
+        let queued = queued.iter().find(|(h, _)| *h == domain).map_or(0, |(_, n)| *n);
         Ok(PeerReport {
             last_day: peers::stats_since(&self.db, &domain, hour - 23).await?,
             last_week: peers::stats_since(&self.db, &domain, hour - 7 * 24 + 1).await?,
@@ -68,9 +70,10 @@ impl Core {
     }
 
     pub async fn peer_reports(&self) -> Result<Vec<PeerReport>> {
+        let queued = jobs::depth_by_host(&self.db, DELIVER_QUEUE).await?;
         let mut out = Vec::new();
         for domain in peers::known(&self.db).await? {
-            out.push(self.peer_report(&domain).await?);
+            out.push(self.report_with(&domain, &queued).await?);
         }
         Ok(out)
     }
@@ -118,7 +121,7 @@ impl Core {
             policies: self
                 .policies()
                 .await?
-                .blocks
+                .blocks()
                 .iter()
                 .map(|b| (b.domain.clone(), b.severity.clone()))
                 .collect(),

@@ -2,6 +2,8 @@
 //! see a status). Every boundary asks here: inbound activities, deliveries, fetches, search,
 //! timelines, notifications, follow requests, media and reports.
 
+use std::collections::{HashMap, HashSet};
+
 use palisade_store::domain_policies::DomainBlock;
 use palisade_store::statuses::Status;
 
@@ -42,32 +44,90 @@ pub enum Decision {
     RequireApproval,
 }
 
-/// The instance's domain policies at one moment.
+/// The instance's domain policies at one moment, indexed so that a decision costs a few
+/// hash lookups (one per label of the domain) however long the block list is.
 #[derive(Clone, Debug, Default)]
 pub struct PolicySet {
-    /// Most specific first.
-    pub blocks: Vec<DomainBlock>,
-    pub allows: Vec<String>,
+    blocks: Vec<DomainBlock>,
+    /// Block domain → its position in `blocks`.
+    index: HashMap<String, usize>,
+    allows: HashSet<String>,
     /// Allowlist mode: only allowed domains federate.
-    pub limited: bool,
+    limited: bool,
+    /// The moment the set describes: blocks that lapsed before it do not apply.
     pub now: i64,
 }
 
+/// The names a block or allow covering `domain` may have: the host and each parent, bare
+/// (any port) and with the domain's port.
+pub fn covering_names(domain: &str) -> Vec<String> {
+    let (host, port) = host_and_port(domain);
+    let mut names = Vec::new();
+    let mut rest = host.as_str();
+    loop {
+        if let Some(p) = port {
+            names.push(format!("{rest}:{p}"));
+        }
+        names.push(rest.to_owned());
+        match rest.split_once('.') {
+            Some((_, parent)) if !parent.is_empty() => rest = parent,
+            _ => break,
+        }
+    }
+    names
+}
+
 impl PolicySet {
-    /// The block that governs `domain` (itself or its closest blocked parent), if active.
-    pub fn block_for(&self, domain: &str) -> Option<&DomainBlock> {
-        self.blocks
+    pub fn new(blocks: Vec<DomainBlock>, allows: Vec<String>, limited: bool, now: i64) -> PolicySet {
+        let index = blocks
             .iter()
+            .enumerate()
+            .map(|(i, b)| (b.domain.to_lowercase(), i))
+            .collect();
+        let allows = allows.into_iter().map(|a| a.to_lowercase()).collect();
+        PolicySet {
+            blocks,
+            index,
+            allows,
+            limited,
+            now,
+        }
+    }
+
+    /// Every block, lapsed or not.
+    pub fn blocks(&self) -> &[DomainBlock] {
+        &self.blocks
+    }
+
+    /// The active blocks covering `domain` (itself and its parents), most specific first.
+    fn covering(&self, domain: &str) -> impl Iterator<Item = &DomainBlock> {
+        covering_names(domain)
+            .into_iter()
+            .filter_map(|n| self.index.get(&n).map(|&i| &self.blocks[i]))
             .filter(|b| b.expires_at.is_none_or(|e| e > self.now))
-            .find(|b| domain_matches(&b.domain, domain))
+    }
+
+    /// The block that governs `domain`: the strictest covering it (a silenced subdomain does
+    /// not escape its parent's suspension), the most specific among equals.
+    pub fn block_for(&self, domain: &str) -> Option<&DomainBlock> {
+        let mut best: Option<&DomainBlock> = None;
+        for b in self.covering(domain) {
+            if best
+                .is_none_or(|x| crate::moderation::rank(&b.severity) > crate::moderation::rank(&x.severity))
+            {
+                best = Some(b);
+            }
+        }
+        best
     }
 
     fn allowed(&self, domain: &str) -> bool {
-        !self.limited || self.allows.iter().any(|a| domain_matches(a, domain))
+        !self.limited || covering_names(domain).iter().any(|n| self.allows.contains(n))
     }
 
     /// The decision for something from (or to) `domain` at `boundary`; local things
-    /// (`None`) are always allowed.
+    /// (`None`) are always allowed. The strictest severity applies, and the flags of every
+    /// block covering the domain.
     pub fn decide(&self, boundary: Boundary, domain: Option<&str>) -> Decision {
         let Some(domain) = domain else {
             return Decision::Allow;
@@ -78,11 +138,13 @@ impl PolicySet {
         let Some(block) = self.block_for(domain) else {
             return Decision::Allow;
         };
+        let reject_media = self.covering(domain).any(|b| b.reject_media);
+        let reject_reports = self.covering(domain).any(|b| b.reject_reports);
         match (block.severity.as_str(), boundary) {
             ("suspend", Boundary::Report) => Decision::Drop,
             ("suspend", _) => Decision::Refuse,
-            (_, Boundary::Report) if block.reject_reports => Decision::Drop,
-            (_, Boundary::Media) if block.reject_media => Decision::Refuse,
+            (_, Boundary::Report) if reject_reports => Decision::Drop,
+            (_, Boundary::Media) if reject_media => Decision::Refuse,
             ("silence", Boundary::Timeline | Boundary::Notification) => Decision::FollowersOnly,
             ("silence", Boundary::FollowRequest) => Decision::RequireApproval,
             _ => Decision::Allow,
@@ -127,10 +189,25 @@ pub fn normalize_domain(input: &str) -> Option<String> {
     })
 }
 
-/// Whether `domain` is `blocked` or one of its subdomains.
+/// A domain as (host without trailing dot, lowercase; port if any).
+fn host_and_port(domain: &str) -> (String, Option<&str>) {
+    let (host, port) = match domain.rsplit_once(':') {
+        Some((h, p)) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => (h, Some(p)),
+        _ => (domain, None),
+    };
+    (host.trim_end_matches('.').to_lowercase(), port)
+}
+
+/// Whether `domain` is `blocked` or one of its subdomains. A block without a port covers
+/// every port of the host (`threads.net` covers `threads.net:8443`); one with a port only
+/// that port. A trailing dot (`threads.net.`) changes nothing.
 pub fn domain_matches(blocked: &str, domain: &str) -> bool {
-    let domain = domain.to_lowercase();
-    domain == blocked || domain.ends_with(&format!(".{blocked}"))
+    let (bh, bp) = host_and_port(blocked);
+    let (dh, dp) = host_and_port(domain);
+    if bp.is_some() && bp != dp {
+        return false;
+    }
+    !bh.is_empty() && (dh == bh || dh.ends_with(&format!(".{bh}")))
 }
 
 /// Whether any of `blocks` covers `domain` (`None`: a local account, never blocked).
@@ -281,14 +358,12 @@ mod tests {
             ),
         ];
         for (severity, media, reports, expected) in table {
-            let set = PolicySet {
-                blocks: if severity == "none" {
-                    vec![]
-                } else {
-                    vec![block("threads.test", severity, media, reports)]
-                },
-                ..Default::default()
+            let blocks = if severity == "none" {
+                vec![]
+            } else {
+                vec![block("threads.test", severity, media, reports)]
             };
+            let set = PolicySet::new(blocks, vec![], false, 0);
             for (b, want) in boundaries.iter().zip(expected) {
                 assert_eq!(
                     set.decide(*b, Some("threads.test")),
@@ -304,23 +379,28 @@ mod tests {
 
     #[test]
     fn allowlists_and_expiry() {
-        let mut set = PolicySet {
-            limited: true,
-            allows: vec!["friends.test".into()],
-            ..Default::default()
-        };
+        let set = PolicySet::new(vec![], vec!["friends.test".into()], true, 0);
         assert_eq!(
             set.decide(Boundary::Inbound, Some("friends.test")),
             Decision::Allow
         );
         assert_eq!(
+            set.decide(Boundary::Inbound, Some("social.friends.test:8443")),
+            Decision::Allow,
+            "subdomains and ports of an allowed domain"
+        );
+        assert_eq!(
             set.decide(Boundary::Deliver, Some("stranger.test")),
             Decision::Refuse
         );
-        set.limited = false;
-        let mut b = block("old.test", "suspend", false, false);
-        b.expires_at = Some(100);
-        set.blocks = vec![b, block("test", "silence", false, false)];
+        let mut old = block("old.test", "suspend", false, false);
+        old.expires_at = Some(100);
+        let mut set = PolicySet::new(
+            vec![old, block("test", "silence", false, false)],
+            vec![],
+            false,
+            0,
+        );
         set.now = 200;
         assert_eq!(
             set.decide(Boundary::Inbound, Some("old.test")),
@@ -331,6 +411,41 @@ mod tests {
             set.decide(Boundary::Timeline, Some("old.test")),
             Decision::FollowersOnly,
             "the parent silence applies"
+        );
+    }
+
+    #[test]
+    fn the_strictest_covering_block_governs_with_every_flag() {
+        // A silenced subdomain does not escape its parent's suspension.
+        let set = PolicySet::new(
+            vec![
+                block("eu.threads.test", "silence", false, true),
+                block("threads.test", "suspend", false, false),
+            ],
+            vec![],
+            false,
+            0,
+        );
+        assert_eq!(set.block_for("eu.threads.test").unwrap().domain, "threads.test");
+        assert!(set.refused(Boundary::Inbound, Some("eu.threads.test")));
+        // Flags add up: a noop block with reject_media under a silence.
+        let set = PolicySet::new(
+            vec![
+                block("cdn.threads.test", "noop", true, false),
+                block("threads.test", "silence", false, false),
+            ],
+            vec![],
+            false,
+            0,
+        );
+        assert_eq!(
+            set.decide(Boundary::Media, Some("cdn.threads.test")),
+            Decision::Refuse
+        );
+        assert_eq!(set.decide(Boundary::Media, Some("threads.test")), Decision::Allow);
+        assert_eq!(
+            set.decide(Boundary::Timeline, Some("cdn.threads.test")),
+            Decision::FollowersOnly
         );
     }
 
@@ -390,6 +505,14 @@ mod tests {
         assert!(domain_matches("threads.net", "threads.net"));
         assert!(domain_matches("threads.net", "www.threads.net"));
         assert!(!domain_matches("threads.net", "notthreads.net"));
+        // Neither a port nor a trailing dot gets around a block.
+        assert!(domain_matches("threads.net", "threads.net:8443"));
+        assert!(domain_matches("threads.net", "threads.net."));
+        assert!(domain_matches("threads.net", "eu.threads.net.:443"));
+        // A block naming a port covers that port only.
+        assert!(domain_matches("127.0.0.9:3000", "127.0.0.9:3000"));
+        assert!(!domain_matches("127.0.0.9:3000", "127.0.0.9:4000"));
+        assert!(!domain_matches("127.0.0.9:3000", "127.0.0.9"));
         assert!(domain_blocked(&["threads.net".into()], Some("Eu.Threads.net")));
         assert!(!domain_blocked(&["threads.net".into()], None));
     }

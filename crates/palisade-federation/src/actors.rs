@@ -3,6 +3,7 @@
 
 use std::time::Instant;
 
+use palisade_core::policy::Boundary;
 use palisade_core::store::accounts::{self, Account, RemoteProfile};
 use palisade_core::store::{now_ms, peers};
 use reqwest::{Method, StatusCode};
@@ -36,7 +37,14 @@ impl Federation {
         }
         let actor = self.instance_actor.clone();
         let fetched = self.signed_request(Method::GET, url, None, &actor).await?;
-        if let Some(host) = fetched.url.host_str() {
+        let final_domain = vocab::host_of(fetched.url.as_str());
+        if let Some(host) = final_domain.as_deref() {
+            // A redirect may have led to a refused domain: what it sent is not used.
+            if self.core.policies().await?.refused(Boundary::Fetch, Some(host)) {
+                return Err(FedError::Refused(format!(
+                    "{url} redirected to {host}, which is refused"
+                )));
+            }
             peers::seen_alive(&self.core.db, host).await?;
         }
         if fetched.status != StatusCode::OK {

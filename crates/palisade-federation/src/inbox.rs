@@ -56,11 +56,10 @@ impl Federation {
         if !policies.refused(Boundary::Inbound, key_domain.as_deref()) {
             return Ok(());
         }
-        // Counted for blocked domains only: in allowlist mode any name could be made up.
-        if let Some(domain) = key_domain.as_deref()
-            && policies.block_for(domain).is_some()
-        {
-            let _ = peers::count(&self.core.db, domain, "refused").await;
+        // Counted under the block's own domain: the key's host is the requester's to make up
+        // (and in allowlist mode, unlisted names are not counted at all).
+        if let Some(block) = key_domain.as_deref().and_then(|d| policies.block_for(d)) {
+            let _ = peers::count(&self.core.db, &block.domain, "refused").await;
         }
         Err(FedError::Refused(format!(
             "{} is not accepted here",

@@ -71,11 +71,12 @@ pub fn audience(v: &Value) -> (Vec<String>, Vec<String>) {
     (ids(v.get("to").unwrap_or(&Value::Null)), cc)
 }
 
-/// The domain of a URL as handles use it: the host, lowercased, with the port when it is
-/// not the scheme's default (`localhost:3000`, as Mastodon writes it).
+/// The domain of a URL as handles use it: the host, lowercased, without a trailing dot
+/// (`threads.net.` is `threads.net`), with the port when it is not the scheme's default
+/// (`localhost:3000`, as Mastodon writes it).
 pub fn host_of(url: &str) -> Option<String> {
     let u = url::Url::parse(url).ok()?;
-    let host = u.host_str()?.to_lowercase();
+    let host = u.host_str()?.trim_end_matches('.').to_lowercase();
     Some(match u.port() {
         Some(p) => format!("{host}:{p}"),
         None => host,

@@ -60,10 +60,15 @@ pub async fn run(fed: Federation, config: WorkerConfig, mut stop: watch::Receive
                 busy.store(false, std::sync::atomic::Ordering::Release);
             });
         }
-        // Every ten minutes: suspended domains past their grace period are purged, old hourly
-        // peer figures pruned.
-        if last_purge.is_none_or(|t| t.elapsed() > Duration::from_secs(600)) {
+        // Every minute: lapsed blocks are lifted (restoring what they severed), suspended
+        // domains past their grace period purged, old hourly peer figures pruned.
+        if last_purge.is_none_or(|t| t.elapsed() > Duration::from_secs(60)) {
             last_purge = Some(std::time::Instant::now());
+            match fed.core.lift_lapsed_blocks().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(blocks = n, "lifted domain blocks whose time ran out"),
+                Err(e) => tracing::error!(error = %e, "lifting lapsed domain blocks failed"),
+            }
             if let Err(e) = fed.core.prune_peer_stats().await {
                 tracing::error!(error = %e, "pruning peer figures failed");
             }

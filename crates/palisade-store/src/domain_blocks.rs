@@ -6,20 +6,24 @@ use crate::page::{Page, PageQuery};
 use crate::relationships::Follow;
 use crate::{Result, ids::new_id, now_ms};
 
-/// SQL matching `col` against a domain and its subdomains; binds `$n` (domain) and `$n+1`
-/// (the `%.domain` pattern).
+/// SQL matching `col` against a domain and its subdomains, on any port when the domain has
+/// none (as `policy::domain_matches`); binds `$n` to `$n+3` ([`domain_args`]).
 pub fn domain_clause(col: &str, n: usize) -> String {
     format!(
-        "(lower({col}) = ${n} OR lower({col}) LIKE ${} ESCAPE '\\')",
-        n + 1
+        "(lower({col}) = ${n} OR lower({col}) LIKE ${} ESCAPE '\\' \
+         OR lower({col}) LIKE ${} ESCAPE '\\' OR lower({col}) LIKE ${} ESCAPE '\\')",
+        n + 1,
+        n + 2,
+        n + 3
     )
 }
 
-/// The two arguments of [`domain_clause`].
-pub fn domain_args(domain: &str) -> [String; 2] {
+/// The four arguments of [`domain_clause`]: the domain, its subdomains, and both on any
+/// port (patterns that cannot match when the domain names a port).
+pub fn domain_args(domain: &str) -> [String; 4] {
     let d = domain.to_lowercase();
-    let pattern = format!("%.{}", escape_like(&d));
-    [d, pattern]
+    let e = escape_like(&d);
+    [d.clone(), format!("%.{e}"), format!("{e}:%"), format!("%.{e}:%")]
 }
 
 pub async fn add<'a>(ex: impl Into<Exec<'a>>, account_id: i64, domain: &str) -> Result<bool> {

@@ -53,6 +53,23 @@ pub async fn blocks<'a>(ex: impl Into<Exec<'a>>) -> Result<Vec<DomainBlock>> {
     Ok(list)
 }
 
+/// The blocks whose domain is one of `names` (exact names, lowercase).
+pub async fn blocks_named<'a>(ex: impl Into<Exec<'a>>, names: &[String]) -> Result<Vec<DomainBlock>> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    q(format!(
+        "SELECT {COLS} FROM domain_blocks WHERE domain IN ({})",
+        crate::db::placeholders(1, names.len())
+    ))
+    .bind_all(names)
+    .fetch_all(ex)
+    .await?
+    .iter()
+    .map(from_row)
+    .collect()
+}
+
 pub async fn block_by_id<'a>(ex: impl Into<Exec<'a>>, id: i64) -> Result<Option<DomainBlock>> {
     q(format!("SELECT {COLS} FROM domain_blocks WHERE id = $1"))
         .bind(id)

@@ -159,6 +159,17 @@ pub async fn severed<'a>(ex: impl Into<Exec<'a>>, event_id: i64) -> Result<Vec<F
     .collect()
 }
 
+/// Whether the data behind an event was purged (then nothing can be restored).
+pub async fn is_purged<'a>(ex: impl Into<Exec<'a>>, event_id: i64) -> Result<bool> {
+    Ok(q("SELECT purged FROM severance_events WHERE id = $1")
+        .bind(event_id)
+        .fetch_optional(ex)
+        .await?
+        .map(|r| r.bool("purged"))
+        .transpose()?
+        .unwrap_or(true))
+}
+
 pub async fn mark_purged<'a>(ex: impl Into<Exec<'a>>, event_id: i64) -> Result<()> {
     q("UPDATE severance_events SET purged = TRUE WHERE id = $1")
         .bind(event_id)

@@ -152,6 +152,28 @@ impl TestServer {
             .to_owned()
     }
 
+    /// A remote account stored as if fetched from `domain` (nothing is contacted).
+    pub async fn remote_account(&self, username: &str, domain: &str) -> palisade_store::accounts::Account {
+        let base = format!("https://{domain}");
+        let profile = palisade_store::accounts::RemoteProfile {
+            uri: format!("{base}/users/{username}"),
+            username: username.into(),
+            domain: domain.into(),
+            actor_type: "Person".into(),
+            url: format!("{base}/@{username}"),
+            inbox_url: Some(format!("{base}/users/{username}/inbox")),
+            shared_inbox_url: Some(format!("{base}/inbox")),
+            ..Default::default()
+        };
+        let id = palisade_store::accounts::upsert_remote(&self.core.db, &profile)
+            .await
+            .expect("store a remote account");
+        palisade_store::accounts::by_id(&self.core.db, id)
+            .await
+            .expect("read it back")
+            .expect("it exists")
+    }
+
     /// `user@domain` of a local username here.
     pub fn handle(&self, username: &str) -> String {
         format!("{username}@{}", self.core.settings.domain)

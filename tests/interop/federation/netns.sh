@@ -27,6 +27,7 @@ work=$(cd "$1" && pwd); shift
 127.0.0.5 threads.test
 127.0.0.6 broken.test
 127.0.0.7 v.test
+127.0.0.8 secure.test
 EOF
   if [ -f "$work/hosts.extra" ]; then cat "$work/hosts.extra"; fi
 } >"$work/hosts"

@@ -25,7 +25,13 @@ impl Federation {
         let signer = accounts::by_id(&self.core.db, job.signer_id)
             .await?
             .ok_or_else(|| FedError::Invalid("the signer is gone".into()))?;
-        if signer.suspended_at.is_some() {
+        // Queued before a suspension began: dropped now, as it would be at the door.
+        let refused = self
+            .core
+            .policies()
+            .await?
+            .refused(palisade_core::policy::Boundary::Inbound, signer.domain.as_deref());
+        if signer.suspended_at.is_some() || refused {
             return Ok(());
         }
         let a = &job.activity;

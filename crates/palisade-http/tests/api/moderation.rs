@@ -74,10 +74,8 @@ async fn an_expired_block_no_longer_applies() {
     assert!(policies.block_for("brief.test").is_some());
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     // A later moment's view of the same policies: the block has lapsed.
-    let later = palisade_core::policy::PolicySet {
-        now: palisade_core::store::now_ms(),
-        ..(*policies).clone()
-    };
+    let mut later = (*policies).clone();
+    later.now = palisade_core::store::now_ms();
     assert!(later.block_for("brief.test").is_none());
 }
 
@@ -260,4 +258,159 @@ async fn the_published_block_list_follows_its_visibility_setting() {
     );
     assert_eq!(list[1]["domain"], "loud.example");
     assert_eq!(list[1]["comment"], "why");
+}
+
+#[tokio::test]
+async fn a_port_or_a_trailing_dot_does_not_get_around_a_block() {
+    let srv = TestServer::new().await;
+    let admin = srv.staff("admin", "admin").await;
+    let alice = srv.user("alice").await;
+    let on_port = srv.remote_account("ported", "threads.test:8443").await;
+    let sub = srv.remote_account("sub", "eu.threads.test").await;
+    let other = srv.remote_account("other", "notthreads.test").await;
+    let p = srv
+        .get(
+            "/api/v1/admin/domain_blocks/preview?domain=threads.test&severity=suspend",
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(p.body["impact"]["accounts"], 2, "{}", p.text);
+    srv.post_json(
+        "/api/v1/admin/domain_blocks",
+        Some(&admin),
+        json!({"domain": "threads.test", "severity": "suspend"}),
+    )
+    .await;
+    for (account, status) in [(&on_port, 404), (&sub, 404), (&other, 200)] {
+        let r = srv
+            .get(&format!("/api/v1/accounts/{}", account.id), Some(&alice))
+            .await;
+        assert_eq!(
+            r.status,
+            status,
+            "{}: {}",
+            account.domain.as_deref().unwrap_or(""),
+            r.text
+        );
+    }
+    let policies = srv.core.policies().await.unwrap();
+    for key_host in ["threads.test.", "threads.test:8443", "EU.threads.test.:443"] {
+        assert!(
+            policies.refused(palisade_core::policy::Boundary::Inbound, Some(key_host)),
+            "{key_host}"
+        );
+    }
+    // A member's own block, in SQL: the preview counts the ported account too.
+    let alice_id = srv.account_id(&alice).await;
+    palisade_core::store::relationships::insert(
+        &srv.core.db,
+        palisade_core::store::relationships::FollowTable::Follows,
+        &palisade_core::store::relationships::Follow {
+            id: palisade_core::store::ids::new_id(),
+            account_id: alice_id.parse().unwrap(),
+            target_account_id: on_port.id,
+            show_reblogs: true,
+            notify: false,
+            languages: None,
+            uri: None,
+            created_at: 0,
+        },
+    )
+    .await
+    .unwrap();
+    let p = srv
+        .get("/api/v1/domain_blocks/preview?domain=threads.test", Some(&alice))
+        .await;
+    assert_eq!(p.body["following_count"], 1, "{}", p.text);
+}
+
+async fn follow_directly(srv: &TestServer, follower: i64, target: i64) {
+    use palisade_core::store::relationships::{self, Follow, FollowTable};
+    let follow = Follow {
+        id: palisade_core::store::ids::new_id(),
+        account_id: follower,
+        target_account_id: target,
+        show_reblogs: true,
+        notify: false,
+        languages: None,
+        uri: None,
+        created_at: 0,
+    };
+    relationships::insert(&srv.core.db, FollowTable::Follows, &follow)
+        .await
+        .unwrap();
+}
+
+async fn following(srv: &TestServer, token: &str, id: i64) -> bool {
+    let r = srv
+        .get(&format!("/api/v1/accounts/relationships?id[]={id}"), Some(token))
+        .await;
+    r.body[0]["following"] == true
+}
+
+#[tokio::test]
+async fn a_timed_suspension_lapses_restores_and_is_never_purged() {
+    let mut settings = palisade_core::Settings::for_tests("example.test", "https://example.test");
+    settings.moderation.suspension_grace_days = 0;
+    let srv = TestServer::with_settings(settings).await;
+    let admin = srv.staff("admin", "admin").await;
+    let alice = srv.user("alice").await;
+    let alice_id: i64 = srv.account_id(&alice).await.parse().unwrap();
+    let x = srv.remote_account("x", "threads.test").await;
+    follow_directly(&srv, alice_id, x.id).await;
+    let r = srv
+        .post_json(
+            "/api/v1/admin/domain_blocks",
+            Some(&admin),
+            json!({"domain": "threads.test", "severity": "suspend", "expires_in": 1}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(!following(&srv, &alice, x.id).await, "severed");
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(
+        srv.core.purge_expired_suspensions().await.unwrap(),
+        0,
+        "a lapsed block never purges"
+    );
+    assert_eq!(srv.core.lift_lapsed_blocks().await.unwrap(), 1);
+    assert!(following(&srv, &alice, x.id).await, "restored when it lapsed");
+    let blocks = srv.get("/api/v1/admin/domain_blocks", Some(&admin)).await;
+    assert_eq!(blocks.body, json!([]));
+    let log = srv.get("/api/v1/admin/audit_log", Some(&admin)).await;
+    assert_eq!(log.body[0]["action"], "expire_domain_block", "{}", log.text);
+}
+
+#[tokio::test]
+async fn lifting_a_suspension_keeps_severed_what_a_member_has_since_blocked() {
+    let srv = TestServer::new().await;
+    let admin = srv.staff("admin", "admin").await;
+    let alice = srv.user("alice").await;
+    let bob = srv.user("bob").await;
+    let alice_id: i64 = srv.account_id(&alice).await.parse().unwrap();
+    let bob_id: i64 = srv.account_id(&bob).await.parse().unwrap();
+    let x = srv.remote_account("x", "threads.test").await;
+    follow_directly(&srv, alice_id, x.id).await;
+    follow_directly(&srv, bob_id, x.id).await;
+    let r = srv
+        .post_json(
+            "/api/v1/admin/domain_blocks",
+            Some(&admin),
+            json!({"domain": "threads.test", "severity": "suspend"}),
+        )
+        .await;
+    let block = r.body["id"].as_str().unwrap().to_owned();
+    srv.post_form(
+        "/api/v1/domain_blocks",
+        Some(&alice),
+        &[("domain", "threads.test")],
+    )
+    .await;
+    srv.delete(&format!("/api/v1/admin/domain_blocks/{block}"), Some(&admin))
+        .await;
+    assert!(following(&srv, &bob, x.id).await, "bob's follow comes back");
+    assert!(
+        !following(&srv, &alice, x.id).await,
+        "alice blocks that domain herself now"
+    );
 }

@@ -2,7 +2,7 @@
 //! and two instances where a forwarded report arrives as a Flag from the instance actor.
 
 use palisade_core::events::Event;
-use palisade_core::store::accounts::{self, RemoteProfile};
+use palisade_core::store::accounts;
 use palisade_core::store::jobs;
 use palisade_federation::outbound::{DELIVER_QUEUE, DeliveryJob, OUTBOUND_QUEUE};
 use palisade_testkit::{BASE_URL, DOMAIN, TestServer};
@@ -314,22 +314,6 @@ async fn moderators_list_show_resolve_and_reopen() {
     assert!(log.body[1]["after"]["action_taken_at"].is_i64(), "{}", log.text);
 }
 
-async fn remote(srv: &TestServer, username: &str, domain: &str) -> accounts::Account {
-    let base = format!("https://{domain}");
-    let profile = RemoteProfile {
-        uri: format!("{base}/users/{username}"),
-        username: username.into(),
-        domain: domain.into(),
-        actor_type: "Person".into(),
-        url: format!("{base}/@{username}"),
-        inbox_url: Some(format!("{base}/users/{username}/inbox")),
-        shared_inbox_url: Some(format!("{base}/inbox")),
-        ..Default::default()
-    };
-    let id = accounts::upsert_remote(&srv.core.db, &profile).await.unwrap();
-    accounts::by_id(&srv.core.db, id).await.unwrap().unwrap()
-}
-
 async fn remote_status(
     srv: &TestServer,
     author: &accounts::Account,
@@ -381,10 +365,10 @@ async fn forwarding_follows_mastodons_rule_and_the_policy() {
     let srv = TestServer::new().await;
     let admin = srv.staff("admin", "admin").await;
     let alice = srv.user("alice").await;
-    let bob = remote(&srv, "bob", "b.example").await;
-    let carol = remote(&srv, "carol", "c.example").await;
-    let dave = remote(&srv, "dave", "d.example").await;
-    let erin = remote(&srv, "erin", "e.example").await;
+    let bob = srv.remote_account("bob", "b.example").await;
+    let carol = srv.remote_account("carol", "c.example").await;
+    let dave = srv.remote_account("dave", "d.example").await;
+    let erin = srv.remote_account("erin", "e.example").await;
     let mut replies = Vec::new();
     for (n, parent_author) in [(1, &carol), (2, &dave), (3, &erin)] {
         let parent = remote_status(&srv, parent_author, n, None).await;
