@@ -1,7 +1,9 @@
 //! Per-peer health and ties, for admins (CLI and admin API).
 
-use palisade_store::jobs;
+use std::collections::HashMap;
+
 use palisade_store::peers::{self, Peer, Ties};
+use palisade_store::{jobs, peer_summaries};
 
 use crate::{Core, Error, Result};
 
@@ -46,11 +48,6 @@ pub const DELIVER_QUEUE: &str = "deliver";
 impl Core {
     pub async fn peer_report(&self, domain: &str) -> Result<PeerReport> {
         let queued = jobs::depth_by_host(&self.db, DELIVER_QUEUE).await?;
-        self.report_with(domain, &queued).await
-    }
-
-    /// One peer's report, with the queue depths read once for all peers.
-    async fn report_with(&self, domain: &str, queued: &[(String, i64)]) -> Result<PeerReport> {
         let domain = domain.trim().to_lowercase();
         let hour = peers::this_hour();
         let peer = peers::get(&self.db, &domain).await?;
@@ -69,13 +66,33 @@ impl Core {
         })
     }
 
+    /// Every known peer's report, in a fixed number of queries.
     pub async fn peer_reports(&self) -> Result<Vec<PeerReport>> {
-        let queued = jobs::depth_by_host(&self.db, DELIVER_QUEUE).await?;
-        let mut out = Vec::new();
-        for domain in peers::known(&self.db).await? {
-            out.push(self.report_with(&domain, &queued).await?);
-        }
-        Ok(out)
+        let hour = peers::this_hour();
+        let mut queued: HashMap<String, i64> = jobs::depth_by_host(&self.db, DELIVER_QUEUE)
+            .await?
+            .into_iter()
+            .collect();
+        let mut known: HashMap<String, Peer> = peers::list(&self.db)
+            .await?
+            .into_iter()
+            .map(|p| (p.domain.clone(), p))
+            .collect();
+        let mut ties = peer_summaries::all_ties(&self.db).await?;
+        let mut day = peer_summaries::stats_since_all(&self.db, hour - 23).await?;
+        let mut week = peer_summaries::stats_since_all(&self.db, hour - 7 * 24 + 1).await?;
+        Ok(peers::known(&self.db)
+            .await?
+            .into_iter()
+            .map(|domain| PeerReport {
+                peer: known.remove(&domain),
+                ties: ties.remove(&domain).unwrap_or_default(),
+                last_day: day.remove(&domain).unwrap_or_default(),
+                last_week: week.remove(&domain).unwrap_or_default(),
+                queued_deliveries: queued.remove(&domain).unwrap_or(0),
+                domain,
+            })
+            .collect())
     }
 
     /// Forgets hourly peer figures older than eight days (totals stay).

@@ -14,6 +14,7 @@ pub mod markers;
 mod migrate;
 pub mod notifications;
 mod page;
+pub mod peer_summaries;
 pub mod peers;
 pub mod plans;
 pub mod profiles;

@@ -174,6 +174,14 @@ impl TestServer {
             .expect("it exists")
     }
 
+    /// The viewer's Relationship with account `id` (`/api/v1/accounts/relationships`).
+    pub async fn relationship(&self, token: &str, id: &str) -> Value {
+        let r = self
+            .get(&format!("/api/v1/accounts/relationships?id[]={id}"), Some(token))
+            .await;
+        r.body[0].clone()
+    }
+
     /// `user@domain` of a local username here.
     pub fn handle(&self, username: &str) -> String {
         format!("{username}@{}", self.core.settings.domain)

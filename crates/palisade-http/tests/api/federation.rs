@@ -30,13 +30,7 @@ async fn two_instances_follow_post_reply_like_boost_delete() {
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
     a.eventually("alice's follow is accepted", || async {
-        a.get(
-            &format!("/api/v1/accounts/relationships?id[]={bob_at_a}"),
-            Some(&alice),
-        )
-        .await
-        .body[0]["following"]
-            == true
+        a.relationship(&alice, &bob_at_a).await["following"] == true
     })
     .await;
     let bob_id = b.account_id(&bob).await;
@@ -159,6 +153,18 @@ async fn two_instances_follow_post_reply_like_boost_delete() {
         0,
         "asked once a day"
     );
+    // The list of every peer (grouped queries) says what the one-peer report says.
+    let one = a.core.peer_report(&b_domain).await.unwrap();
+    let all = a.core.peer_reports().await.unwrap();
+    let listed = all.iter().find(|r| r.domain == b_domain).unwrap();
+    assert_eq!(listed.ties, one.ties);
+    assert_eq!(listed.last_day, one.last_day);
+    assert_eq!(listed.last_week, one.last_week);
+    assert_eq!(
+        listed.peer.as_ref().map(|p| &p.software),
+        one.peer.as_ref().map(|p| &p.software)
+    );
+    assert_eq!(one.ties.accounts, 1, "{:?}", one.ties);
     let metrics = palisade_http::metrics::render(&a.core.metrics().await.unwrap());
     let sample = |prefix: &str| -> i64 {
         metrics
@@ -212,13 +218,7 @@ async fn locked_accounts_approve_remote_followers_and_bad_signatures_get_401() {
     )
     .await;
     a.eventually("the approval reaches alice", || async {
-        a.get(
-            &format!("/api/v1/accounts/relationships?id[]={bob_at_a}"),
-            Some(&alice),
-        )
-        .await
-        .body[0]["following"]
-            == true
+        a.relationship(&alice, &bob_at_a).await["following"] == true
     })
     .await;
     // Followers-only posts reach approved followers.
@@ -483,6 +483,31 @@ async fn admins_preview_limit_suspend_and_lift() {
     assert_eq!(p.body["impact"]["relationships"], 2);
     assert_eq!(p.body["impact"]["members_affected"], 1);
     assert!(p.body["impact"]["statuses"].as_i64().unwrap() >= 1);
+    // The peer list and the peer page agree with the preview.
+    let shown = a
+        .get(&format!("/api/v1/admin/instances/{b_domain}"), Some(&admin))
+        .await;
+    let list = a.get("/api/v1/admin/instances", Some(&admin)).await;
+    let listed = list
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["domain"] == b_domain.as_str())
+        .unwrap()
+        .clone();
+    for key in [
+        "accounts",
+        "statuses",
+        "members_following",
+        "followers_of_members",
+        "relationships",
+    ] {
+        assert_eq!(listed[key], shown.body[key], "{key}: {}", list.text);
+    }
+    assert_eq!(shown.body["relationships"], 2, "{}", shown.text);
+    assert_eq!(shown.body["members_following"], 1);
+    assert_eq!(shown.body["followers_of_members"], 1);
 
     // Limit (silence): bob's posts only for his followers.
     let r = a

@@ -91,13 +91,7 @@ async fn a_suspension_past_its_grace_period_is_purged_and_lifting_restores_nothi
     a.post(&format!("/api/v1/accounts/{bob_at_a}/follow"), Some(&alice))
         .await;
     a.eventually("alice follows bob", || async {
-        a.get(
-            &format!("/api/v1/accounts/relationships?id[]={bob_at_a}"),
-            Some(&alice),
-        )
-        .await
-        .body[0]["following"]
-            == true
+        a.relationship(&alice, &bob_at_a).await["following"] == true
     })
     .await;
     b.status(&bob, "soon purged", "public").await;

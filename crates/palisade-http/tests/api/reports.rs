@@ -445,13 +445,7 @@ async fn a_forwarded_report_reaches_the_other_admin_unless_rejected() {
     a.post(&format!("/api/v1/accounts/{bob_at_a}/follow"), Some(&alice))
         .await;
     a.eventually("alice follows bob", || async {
-        a.get(
-            &format!("/api/v1/accounts/relationships?id[]={bob_at_a}"),
-            Some(&alice),
-        )
-        .await
-        .body[0]["following"]
-            == true
+        a.relationship(&alice, &bob_at_a).await["following"] == true
     })
     .await;
     let post = b.status(&bob, "something awful", "public").await;
