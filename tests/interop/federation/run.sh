@@ -3,9 +3,10 @@
 #   tests/interop/federation/run.sh            (as root; Palisade built at target/debug/palisade)
 # Two Palisades (ours.test, other.test) behind tls_proxy.py, Fedify peers on peer.test,
 # threads.test and broken.test, fediverse-pasture's verify_actor on v.test (pasture_verify.py)
-# and, for it, a third Palisade with authorized fetch on secure.test; the scenarios are in
-# scenarios.py. Prints one line per check and "N passed, M failed"; exits non-zero on a
-# failure. Logs, databases and tokens stay in the work dir it prints (/tmp/palisade-fedrun.*).
+# and, for it, a third Palisade with authorized fetch on secure.test; scenarios.py runs the
+# checks (scenarios_*.py, on harness.py). Prints one line per check and "N passed, M failed";
+# exits non-zero on a failure. Logs, databases and tokens stay in the work dir it prints
+# (/tmp/palisade-fedrun.*).
 # Environment: PALISADE_BIN (default target/debug/palisade), FED_TIMEOUT (seconds per wait,
 # default 20), FED_VERBOSE=1 (timings and progress), FED_WORK (a new work dir),
 # FED_PEER (another peer.mjs), FED_PYTHON (a Python with requests and fediverse-pasture).
