@@ -228,19 +228,35 @@ impl Core {
         offset: i64,
     ) -> Result<Vec<Account>> {
         let followed_by = viewer.filter(|_| following_only);
-        let found = self
-            .search_accounts_unfiltered(query, followed_by, limit, offset)
-            .await?;
         let blocked = match viewer {
             Some(v) => palisade_store::domain_blocks::all(&self.db, v).await?,
             None => Vec::new(),
         };
         let policies = self.policies().await?;
-        Ok(found
+        let visible = |a: &Account| {
+            a.suspended_at.is_none()
+                && !policies.refused(crate::policy::Boundary::Resolve, a.domain.as_deref())
+                && !crate::policy::domain_blocked(&blocked, a.domain.as_deref())
+        };
+        // Offsets count visible accounts, so pages stay full and do not drift: read ahead in
+        // batches (a few at most) until `offset + limit` visible ones are found.
+        let wanted = (offset.max(0) + limit.max(0)) as usize;
+        let batch = (wanted as i64).max(40);
+        let mut shown = Vec::new();
+        for round in 0..4 {
+            let found = self
+                .search_accounts_unfiltered(query, followed_by, batch, round * batch)
+                .await?;
+            let exhausted = (found.len() as i64) < batch;
+            shown.extend(found.into_iter().filter(|a| visible(a)));
+            if exhausted || shown.len() >= wanted {
+                break;
+            }
+        }
+        Ok(shown
             .into_iter()
-            .filter(|a| a.suspended_at.is_none())
-            .filter(|a| !policies.refused(crate::policy::Boundary::Resolve, a.domain.as_deref()))
-            .filter(|a| !crate::policy::domain_blocked(&blocked, a.domain.as_deref()))
+            .skip(offset.max(0) as usize)
+            .take(limit.max(0) as usize)
             .collect())
     }
 

@@ -408,3 +408,40 @@ async fn lifting_a_suspension_keeps_severed_what_a_member_has_since_blocked() {
         "alice blocks that domain herself now"
     );
 }
+
+#[tokio::test]
+async fn search_pages_stay_full_when_blocked_domains_are_left_out() {
+    let srv = TestServer::new().await;
+    let zed = srv.user("zed").await;
+    for (name, domain) in [
+        ("qa", "hidden.test"),
+        ("qb", "hidden.test"),
+        ("qc", "shown.test"),
+        ("qd", "shown.test"),
+    ] {
+        srv.remote_account(name, domain).await;
+    }
+    srv.post_form("/api/v1/domain_blocks", Some(&zed), &[("domain", "hidden.test")])
+        .await;
+    let page = |offset: &'static str| {
+        let srv = &srv;
+        let zed = &zed;
+        async move {
+            let r = srv
+                .get(
+                    &format!("/api/v1/accounts/search?q=q&limit=1&offset={offset}"),
+                    Some(zed),
+                )
+                .await;
+            r.body
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a["acct"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(page("0").await, ["qc@shown.test"]);
+    assert_eq!(page("1").await, ["qd@shown.test"]);
+    assert!(page("2").await.is_empty());
+}
