@@ -18,15 +18,6 @@ pub struct BlockPreview {
     pub followers_count: i64,
 }
 
-/// Which event records what a severance cut.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Severance {
-    /// A new event of this kind (a member's own block).
-    New(&'static str),
-    /// An event shared by every member (an instance suspension).
-    Shared(i64),
-}
-
 /// How an import treats blocks already there.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ImportMode {
@@ -61,21 +52,14 @@ impl Core {
         }
         let mut tx = self.db.begin().await?;
         store::add(&mut tx, me.id, &domain).await?;
-        self.sever_domain(&mut tx, me.id, &domain, Severance::New("user_domain_block"))
-            .await?;
+        self.sever_domain(&mut tx, me.id, &domain).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// Ends every follow and request between a local account and a domain; records what was
-    /// severed and tells the member when something was.
-    pub(crate) async fn sever_domain(
-        &self,
-        tx: &mut Tx,
-        member: i64,
-        domain: &str,
-        severance: Severance,
-    ) -> Result<Option<i64>> {
+    /// A member's own block: ends every follow and request between them and a domain, tells
+    /// the other side, records what was severed and tells the member when something was.
+    pub(crate) async fn sever_domain(&self, tx: &mut Tx, member: i64, domain: &str) -> Result<Option<i64>> {
         let following = store::ties_with_domain(&mut *tx, member, domain, true, false).await?;
         let followers = store::ties_with_domain(&mut *tx, member, domain, false, false).await?;
         let mut events = Vec::new();
@@ -104,19 +88,13 @@ impl Core {
             });
         }
         store::clear_from(&mut *tx, member, domain).await?;
-        // A member's block tells the other side (Undo, Reject), as Mastodon does; an instance
-        // suspension tells the suspended server nothing: "nothing out", and the follows a
-        // lift restores still match what it believes.
-        if matches!(severance, Severance::New(_)) {
-            self.emit(tx, events).await?;
-        }
+        // A member's block tells the other side (Undo, Reject), as Mastodon does. (An
+        // instance suspension tells the suspended server nothing: store::suspensions.)
+        self.emit(tx, events).await?;
         if following.is_empty() && followers.is_empty() {
             return Ok(None);
         }
-        let event = match severance {
-            Severance::New(kind) => severances::create_event(&mut *tx, kind, domain).await?,
-            Severance::Shared(event) => event,
-        };
+        let event = severances::create_event(&mut *tx, "user_domain_block", domain).await?;
         for f in following.iter().chain(followers.iter()) {
             severances::keep(&mut *tx, event, f).await?;
         }

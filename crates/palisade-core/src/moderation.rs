@@ -6,7 +6,6 @@
 use palisade_store::domain_policies::{self as store, DomainBlock, Impact, NewAction};
 use palisade_store::{Tx, now_ms, relationships as rel, severances};
 
-use crate::domain_blocks::Severance;
 use crate::policy::normalize_domain;
 use crate::{Core, Error, Result};
 
@@ -204,10 +203,11 @@ impl Core {
             block.severance_event_id = None;
         }
         if block.severity == "suspend" && !was_suspension {
+            // Every tie cut at once (set-based), each member told; nothing is sent there.
             let event = severances::create_event(&mut tx, "domain_block", &block.domain).await?;
-            for member in store::members_tied(&mut tx, &block.domain).await? {
-                self.sever_domain(&mut tx, member, &block.domain, Severance::Shared(event))
-                    .await?;
+            for loss in palisade_store::suspensions::sever_all(&mut tx, &block.domain, event).await? {
+                severances::add_member(&mut tx, loss.member, event, loss.followers, loss.following).await?;
+                crate::notifications::notify_severed(&mut tx, loss.member, event).await?;
             }
             block.severance_event_id = Some(event);
         }

@@ -303,24 +303,6 @@ pub async fn impact<'a>(ex: impl Into<Exec<'a>>, domain: &str) -> Result<Impact>
     })
 }
 
-/// Local members with a follow (either way) with accounts of a domain.
-pub async fn members_tied<'a>(ex: impl Into<Exec<'a>>, domain: &str) -> Result<Vec<i64>> {
-    use crate::domain_blocks::{domain_args, domain_clause};
-    let on = domain_clause("t.domain", 1);
-    q(format!(
-        "SELECT f.account_id AS m FROM follows f JOIN accounts t ON t.id = f.target_account_id \
-           JOIN accounts me ON me.id = f.account_id WHERE me.domain IS NULL AND {on} \
-         UNION SELECT f.target_account_id AS m FROM follows f JOIN accounts t ON t.id = f.account_id \
-           JOIN accounts me ON me.id = f.target_account_id WHERE me.domain IS NULL AND {on}"
-    ))
-    .bind_all(domain_args(domain))
-    .fetch_all(ex)
-    .await?
-    .iter()
-    .map(|r| r.i64("m"))
-    .collect()
-}
-
 /// Deletes every account of a domain (and, through the foreign keys, their statuses,
 /// follows and the rest): the purge at the end of a suspension's grace period.
 pub async fn purge_domain<'a>(ex: impl Into<Exec<'a>>, domain: &str) -> Result<u64> {

@@ -22,6 +22,7 @@ pub mod relationships;
 pub mod reports;
 pub mod severances;
 pub mod statuses;
+pub mod suspensions;
 pub mod tags;
 pub mod testing;
 pub mod tombstones;

@@ -566,6 +566,16 @@ async fn admins_preview_limit_suspend_and_lift() {
         )
         .await;
     assert_eq!(n.body[0]["event"]["type"], "domain_block", "{}", n.text);
+    assert_eq!(n.body[0]["event"]["followers_count"], 1, "{}", n.text);
+    assert_eq!(n.body[0]["event"]["following_count"], 1);
+    let me = a.get("/api/v1/accounts/verify_credentials", Some(&alice)).await;
+    assert_eq!(
+        (
+            me.body["followers_count"].clone(),
+            me.body["following_count"].clone()
+        ),
+        (json!(0), json!(0))
+    );
     assert_eq!(
         a.get(&format!("/api/v1/accounts/{bob_at_a}"), Some(&alice))
             .await
@@ -626,6 +636,14 @@ async fn admins_preview_limit_suspend_and_lift() {
         .await;
     assert_eq!(rel.body[0]["following"], true, "{}", rel.text);
     assert_eq!(rel.body[0]["followed_by"], true);
+    let me = a.get("/api/v1/accounts/verify_credentials", Some(&alice)).await;
+    assert_eq!(
+        (
+            me.body["followers_count"].clone(),
+            me.body["following_count"].clone()
+        ),
+        (json!(1), json!(1))
+    );
     assert_eq!(
         a.get(&format!("/api/v1/statuses/{remote_post}"), Some(&alice))
             .await
