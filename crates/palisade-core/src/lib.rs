@@ -13,6 +13,7 @@ pub mod events;
 pub mod instance;
 pub mod interactions;
 pub mod languages;
+pub mod model;
 pub mod moderation;
 pub mod notifications;
 pub mod oauth;

@@ -198,8 +198,8 @@ pub fn render(m: &Metrics) -> String {
 
 #[cfg(test)]
 mod tests {
+    use palisade_core::model::Peer;
     use palisade_core::peers::Metrics;
-    use palisade_core::store::peers::Peer;
 
     use super::render;
 

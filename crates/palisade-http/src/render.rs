@@ -5,7 +5,7 @@ use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use palisade_core::PageQuery;
 use palisade_core::auth::Viewer;
-use palisade_core::store::accounts::Account;
+use palisade_core::model::Account;
 use palisade_core::timelines::StatusPage;
 use palisade_core::views::StatusView;
 use serde::Serialize;
@@ -72,7 +72,7 @@ impl AppState {
         &self,
         uri: &Uri,
         page: &PageQuery,
-        rows: palisade_core::store::Page<i64>,
+        rows: palisade_core::model::Page<i64>,
     ) -> ApiResult<Response> {
         let keys = rows.keys();
         let full = keys.len() as i64 >= page.limit;

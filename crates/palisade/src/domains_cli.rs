@@ -6,8 +6,8 @@ use std::io::{BufRead, IsTerminal, Read, Write};
 
 use clap::{Args, Subcommand};
 use palisade_core::Core;
+use palisade_core::model::DomainBlock;
 use palisade_core::moderation::{BlockParams, Preview};
-use palisade_core::store::domain_policies::DomainBlock;
 use palisade_http::entities::iso;
 
 #[derive(Subcommand)]

@@ -1,8 +1,8 @@
 //! Account and CredentialAccount.
 
 use palisade_core::accounts::{acct, fields_of};
-use palisade_core::store::accounts::Account as Row;
-use palisade_core::store::users::User;
+use palisade_core::model::Account as Row;
+use palisade_core::model::User;
 use palisade_core::urls::Urls;
 use serde::Serialize;
 use serde_json::{Value, json};

@@ -1,4 +1,4 @@
-use palisade_core::store::apps::App;
+use palisade_core::model::App;
 use serde::Serialize;
 
 /// An OAuth application; `client_id` and `client_secret` only when the app is created.

@@ -18,7 +18,7 @@ pub struct Notification {
 }
 
 pub fn notification(
-    n: &palisade_core::store::notifications::Notification,
+    n: &palisade_core::model::Notification,
     account: Account,
     status: Option<Status>,
 ) -> Notification {

@@ -1,7 +1,7 @@
 //! Status, StatusEdit, and the Tag entity.
 
-use palisade_core::store::statuses::StatusEdit as EditRow;
-use palisade_core::store::tags::Tag as TagRow;
+use palisade_core::model::StatusEdit as EditRow;
+use palisade_core::model::Tag as TagRow;
 use palisade_core::urls::Urls;
 use palisade_core::views::StatusView;
 use serde::Serialize;

@@ -4,7 +4,7 @@ use axum::Router;
 use axum::extract::{OriginalUri, State};
 use axum::response::Response;
 use axum::routing::get;
-use palisade_core::store::relationships::Edge;
+use palisade_core::model::Edge;
 
 use crate::AppState;
 use crate::error::ApiResult;

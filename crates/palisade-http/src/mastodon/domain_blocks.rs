@@ -138,7 +138,7 @@ async fn import(State(st): State<AppState>, auth: Auth, Params(p): Params<Import
 }
 
 /// Mastodon's RelationshipSeveranceEvent.
-pub fn severance_json(s: &palisade_core::store::severances::MemberSeverance) -> Value {
+pub fn severance_json(s: &palisade_core::model::MemberSeverance) -> Value {
     json!({
         "id": s.event.id.to_string(),
         "type": s.event.kind,

@@ -21,7 +21,7 @@ struct Query {
     timeline: Vec<String>,
 }
 
-fn render(markers: &[palisade_core::store::markers::Marker], wanted: &[String]) -> Value {
+fn render(markers: &[palisade_core::model::Marker], wanted: &[String]) -> Value {
     let mut out = Map::new();
     for m in markers
         .iter()

@@ -4,7 +4,7 @@ use axum::Router;
 use axum::extract::{OriginalUri, State};
 use axum::response::Response;
 use axum::routing::get;
-use palisade_core::store::interactions::Mark;
+use palisade_core::model::Mark;
 
 use crate::AppState;
 use crate::error::ApiResult;

@@ -7,7 +7,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use palisade_core::auth::Viewer;
-use palisade_core::store::notifications::{Filter, Notification as Row};
+use palisade_core::model::{Notification as Row, NotificationFilter as Filter};
 use palisade_core::views::ViewOptions;
 use serde::Deserialize;
 use serde_json::{Value, json};

@@ -46,7 +46,7 @@ fn group_json(g: &Group) -> Value {
 }
 
 /// The partial account of `expand_accounts=partial_avatars`: enough to draw an avatar.
-fn partial(st: &AppState, a: &palisade_core::store::accounts::Account) -> Value {
+fn partial(st: &AppState, a: &palisade_core::model::Account) -> Value {
     let full = st.account_json(a);
     json!({
         "id": full.id, "acct": full.acct, "locked": full.locked, "bot": full.bot, "url": full.url,

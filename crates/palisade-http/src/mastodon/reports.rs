@@ -4,9 +4,9 @@
 use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
+use palisade_core::model::Account;
+use palisade_core::model::Report;
 use palisade_core::reports::ReportRequest;
-use palisade_core::store::accounts::Account;
-use palisade_core::store::reports::Report;
 use serde::Deserialize;
 use serde_json::{Value, json};
 

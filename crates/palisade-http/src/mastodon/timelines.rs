@@ -4,7 +4,7 @@ use axum::Router;
 use axum::extract::{OriginalUri, Path, State};
 use axum::response::Response;
 use axum::routing::get;
-use palisade_core::store::feeds::Origin;
+use palisade_core::model::Origin;
 use serde::Deserialize;
 
 use crate::error::ApiResult;

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
 use axum::response::Response;
-use palisade_core::store::statuses::AccountFilter;
+use palisade_core::model::AccountFilter;
 use serde::Deserialize;
 
 use crate::entities::{Account, Relationship, relationship};

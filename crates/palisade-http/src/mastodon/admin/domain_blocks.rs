@@ -6,8 +6,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use palisade_core::model::DomainBlock;
 use palisade_core::moderation::BlockParams;
-use palisade_core::store::domain_policies::DomainBlock;
 use serde::Deserialize;
 use serde_json::{Value, json};
 

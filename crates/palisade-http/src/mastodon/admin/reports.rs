@@ -8,8 +8,8 @@ use axum::extract::{OriginalUri, Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use palisade_core::model::ReportFilter as Filter;
 use palisade_core::reports::{AdminReport, StaffAccount};
-use palisade_core::store::reports::Filter;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
