@@ -22,7 +22,7 @@ pub enum Event {
     StatusDeleted {
         account_id: i64,
         uri: String,
-        visibility: String,
+        visibility: palisade_store::Visibility,
         mentioned: Vec<i64>,
     },
     Reblogged {

@@ -2,7 +2,7 @@
 
 use palisade_store::interactions::{self, Mark};
 use palisade_store::statuses::{self, Status};
-use palisade_store::{Page, PageQuery, accounts, ids::new_id, notifications, now_ms};
+use palisade_store::{Page, PageQuery, Visibility, accounts, ids::new_id, notifications, now_ms};
 
 use crate::auth::Viewer;
 use crate::events::Event;
@@ -75,10 +75,10 @@ impl Core {
             .as_ref()
             .and_then(|u| crate::preferences::preferences_of(u).default_privacy)
             .filter(|v| v != "direct");
-        let visibility = match visibility.or(default.as_deref()) {
+        let visibility = match visibility.or(default.as_deref()).map(Visibility::parse) {
             // A self-boost of a followers-only post stays followers-only.
-            _ if target.visibility == "private" => "private".to_owned(),
-            Some(v @ ("public" | "unlisted" | "private")) => v.to_owned(),
+            _ if target.visibility == Visibility::Private => Visibility::Private,
+            Some(Some(v)) if v != Visibility::Direct => v,
             Some(_) => {
                 return Err(Error::field(
                     "visibility",
@@ -86,7 +86,7 @@ impl Core {
                     "is not included in the list",
                 ));
             }
-            None => "public".to_owned(),
+            None => Visibility::Public,
         };
         let rid = new_id();
         let urls = self.urls();
@@ -182,7 +182,7 @@ impl Core {
             if status.reblog_of_id.is_some() {
                 return Err(Error::invalid("Validation failed: You cannot pin a boost"));
             }
-            if status.visibility == "direct" {
+            if status.visibility == Visibility::Direct {
                 return Err(Error::invalid(
                     "Validation failed: Only public, unlisted or followers-only posts can be pinned",
                 ));

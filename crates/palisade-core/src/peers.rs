@@ -140,7 +140,7 @@ impl Core {
                 .await?
                 .blocks()
                 .iter()
-                .map(|b| (b.domain.clone(), b.severity.clone()))
+                .map(|b| (b.domain.clone(), b.severity.as_str().to_owned()))
                 .collect(),
         })
     }

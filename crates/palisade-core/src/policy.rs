@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use palisade_store::domain_policies::DomainBlock;
 use palisade_store::statuses::Status;
+use palisade_store::{Severity, Visibility};
 
 /// Where something crosses between a remote domain and this instance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,9 +113,7 @@ impl PolicySet {
     pub fn block_for(&self, domain: &str) -> Option<&DomainBlock> {
         let mut best: Option<&DomainBlock> = None;
         for b in self.covering(domain) {
-            if best
-                .is_none_or(|x| crate::moderation::rank(&b.severity) > crate::moderation::rank(&x.severity))
-            {
+            if best.is_none_or(|x| b.severity > x.severity) {
                 best = Some(b);
             }
         }
@@ -140,13 +139,13 @@ impl PolicySet {
         };
         let reject_media = self.covering(domain).any(|b| b.reject_media);
         let reject_reports = self.covering(domain).any(|b| b.reject_reports);
-        match (block.severity.as_str(), boundary) {
-            ("suspend", Boundary::Report) => Decision::Drop,
-            ("suspend", _) => Decision::Refuse,
+        match (block.severity, boundary) {
+            (Severity::Suspend, Boundary::Report) => Decision::Drop,
+            (Severity::Suspend, _) => Decision::Refuse,
             (_, Boundary::Report) if reject_reports => Decision::Drop,
             (_, Boundary::Media) if reject_media => Decision::Refuse,
-            ("silence", Boundary::Timeline | Boundary::Notification) => Decision::FollowersOnly,
-            ("silence", Boundary::FollowRequest) => Decision::RequireApproval,
+            (Severity::Silence, Boundary::Timeline | Boundary::Notification) => Decision::FollowersOnly,
+            (Severity::Silence, Boundary::FollowRequest) => Decision::RequireApproval,
             _ => Decision::Allow,
         }
     }
@@ -238,21 +237,20 @@ pub fn may_view_status(status: &Status, viewer: Option<i64>, rel: Relation) -> b
     if rel.blocked_by_author {
         return false;
     }
-    match status.visibility.as_str() {
-        "public" | "unlisted" => true,
-        "private" => viewer.is_some() && (rel.follows_author || rel.mentioned),
-        "direct" => viewer.is_some() && rel.mentioned,
-        _ => false,
+    match status.visibility {
+        Visibility::Public | Visibility::Unlisted => true,
+        Visibility::Private => viewer.is_some() && (rel.follows_author || rel.mentioned),
+        Visibility::Direct => viewer.is_some() && rel.mentioned,
     }
 }
 
 /// Whether `booster` may boost a status: public and unlisted ones, and their own
 /// followers-only posts (the boost stays followers-only), as Mastodon allows.
 pub fn may_reblog(status: &Status, booster: i64) -> bool {
-    match status.visibility.as_str() {
-        "public" | "unlisted" => true,
-        "private" => status.account_id == booster,
-        _ => false,
+    match status.visibility {
+        Visibility::Public | Visibility::Unlisted => true,
+        Visibility::Private => status.account_id == booster,
+        Visibility::Direct => false,
     }
 }
 
@@ -274,7 +272,7 @@ mod tests {
         DomainBlock {
             id: 1,
             domain: domain.into(),
-            severity: severity.into(),
+            severity: Severity::parse(severity).unwrap(),
             reject_media,
             reject_reports,
             private_comment: None,
@@ -456,7 +454,7 @@ mod tests {
             uri: String::new(),
             url: None,
             local: true,
-            visibility: visibility.into(),
+            visibility: Visibility::parse(visibility).unwrap(),
             text_source: String::new(),
             content_html: String::new(),
             spoiler_text: String::new(),

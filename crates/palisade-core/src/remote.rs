@@ -5,7 +5,7 @@
 use palisade_store::interactions::Mark;
 use palisade_store::relationships::{self as rel, Follow, FollowTable};
 use palisade_store::statuses::{self, Status, StatusEdit};
-use palisade_store::{accounts, accounts::Account, ids, interactions, now_ms, tags};
+use palisade_store::{Visibility, accounts, accounts::Account, ids, interactions, now_ms, tags};
 
 use crate::events::Event;
 use crate::notifications::notify;
@@ -28,7 +28,7 @@ pub struct RemoteStatus {
     pub content_html: String,
     pub spoiler_text: String,
     pub sensitive: bool,
-    pub visibility: String,
+    pub visibility: Visibility,
     pub language: Option<String>,
     pub in_reply_to: Option<Status>,
     pub in_reply_to_uri: Option<String>,
@@ -159,7 +159,7 @@ impl Core {
             uri: new.uri.clone(),
             url: new.url.clone(),
             local: false,
-            visibility: new.visibility.clone(),
+            visibility: new.visibility,
             text_source: String::new(),
             content_html: new.content_html.clone(),
             spoiler_text: new.spoiler_text.clone(),
@@ -271,7 +271,7 @@ impl Core {
         original: &Status,
         uri: &str,
         published: i64,
-        visibility: &str,
+        visibility: Visibility,
     ) -> Result<()> {
         if statuses::by_uri(&self.db, uri).await?.is_some()
             || !crate::policy::may_reblog(original, booster.id)
@@ -285,7 +285,7 @@ impl Core {
             uri: uri.to_owned(),
             url: None,
             local: false,
-            visibility: visibility.to_owned(),
+            visibility,
             text_source: String::new(),
             content_html: String::new(),
             spoiler_text: String::new(),

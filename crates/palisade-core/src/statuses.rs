@@ -1,18 +1,16 @@
 //! Posting, editing and deleting statuses; threads; edit history.
 
 use palisade_store::statuses::{self, Status, StatusEdit};
-use palisade_store::{Tx, accounts, accounts::Account, ids::new_id, notifications, now_ms, tags};
+use palisade_store::{Tx, Visibility, accounts, accounts::Account, ids::new_id, notifications, now_ms, tags};
 
 use crate::accounts::find_mention;
 use crate::auth::Viewer;
 use crate::content::{self, Rendered};
 use crate::events::Event;
 use crate::notifications::notify;
-use crate::preferences::preferences_of;
+use crate::preferences::{parse_visibility, preferences_of};
 use crate::views::{StatusView, ViewOptions};
 use crate::{Core, Error, Result};
-
-pub const VISIBILITIES: &[&str] = &["public", "unlisted", "private", "direct"];
 
 /// A status as submitted by a client.
 #[derive(Clone, Debug, Default)]
@@ -53,23 +51,15 @@ impl Core {
             return self.status_view(Some(author), id).await;
         }
         self.check_text(&new.text, &new.spoiler_text, &new.media_ids)?;
-        let visibility = new
-            .visibility
-            .clone()
-            .or_else(|| {
-                viewer
-                    .user
-                    .as_ref()
-                    .and_then(|u| preferences_of(u).default_privacy)
-            })
-            .unwrap_or_else(|| "public".into());
-        if !VISIBILITIES.contains(&visibility.as_str()) {
-            return Err(Error::field(
-                "visibility",
-                "ERR_INVALID",
-                "is not included in the list",
-            ));
-        }
+        let visibility = match new.visibility.as_deref() {
+            Some(given) => parse_visibility("visibility", given)?,
+            None => viewer
+                .user
+                .as_ref()
+                .and_then(|u| preferences_of(u).default_privacy)
+                .and_then(|p| Visibility::parse(&p))
+                .unwrap_or(Visibility::Public),
+        };
         let parent = match new.in_reply_to_id {
             Some(id) => Some(self.status_view(Some(author), id).await?.status),
             None => None,
@@ -217,7 +207,7 @@ impl Core {
             None => Event::StatusDeleted {
                 account_id: author.id,
                 uri: status.uri.clone(),
-                visibility: status.visibility.clone(),
+                visibility: status.visibility,
                 mentioned,
             },
         };

@@ -1,6 +1,7 @@
 //! Remote statuses: a Note (or Article, Page, Question) fetched or delivered, checked for
 //! origin, sanitized, addressed, and stored through core.
 
+use palisade_core::model::Visibility;
 use palisade_core::remote::RemoteStatus;
 use palisade_core::store::accounts::{self, Account};
 use palisade_core::store::statuses::{self, Status};
@@ -101,7 +102,7 @@ impl Federation {
                 _ => {}
             }
         }
-        let visibility = visibility_of(note, author).to_owned();
+        let visibility = visibility_of(note, author);
         let published = vocab::timestamp_ms(note, "published").unwrap_or_else(palisade_core::store::now_ms);
         let content = vocab::text(note, "content").unwrap_or_default();
         let content = match kind(note).as_str() {
@@ -141,17 +142,17 @@ impl Federation {
 
 /// Mastodon's reading of addressing: public in `to`, unlisted when public is only in `cc`,
 /// followers-only when the author's followers collection is addressed, direct otherwise.
-fn visibility_of(note: &Value, author: &Account) -> &'static str {
+fn visibility_of(note: &Value, author: &Account) -> Visibility {
     let (to, cc) = vocab::audience(note);
     if to.iter().any(|a| vocab::is_public(a)) {
-        return "public";
+        return Visibility::Public;
     }
     if cc.iter().any(|a| vocab::is_public(a)) {
-        return "unlisted";
+        return Visibility::Unlisted;
     }
     let followers = author.followers_url.clone().unwrap_or_default();
     if !followers.is_empty() && to.iter().chain(cc.iter()).any(|a| *a == followers) {
-        return "private";
+        return Visibility::Private;
     }
-    "direct"
+    Visibility::Direct
 }

@@ -1,5 +1,6 @@
 //! The documents other servers fetch from us: actors, notes, collections, WebFinger.
 
+use palisade_core::model::Visibility;
 use palisade_core::store::accounts::{self, Account};
 use palisade_core::store::statuses::{self, AccountFilter};
 use palisade_core::store::{PageQuery, interactions, relationships, tombstones};
@@ -78,7 +79,7 @@ impl Federation {
         let mut items = Vec::new();
         for (_, sid) in &rows.items {
             if let Some(s) = statuses::by_id(&self.core.db, *sid).await?
-                && s.visibility == "public"
+                && s.visibility == Visibility::Public
             {
                 let (note, _) = self.note_of(&s, account).await?;
                 let (to, cc) = (note["to"].clone(), note["cc"].clone());

@@ -1,14 +1,14 @@
 //! Instance domain policies (blocks with a severity, allows) and the audit log.
 
 use crate::db::{Exec, Row, q};
+use crate::kinds::{Severity, parse_stored};
 use crate::{Result, ids::new_id, now_ms};
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct DomainBlock {
     pub id: i64,
     pub domain: String,
-    /// `noop`, `silence` or `suspend`.
-    pub severity: String,
+    pub severity: Severity,
     pub reject_media: bool,
     pub reject_reports: bool,
     pub private_comment: Option<String>,
@@ -28,7 +28,7 @@ fn from_row(r: &Row) -> Result<DomainBlock> {
     Ok(DomainBlock {
         id: r.i64("id")?,
         domain: r.string("domain")?,
-        severity: r.string("severity")?,
+        severity: parse_stored(&r.string("severity")?, "severity", Severity::parse)?,
         reject_media: r.bool("reject_media")?,
         reject_reports: r.bool("reject_reports")?,
         private_comment: r.opt_string("private_comment")?,
@@ -99,7 +99,7 @@ pub async fn save_block<'a>(ex: impl Into<Exec<'a>>, b: &DomainBlock) -> Result<
         q("INSERT INTO domain_blocks (id, domain, severity, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)")
             .bind(id)
             .bind(&b.domain)
-            .bind(&b.severity)
+            .bind(b.severity)
             .bind(now)
             .execute(ex.reborrow())
             .await?;
@@ -107,7 +107,7 @@ pub async fn save_block<'a>(ex: impl Into<Exec<'a>>, b: &DomainBlock) -> Result<
     q("UPDATE domain_blocks SET severity = $2, reject_media = $3, reject_reports = $4, private_comment = $5, \
        public_comment = $6, obfuscate = $7, expires_at = $8, severance_event_id = $9, updated_at = $10 WHERE id = $1")
     .bind(id)
-    .bind(&b.severity)
+    .bind(b.severity)
     .bind(b.reject_media)
     .bind(b.reject_reports)
     .bind(&b.private_comment)

@@ -10,6 +10,7 @@ pub mod feeds;
 pub mod ids;
 pub mod interactions;
 pub mod jobs;
+pub mod kinds;
 pub mod markers;
 mod migrate;
 pub mod notifications;
@@ -29,6 +30,7 @@ pub mod tombstones;
 pub mod users;
 
 pub use db::{Arg, Backend, Db, Exec, Row, Tx, placeholders, q};
+pub use kinds::{Severity, Visibility};
 pub use migrate::migrate;
 pub use page::{Page, PageQuery};
 

@@ -1,6 +1,7 @@
 //! From an event to an activity and the inboxes that must receive it.
 
 use palisade_core::events::Event;
+use palisade_core::model::Visibility;
 use palisade_core::store::accounts::{self, Account};
 use palisade_core::store::statuses::{self, Status};
 use palisade_core::store::{jobs, now_ms, relationships, tags, tombstones};
@@ -99,7 +100,7 @@ impl Federation {
                     return Ok(None);
                 };
                 tombstones::add(db, uri, author.id).await?;
-                let mut inboxes = if visibility == "direct" {
+                let mut inboxes = if *visibility == Visibility::Direct {
                     Vec::new()
                 } else {
                     relationships::remote_follower_inboxes(db, author.id).await?
@@ -137,7 +138,7 @@ impl Federation {
                 ) else {
                     return Ok(None);
                 };
-                let to = if boost.visibility == "public" {
+                let to = if boost.visibility == Visibility::Public {
                     vec![PUBLIC.to_owned()]
                 } else {
                     vec![booster.followers_url.clone().unwrap_or_default()]
@@ -431,13 +432,13 @@ impl Federation {
         mentioned: &[Account],
     ) -> FedResult<Vec<String>> {
         let db = &self.core.db;
-        let mut inboxes = if s.visibility == "direct" {
+        let mut inboxes = if s.visibility == Visibility::Direct {
             Vec::new()
         } else {
             relationships::remote_follower_inboxes(db, author.id).await?
         };
         inboxes.extend(mentioned.iter().filter_map(preferred_inbox));
-        if matches!(s.visibility.as_str(), "public" | "unlisted")
+        if s.visibility.is_open()
             && let Some(parent_author) = s.in_reply_to_account_id
             && let Some(p) = accounts::by_id(db, parent_author).await?
         {

@@ -328,7 +328,7 @@ async fn remote_status(
             content_html: format!("<p>status {n}</p>"),
             spoiler_text: String::new(),
             sensitive: false,
-            visibility: "public".into(),
+            visibility: palisade_core::model::Visibility::Public,
             language: None,
             in_reply_to: parent.cloned(),
             in_reply_to_uri: parent.map(|p| p.uri.clone()),
