@@ -6,7 +6,6 @@ use palisade_store::{Page, PageQuery, Visibility, accounts, ids::new_id, notific
 
 use crate::auth::Viewer;
 use crate::events::Event;
-use crate::notifications::notify;
 use crate::policy;
 use crate::views::StatusView;
 use crate::{Core, Error, Result};
@@ -22,7 +21,8 @@ impl Core {
         let mut tx = self.db.begin().await?;
         if interactions::add(&mut tx, Mark::Favourite, new_id(), me.id, target.id).await? {
             statuses::add_counts(&mut tx, target.id, 0, 0, 1).await?;
-            notify(&mut tx, target.account_id, me.id, "favourite", Some(target.id)).await?;
+            self.notify(&mut tx, target.account_id, me.id, "favourite", Some(target.id))
+                .await?;
             self.emit(
                 &mut tx,
                 vec![Event::Favourited {
@@ -129,7 +129,8 @@ impl Core {
         }
         statuses::add_counts(&mut tx, target.id, 0, 1, 0).await?;
         accounts::add_counts(&mut tx, me.id, 1, 0, 0).await?;
-        notify(&mut tx, target.account_id, me.id, "reblog", Some(target.id)).await?;
+        self.notify(&mut tx, target.account_id, me.id, "reblog", Some(target.id))
+            .await?;
         self.fan_out(&mut tx, &reblog, &[], &[]).await?;
         self.emit(&mut tx, vec![Event::Reblogged { status_id: rid }])
             .await?;

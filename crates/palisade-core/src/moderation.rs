@@ -300,8 +300,10 @@ impl Core {
             return Ok(true);
         };
         let (member, remote) = if a.is_local() { (a, b) } else { (b, a) };
-        let blocks = palisade_store::domain_blocks::all(&mut *tx, member.id).await?;
-        Ok(crate::policy::domain_blocked(&blocks, remote.domain.as_deref()))
+        Ok(self
+            .member_blocks(&mut *tx, member.id)
+            .await?
+            .covers(remote.domain.as_deref()))
     }
 
     /// Whether a suspension is older than the grace period (counted from when it became a

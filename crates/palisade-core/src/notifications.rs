@@ -4,6 +4,7 @@ use palisade_store::notifications::{self, Filter, Notification};
 use palisade_store::{Page, PageQuery, Tx, accounts, ids::new_id, now_ms, relationships, statuses};
 
 use crate::auth::Viewer;
+use crate::policy::{Boundary, Decision, Subject};
 use crate::{Core, Error, Result};
 
 /// Every notification type Mastodon defines (filters accept them all).
@@ -22,93 +23,78 @@ pub const TYPES: &[&str] = &[
     "moderation_warning",
 ];
 
-/// Notifies local account `to` that `from` did `kind`, unless `to` is `from`, is remote, or
-/// blocks or mutes `from` (with notifications hidden).
-pub(crate) async fn notify(
-    tx: &mut Tx,
-    to: i64,
-    from: i64,
-    kind: &str,
-    status_id: Option<i64>,
-) -> Result<()> {
-    if to == from {
-        return Ok(());
-    }
-    let Some(recipient) = accounts::by_id(&mut *tx, to).await? else {
-        return Ok(());
-    };
-    if !recipient.is_local() {
-        return Ok(());
-    }
-    let sender_domain = accounts::by_id(&mut *tx, from).await?.and_then(|a| a.domain);
-    let blocks_domain = match &sender_domain {
-        Some(_) => crate::policy::domain_blocked(
-            &palisade_store::domain_blocks::all(&mut *tx, to).await?,
-            sender_domain.as_deref(),
-        ),
-        None => false,
-    };
-    // Instance policy: nothing from suspended domains; from silenced ones only if followed.
-    let policy_allows = match core_policies(tx, sender_domain.as_deref())
-        .await?
-        .decide(crate::policy::Boundary::Notification, sender_domain.as_deref())
-    {
-        crate::policy::Decision::Refuse => false,
-        // A follow request from a silenced domain is exactly what the member must see.
-        crate::policy::Decision::FollowersOnly if kind == "follow_request" => true,
-        crate::policy::Decision::FollowersOnly => !relationships::following_among(&mut *tx, to, &[from])
-            .await?
-            .is_empty(),
-        _ => true,
-    };
-    if blocks_domain
-        || !policy_allows
-        || relationships::blocked_either_way(&mut *tx, to, from).await?
-        || relationships::mute_of(&mut *tx, to, from).await? == Some(true)
-    {
-        return Ok(());
-    }
-    // A muted thread stays silent.
-    if let Some(sid) = status_id
-        && let Some(conversation) = statuses::by_id(&mut *tx, sid)
-            .await?
-            .and_then(|s| s.conversation_id)
-        && !statuses::muted_conversations_among(&mut *tx, to, &[conversation])
-            .await?
-            .is_empty()
-    {
-        return Ok(());
-    }
-    let created_at = now_ms();
-    notifications::insert(
-        &mut *tx,
-        &Notification {
-            id: new_id(),
-            account_id: to,
-            from_account_id: from,
-            kind: kind.to_owned(),
-            status_id,
-            created_at,
-            group_key: group_key(kind, status_id, created_at),
-            event_id: None,
-        },
-    )
-    .await?;
-    Ok(())
-}
-
-/// The instance blocks that cover `domain`, read inside the transaction that notifies (an
-/// indexed lookup of a few names, not the whole list). Allowlist mode needs no check here:
-/// nothing from a domain outside the list gets in to cause a notification.
-async fn core_policies(tx: &mut Tx, domain: Option<&str>) -> Result<crate::policy::PolicySet> {
-    let blocks = match domain {
-        Some(d) => {
-            let names = crate::policy::covering_names(d);
-            palisade_store::domain_policies::blocks_named(&mut *tx, &names).await?
+impl Core {
+    /// Notifies local account `to` that `from` did `kind`, unless `to` is `from`, is remote,
+    /// blocks or mutes `from` (with notifications hidden), mutes the thread, or the policy
+    /// (the instance's and `to`'s own domain blocks) keeps `from`'s domain away from them.
+    pub(crate) async fn notify(
+        &self,
+        tx: &mut Tx,
+        to: i64,
+        from: i64,
+        kind: &str,
+        status_id: Option<i64>,
+    ) -> Result<()> {
+        if to == from {
+            return Ok(());
         }
-        None => Vec::new(),
-    };
-    Ok(crate::policy::PolicySet::new(blocks, Vec::new(), false, now_ms()))
+        let Some(recipient) = accounts::by_id(&mut *tx, to).await? else {
+            return Ok(());
+        };
+        if !recipient.is_local() {
+            return Ok(());
+        }
+        let sender_domain = accounts::by_id(&mut *tx, from).await?.and_then(|a| a.domain);
+        let policy_allows = match sender_domain.as_deref() {
+            None => true,
+            Some(domain) => {
+                let blocks = self.member_blocks(&mut *tx, to).await?;
+                let subject = Subject::for_member(Some(domain), &blocks);
+                match self.policies().await?.decide(Boundary::Notification, subject) {
+                    Decision::Refuse => false,
+                    // A follow request from a silenced domain is exactly what the member must see.
+                    Decision::FollowersOnly if kind == "follow_request" => true,
+                    Decision::FollowersOnly => !relationships::following_among(&mut *tx, to, &[from])
+                        .await?
+                        .is_empty(),
+                    _ => true,
+                }
+            }
+        };
+        if !policy_allows
+            || relationships::blocked_either_way(&mut *tx, to, from).await?
+            || relationships::mute_of(&mut *tx, to, from).await? == Some(true)
+        {
+            return Ok(());
+        }
+        // A muted thread stays silent.
+        if let Some(sid) = status_id
+            && let Some(conversation) = statuses::by_id(&mut *tx, sid)
+                .await?
+                .and_then(|s| s.conversation_id)
+            && !statuses::muted_conversations_among(&mut *tx, to, &[conversation])
+                .await?
+                .is_empty()
+        {
+            return Ok(());
+        }
+        let created_at = now_ms();
+        notifications::insert(
+            &mut *tx,
+            &Notification {
+                id: new_id(),
+                account_id: to,
+                from_account_id: from,
+                kind: kind.to_owned(),
+                status_id,
+                created_at,
+                group_key: group_key(kind, status_id, created_at),
+                event_id: None,
+            },
+        )
+        .await?;
+        Ok(())
+    }
 }
 
 /// Tells a member that an event (their domain block, an instance suspension) severed some

@@ -8,7 +8,7 @@ use palisade_store::statuses::{self, Status, StatusEdit};
 use palisade_store::{Visibility, accounts, accounts::Account, ids, interactions, now_ms, tags};
 
 use crate::events::Event;
-use crate::notifications::notify;
+use crate::policy::{Boundary, Decision, Subject};
 use crate::{Core, Error, Result};
 
 /// What became of a Follow from another server.
@@ -49,12 +49,18 @@ impl Core {
         if !target.is_local() {
             return Ok(FollowOutcome::Refused);
         }
-        let domain_blocked = crate::policy::domain_blocked(
-            &palisade_store::domain_blocks::all(&self.db, target.id).await?,
-            follower.domain.as_deref(),
-        );
-        if domain_blocked || rel::blocked_either_way(&self.db, follower.id, target.id).await? {
-            // Answer with a Reject, as Mastodon does, so the follower's server stops waiting.
+        // The instance refuses silently (nothing goes to a suspended server); a member's own
+        // block, or an account block, is answered with a Reject, as Mastodon does, so the
+        // follower's server stops waiting.
+        let policies = self.policies().await?;
+        let domain = follower.domain.as_deref();
+        let instance = policies.decide(Boundary::FollowRequest, domain);
+        if instance == Decision::Refuse {
+            return Ok(FollowOutcome::Refused);
+        }
+        let blocks = self.member_blocks(&self.db, target.id).await?;
+        let decision = policies.decide(Boundary::FollowRequest, Subject::for_member(domain, &blocks));
+        if decision == Decision::Refuse || rel::blocked_either_way(&self.db, follower.id, target.id).await? {
             let mut tx = self.db.begin().await?;
             let rejected = Event::FollowRejected {
                 account_id: follower.id,
@@ -90,22 +96,17 @@ impl Core {
             tx.commit().await?;
             return Ok(FollowOutcome::Accepted);
         }
-        let decision = self
-            .policies()
-            .await?
-            .decide(crate::policy::Boundary::FollowRequest, follower.domain.as_deref());
-        if decision == crate::policy::Decision::Refuse {
-            return Ok(FollowOutcome::Refused);
-        }
         // Follows from silenced domains wait for the member's approval.
-        let outcome = if target.locked || decision == crate::policy::Decision::RequireApproval {
+        let outcome = if target.locked || decision == Decision::RequireApproval {
             if rel::insert(&mut tx, FollowTable::Requests, &follow).await? {
-                notify(&mut tx, target.id, follower.id, "follow_request", None).await?;
+                self.notify(&mut tx, target.id, follower.id, "follow_request", None)
+                    .await?;
             }
             FollowOutcome::Pending
         } else {
             self.establish_follow(&mut tx, &follow).await?;
-            notify(&mut tx, target.id, follower.id, "follow", None).await?;
+            self.notify(&mut tx, target.id, follower.id, "follow", None)
+                .await?;
             let accepted = Event::FollowAccepted {
                 account_id: follower.id,
                 target_id: target.id,
@@ -196,7 +197,8 @@ impl Core {
             statuses::add_counts(&mut tx, p.id, 1, 0, 0).await?;
         }
         for mentioned in &new.mentions {
-            notify(&mut tx, *mentioned, new.author.id, "mention", Some(id)).await?;
+            self.notify(&mut tx, *mentioned, new.author.id, "mention", Some(id))
+                .await?;
         }
         self.fan_out(&mut tx, &status, &new.mentions, &tag_ids).await?;
         tx.commit().await?;
@@ -250,7 +252,8 @@ impl Core {
         )
         .await?;
         for (_, booster) in statuses::reblog_ids_of(&mut tx, status.id).await? {
-            notify(&mut tx, booster, status.account_id, "update", Some(status.id)).await?;
+            self.notify(&mut tx, booster, status.account_id, "update", Some(status.id))
+                .await?;
         }
         tx.commit().await?;
         Ok(())
@@ -311,7 +314,7 @@ impl Core {
         }
         statuses::add_counts(&mut tx, original.id, 0, 1, 0).await?;
         accounts::add_counts(&mut tx, booster.id, 1, 0, 0).await?;
-        notify(
+        self.notify(
             &mut tx,
             original.account_id,
             booster.id,
@@ -329,7 +332,7 @@ impl Core {
         if on {
             if interactions::add(&mut tx, Mark::Favourite, ids::new_id(), account.id, status.id).await? {
                 statuses::add_counts(&mut tx, status.id, 0, 0, 1).await?;
-                notify(
+                self.notify(
                     &mut tx,
                     status.account_id,
                     account.id,

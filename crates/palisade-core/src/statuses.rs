@@ -7,7 +7,6 @@ use crate::accounts::find_mention;
 use crate::auth::Viewer;
 use crate::content::{self, Rendered};
 use crate::events::Event;
-use crate::notifications::notify;
 use crate::preferences::{parse_visibility, preferences_of};
 use crate::views::{StatusView, ViewOptions};
 use crate::{Core, Error, Result};
@@ -106,7 +105,8 @@ impl Core {
             statuses::add_counts(&mut tx, p.id, 1, 0, 0).await?;
         }
         for mentioned in &rendered.mention_ids {
-            notify(&mut tx, *mentioned, author.id, "mention", Some(id)).await?;
+            self.notify(&mut tx, *mentioned, author.id, "mention", Some(id))
+                .await?;
         }
         self.fan_out(&mut tx, &status, &rendered.mention_ids, &tag_ids)
             .await?;
@@ -164,7 +164,8 @@ impl Core {
             statuses::delete_mentions(&mut tx, id).await?;
             statuses::insert_mentions(&mut tx, id, &rendered.mention_ids).await?;
             for added in rendered.mention_ids.iter().filter(|m| !before.contains(m)) {
-                notify(&mut tx, *added, author.id, "mention", Some(id)).await?;
+                self.notify(&mut tx, *added, author.id, "mention", Some(id))
+                    .await?;
             }
             tags::detach_all(&mut tx, id).await?;
             let tag_ids: Vec<i64> = tags::upsert(&mut tx, &rendered.tags)
@@ -174,7 +175,8 @@ impl Core {
                 .collect();
             tags::attach(&mut tx, id, &tag_ids).await?;
             for (_, booster) in statuses::reblog_ids_of(&mut tx, id).await? {
-                notify(&mut tx, booster, author.id, "update", Some(id)).await?;
+                self.notify(&mut tx, booster, author.id, "update", Some(id))
+                    .await?;
             }
             self.emit(&mut tx, vec![Event::StatusUpdated { status_id: id }])
                 .await?;

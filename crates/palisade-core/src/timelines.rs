@@ -6,7 +6,6 @@ use palisade_store::statuses::{self, AccountFilter, Status};
 use palisade_store::{Page, PageQuery, Tx, Visibility, accounts::Account, relationships, tags};
 
 use crate::auth::Viewer;
-use crate::notifications::notify;
 use crate::policy;
 use crate::views::{StatusView, ViewOptions};
 use crate::{Core, Error, Result};
@@ -99,7 +98,8 @@ impl Core {
         if announces {
             for (follower, _, wants) in &followers {
                 if *wants {
-                    notify(&mut *tx, *follower, author, "status", Some(status.id)).await?;
+                    self.notify(&mut *tx, *follower, author, "status", Some(status.id))
+                        .await?;
                 }
             }
         }

@@ -149,7 +149,7 @@ impl Federation {
         if let Some((_, domain)) = handle.trim().trim_start_matches('@').split_once('@')
             && self.core.policies().await?.refused(
                 palisade_core::policy::Boundary::Resolve,
-                Some(&domain.to_lowercase()),
+                Some(domain.to_lowercase().as_str()),
             )
         {
             return Err(FedError::Refused(format!("{domain} is not resolved here")));

@@ -210,19 +210,10 @@ impl Federation {
     /// Whether `signer` (a verified signed fetch) may read what `owner` publishes: not when
     /// the instance refuses its domain, nor when the owner blocks its domain.
     pub async fn fetch_allowed(&self, owner_username: &str, signer: &Account) -> FedResult<bool> {
-        let domain = signer.domain.as_deref();
-        if self
+        let owner = self.local_by_username(owner_username).await?;
+        Ok(self
             .core
-            .policies()
-            .await?
-            .refused(palisade_core::policy::Boundary::Fetch, domain)
-        {
-            return Ok(false);
-        }
-        let Some(owner) = self.local_by_username(owner_username).await? else {
-            return Ok(true);
-        };
-        let blocked = palisade_core::store::domain_blocks::all(&self.core.db, owner.id).await?;
-        Ok(!palisade_core::policy::domain_blocked(&blocked, domain))
+            .fetch_allowed(owner.as_ref(), signer.domain.as_deref())
+            .await?)
     }
 }

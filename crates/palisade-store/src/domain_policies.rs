@@ -244,10 +244,10 @@ pub struct Impact {
 }
 
 pub async fn impact<'a>(ex: impl Into<Exec<'a>>, domain: &str) -> Result<Impact> {
-    use crate::domain_blocks::{domain_args, domain_clause};
+    use crate::domains::{literal_args, literal_covers_sql};
     let mut ex = ex.into();
-    let on = |col: &str| domain_clause(col, 1);
-    let count = |sql: String| q(sql).bind_all(domain_args(domain));
+    let on = |col: &str| literal_covers_sql(col, 1);
+    let count = |sql: String| q(sql).bind_all(literal_args(domain));
     let accounts = count(format!(
         "SELECT COUNT(*) FROM accounts a WHERE {}",
         on("a.domain")
@@ -306,12 +306,12 @@ pub async fn impact<'a>(ex: impl Into<Exec<'a>>, domain: &str) -> Result<Impact>
 /// Deletes every account of a domain (and, through the foreign keys, their statuses,
 /// follows and the rest): the purge at the end of a suspension's grace period.
 pub async fn purge_domain<'a>(ex: impl Into<Exec<'a>>, domain: &str) -> Result<u64> {
-    use crate::domain_blocks::{domain_args, domain_clause};
+    use crate::domains::{literal_args, literal_covers_sql};
     q(format!(
         "DELETE FROM accounts WHERE domain IS NOT NULL AND {}",
-        domain_clause("domain", 1)
+        literal_covers_sql("domain", 1)
     ))
-    .bind_all(domain_args(domain))
+    .bind_all(literal_args(domain))
     .execute(ex)
     .await
 }

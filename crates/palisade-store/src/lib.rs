@@ -6,6 +6,7 @@ pub mod apps;
 mod db;
 pub mod domain_blocks;
 pub mod domain_policies;
+pub mod domains;
 pub mod feeds;
 pub mod ids;
 pub mod interactions;

@@ -46,8 +46,8 @@ fn from_row(r: &Row) -> Result<Notification> {
 pub fn domain_blocked_filter(viewer: &str, author: &str) -> String {
     format!(
         " AND NOT EXISTS (SELECT 1 FROM account_domain_blocks adb JOIN accounts da ON da.id = {author} \
-           WHERE adb.account_id = {viewer} AND da.domain IS NOT NULL \
-           AND (lower(da.domain) = adb.domain OR lower(da.domain) LIKE '%.' || adb.domain))"
+           WHERE adb.account_id = {viewer} AND da.domain IS NOT NULL AND {})",
+        crate::domains::covers_sql("adb.domain", "da.domain")
     )
 }
 

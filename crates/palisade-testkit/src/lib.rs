@@ -21,6 +21,8 @@ pub const DOMAIN: &str = "palisade.test";
 
 pub struct TestServer {
     pub core: Core,
+    /// The database, for tests that look underneath the services.
+    pub db: Db,
     pub fed: Federation,
     /// For spawned servers: stops the workers.
     stop: Option<tokio::sync::watch::Sender<bool>>,
@@ -76,7 +78,7 @@ impl TestServer {
         let database_url = url.clone();
         let db = Db::connect(&url).await.expect("connect to the test database");
         palisade_store::migrate(&db).await.expect("migrate");
-        let core = Core::new(db, settings).with_event_sink(Arc::new(OutboxSink));
+        let core = Core::new(db.clone(), settings).with_event_sink(Arc::new(OutboxSink));
         let mut config = FederationConfig::new("Palisade test".into());
         // Test instances talk to each other over loopback and plain HTTP.
         config.fetch.allow_private_addresses = true;
@@ -86,6 +88,7 @@ impl TestServer {
         let url = core.settings.public_url.clone();
         TestServer {
             core,
+            db,
             fed,
             app,
             sqlite_path,

@@ -54,7 +54,7 @@ impl Federation {
         };
         // The policy may have changed since the job was queued: check again at send time.
         let refused = match self.core.policies().await {
-            Ok(p) => p.refused(palisade_core::policy::Boundary::Deliver, Some(&domain)),
+            Ok(p) => p.refused(palisade_core::policy::Boundary::Deliver, Some(domain.as_str())),
             Err(e) => {
                 return Outcome::Retry {
                     after_ms: backoff_ms(attempts),
