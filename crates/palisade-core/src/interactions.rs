@@ -153,6 +153,7 @@ impl Core {
             self.emit(
                 &mut tx,
                 vec![Event::Unreblogged {
+                    boost_id: Some(boost.id),
                     account_id: me.id,
                     uri: boost.uri.clone(),
                     original_id,

@@ -202,11 +202,13 @@ impl Core {
         }
         let event = match status.reblog_of_id {
             Some(original_id) => Event::Unreblogged {
+                boost_id: Some(status.id),
                 account_id: author.id,
                 uri: status.uri.clone(),
                 original_id,
             },
             None => Event::StatusDeleted {
+                status_id: Some(status.id),
                 account_id: author.id,
                 uri: status.uri.clone(),
                 visibility: status.visibility,

@@ -2,10 +2,10 @@
 //! `@context` Mastodon and strict JSON-LD peers (Fedify) expect.
 
 use palisade_core::accounts::fields_of;
+use palisade_core::model::Account;
+use palisade_core::model::Status;
+use palisade_core::model::Tag;
 use palisade_core::model::Visibility;
-use palisade_core::store::accounts::Account;
-use palisade_core::store::statuses::Status;
-use palisade_core::store::tags::Tag;
 use serde_json::{Value, json};
 
 pub const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
@@ -32,7 +32,7 @@ pub fn context() -> Value {
     ])
 }
 
-fn iso(ms: i64) -> String {
+pub fn iso(ms: i64) -> String {
     let t = time::OffsetDateTime::from_unix_timestamp(ms / 1000).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",

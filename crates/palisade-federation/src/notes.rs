@@ -1,10 +1,8 @@
 //! Remote statuses: a Note (or Article, Page, Question) fetched or delivered, checked for
 //! origin, sanitized, addressed, and stored through core.
 
-use palisade_core::model::Visibility;
+use palisade_core::model::{Account, Status, Visibility};
 use palisade_core::remote::RemoteStatus;
-use palisade_core::store::accounts::{self, Account};
-use palisade_core::store::statuses::{self, Status};
 use serde_json::Value;
 
 use crate::context::{FedError, FedResult, Federation};
@@ -20,7 +18,7 @@ const MAX_MENTION_FETCHES: usize = 5;
 impl Federation {
     /// A status by its URI: stored, local, or fetched from its origin.
     pub async fn status_by_uri(&self, uri: &str, depth: u8) -> FedResult<Status> {
-        if let Some(s) = statuses::by_uri(&self.core.db, uri).await? {
+        if let Some(s) = self.core.status_by_uri(uri).await? {
             return Ok(s);
         }
         if vocab::same_origin(uri, self.base_url()) {
@@ -58,7 +56,7 @@ impl Federation {
             Some(parent) if depth < MAX_PARENT_DEPTH => {
                 Box::pin(self.status_by_uri(parent, depth + 1)).await.ok()
             }
-            Some(parent) => statuses::by_uri(&self.core.db, parent).await?,
+            Some(parent) => self.core.status_by_uri(parent).await?,
             None => None,
         };
         let mut mentions = Vec::new();
@@ -77,7 +75,7 @@ impl Federation {
                     let Some(href) = str_field(&tag, "href") else {
                         continue;
                     };
-                    let account = match accounts::by_uri(&self.core.db, href).await? {
+                    let account = match self.core.account_by_uri(href).await? {
                         Some(a) => Some(a),
                         None if fetched < MAX_MENTION_FETCHES
                             && !vocab::same_origin(href, self.base_url()) =>
@@ -103,7 +101,7 @@ impl Federation {
             }
         }
         let visibility = visibility_of(note, author);
-        let published = vocab::timestamp_ms(note, "published").unwrap_or_else(palisade_core::store::now_ms);
+        let published = vocab::timestamp_ms(note, "published").unwrap_or_else(palisade_core::model::now_ms);
         let content = vocab::text(note, "content").unwrap_or_default();
         let content = match kind(note).as_str() {
             // Articles show their title and a link, as Mastodon does.

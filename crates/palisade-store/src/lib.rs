@@ -23,6 +23,7 @@ pub mod profiles;
 pub mod relationships;
 pub mod reports;
 pub mod severances;
+pub mod signals;
 pub mod statuses;
 pub mod suspensions;
 pub mod tags;
@@ -58,6 +59,23 @@ impl From<sqlx::Error> for StoreError {
             }
             _ => StoreError::Sqlx(e),
         }
+    }
+}
+
+impl StoreError {
+    /// The database could not be reached or is too busy (as opposed to a bad query): the
+    /// same request may work in a moment.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Sqlx(
+                sqlx::Error::PoolTimedOut
+                    | sqlx::Error::PoolClosed
+                    | sqlx::Error::Io(_)
+                    | sqlx::Error::Tls(_)
+            )
+        ) || matches!(self, StoreError::Sqlx(sqlx::Error::Database(d))
+            if d.code().is_some_and(|c| c == "5" || c == "57P01" || c == "57P03" || c == "53300"))
     }
 }
 

@@ -51,8 +51,8 @@ impl Default for FederationSettings {
             authorized_fetch: false,
             allow_private_addresses: false,
             extra_root_certificates: None,
-            max_deliveries: 16,
-            max_deliveries_per_peer: 2,
+            max_deliveries: 64,
+            max_deliveries_per_peer: 4,
         }
     }
 }

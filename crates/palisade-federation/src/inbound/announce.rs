@@ -1,7 +1,7 @@
 //! Announce (a boost) of a status, fetched from its origin when we do not know it.
 
+use palisade_core::model::Account;
 use palisade_core::model::Visibility;
-use palisade_core::store::accounts::Account;
 use serde_json::Value;
 
 use super::object_id;
@@ -21,7 +21,7 @@ pub async fn handle(fed: &Federation, signer: &Account, a: &Value) -> FedResult<
     } else {
         Visibility::Private
     };
-    let published = vocab::timestamp_ms(a, "published").unwrap_or_else(palisade_core::store::now_ms);
+    let published = vocab::timestamp_ms(a, "published").unwrap_or_else(palisade_core::model::now_ms);
     fed.core
         .receive_boost(signer, &original, &id, published, visibility)
         .await?;
