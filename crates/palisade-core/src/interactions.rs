@@ -7,6 +7,7 @@ use palisade_store::{Page, PageQuery, Visibility, accounts, ids::new_id, notific
 use crate::auth::Viewer;
 use crate::events::Event;
 use crate::policy;
+use crate::status_rows::{NewStatusRow, RowKind, build};
 use crate::views::StatusView;
 use crate::{Core, Error, Result};
 
@@ -90,30 +91,16 @@ impl Core {
         };
         let rid = new_id();
         let urls = self.urls();
-        let reblog = Status {
+        let reblog = build(NewStatusRow {
             id: rid,
-            account_id: me.id,
+            author: me,
             uri: urls.boost(&me.username, rid),
             url: None,
-            local: true,
             visibility,
-            text_source: String::new(),
-            content_html: String::new(),
-            spoiler_text: String::new(),
-            sensitive: false,
-            language: None,
-            in_reply_to_id: None,
-            in_reply_to_account_id: None,
-            in_reply_to_uri: None,
-            reblog_of_id: Some(target.id),
-            app_id: viewer.token.app_id,
-            replies_count: 0,
-            reblogs_count: 0,
-            favourites_count: 0,
             created_at: now_ms(),
-            edited_at: None,
-            conversation_id: None,
-        };
+            app_id: viewer.token.app_id,
+            kind: RowKind::Boost { of: target.id },
+        });
         let mut tx = self.db.begin().await?;
         match statuses::insert(&mut tx, &reblog).await {
             Ok(()) => {}

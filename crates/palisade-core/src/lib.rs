@@ -32,6 +32,7 @@ pub mod scopes;
 pub mod search;
 pub mod secrets;
 pub mod settings;
+mod status_rows;
 pub mod statuses;
 pub mod tags;
 pub mod timelines;

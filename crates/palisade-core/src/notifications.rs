@@ -1,10 +1,10 @@
 //! Notifications: created inside the transaction of what caused them, read in pages.
 
 use palisade_store::notifications::{self, Filter, Notification};
-use palisade_store::{Page, PageQuery, Tx, accounts, ids::new_id, now_ms, relationships, statuses};
+use palisade_store::{Page, PageQuery, Tx, accounts, ids::new_id, now_ms};
 
 use crate::auth::Viewer;
-use crate::policy::{Boundary, Decision, Subject};
+use crate::policy::{Boundary, Decision};
 use crate::{Core, Error, Result};
 
 /// Every notification type Mastodon defines (filters accept them all).
@@ -24,9 +24,7 @@ pub const TYPES: &[&str] = &[
 ];
 
 impl Core {
-    /// Notifies local account `to` that `from` did `kind`, unless `to` is `from`, is remote,
-    /// blocks or mutes `from` (with notifications hidden), mutes the thread, or the policy
-    /// (the instance's and `to`'s own domain blocks) keeps `from`'s domain away from them.
+    /// Notifies local account `to` that `from` did `kind` (see [`Core::notify_many`]).
     pub(crate) async fn notify(
         &self,
         tx: &mut Tx,
@@ -35,62 +33,47 @@ impl Core {
         kind: &str,
         status_id: Option<i64>,
     ) -> Result<()> {
-        if to == from {
-            return Ok(());
-        }
-        let Some(recipient) = accounts::by_id(&mut *tx, to).await? else {
-            return Ok(());
-        };
-        if !recipient.is_local() {
+        self.notify_many(tx, &[to], from, kind, status_id).await
+    }
+
+    /// Notifies local accounts `recipients` that `from` did `kind`, in one statement
+    /// whatever their number. The instance policy decides for `from`'s domain (nothing from
+    /// a suspended one; from a silenced one only to its followers, follow requests excepted);
+    /// each recipient's own choices (blocks, mutes, their domain blocks by the policy's own
+    /// matching rule, muted threads) are applied by the store in the same statement.
+    pub(crate) async fn notify_many(
+        &self,
+        tx: &mut Tx,
+        recipients: &[i64],
+        from: i64,
+        kind: &str,
+        status_id: Option<i64>,
+    ) -> Result<()> {
+        if recipients.is_empty() {
             return Ok(());
         }
         let sender_domain = accounts::by_id(&mut *tx, from).await?.and_then(|a| a.domain);
-        let policy_allows = match sender_domain.as_deref() {
-            None => true,
-            Some(domain) => {
-                let blocks = self.member_blocks(&mut *tx, to).await?;
-                let subject = Subject::for_member(Some(domain), &blocks);
-                match self.policies().await?.decide(Boundary::Notification, subject) {
-                    Decision::Refuse => false,
-                    // A follow request from a silenced domain is exactly what the member must see.
-                    Decision::FollowersOnly if kind == "follow_request" => true,
-                    Decision::FollowersOnly => !relationships::following_among(&mut *tx, to, &[from])
-                        .await?
-                        .is_empty(),
-                    _ => true,
-                }
-            }
+        let followers_only = match self
+            .policies()
+            .await?
+            .decide(Boundary::Notification, sender_domain.as_deref())
+        {
+            Decision::Refuse => return Ok(()),
+            // A follow request from a silenced domain is exactly what the member must see.
+            Decision::FollowersOnly => kind != "follow_request",
+            _ => false,
         };
-        if !policy_allows
-            || relationships::blocked_either_way(&mut *tx, to, from).await?
-            || relationships::mute_of(&mut *tx, to, from).await? == Some(true)
-        {
-            return Ok(());
-        }
-        // A muted thread stays silent.
-        if let Some(sid) = status_id
-            && let Some(conversation) = statuses::by_id(&mut *tx, sid)
-                .await?
-                .and_then(|s| s.conversation_id)
-            && !statuses::muted_conversations_among(&mut *tx, to, &[conversation])
-                .await?
-                .is_empty()
-        {
-            return Ok(());
-        }
         let created_at = now_ms();
-        notifications::insert(
+        let group = group_key(kind, status_id, created_at);
+        notifications::insert_for(
             &mut *tx,
-            &Notification {
-                id: new_id(),
-                account_id: to,
-                from_account_id: from,
-                kind: kind.to_owned(),
-                status_id,
-                created_at,
-                group_key: group_key(kind, status_id, created_at),
-                event_id: None,
-            },
+            recipients,
+            from,
+            kind,
+            status_id,
+            group.as_deref(),
+            created_at,
+            followers_only,
         )
         .await?;
         Ok(())

@@ -9,6 +9,7 @@ use palisade_store::{Visibility, accounts, accounts::Account, ids, interactions,
 
 use crate::events::Event;
 use crate::policy::{Boundary, Decision, Subject};
+use crate::status_rows::{NewStatusRow, RowKind, build};
 use crate::{Core, Error, Result};
 
 /// What became of a Follow from another server.
@@ -154,34 +155,25 @@ impl Core {
             return Ok(existing);
         }
         let id = ids::id_at(new.published.min(now_ms()));
-        let status = Status {
+        let status = build(NewStatusRow {
             id,
-            account_id: new.author.id,
+            author: &new.author,
             uri: new.uri.clone(),
             url: new.url.clone(),
-            local: false,
             visibility: new.visibility,
-            text_source: String::new(),
-            content_html: new.content_html.clone(),
-            spoiler_text: new.spoiler_text.clone(),
-            sensitive: new.sensitive || !new.spoiler_text.is_empty(),
-            language: new.language.clone(),
-            in_reply_to_id: new.in_reply_to.as_ref().map(|p| p.id),
-            in_reply_to_account_id: new.in_reply_to.as_ref().map(|p| p.account_id),
-            in_reply_to_uri: new.in_reply_to_uri.clone(),
-            reblog_of_id: None,
-            app_id: None,
-            replies_count: 0,
-            reblogs_count: 0,
-            favourites_count: 0,
             created_at: new.published,
-            edited_at: new.edited,
-            conversation_id: Some(
-                new.in_reply_to
-                    .as_ref()
-                    .map_or(id, |p| p.conversation_id.unwrap_or(p.id)),
-            ),
-        };
+            app_id: None,
+            kind: RowKind::Post {
+                text_source: String::new(),
+                content_html: new.content_html.clone(),
+                spoiler_text: new.spoiler_text.clone(),
+                sensitive: new.sensitive,
+                language: new.language.clone(),
+                parent: new.in_reply_to.as_ref(),
+                in_reply_to_uri: new.in_reply_to_uri.clone(),
+                edited_at: new.edited,
+            },
+        });
         let mut tx = self.db.begin().await?;
         statuses::insert(&mut tx, &status).await?;
         statuses::insert_mentions(&mut tx, id, &new.mentions).await?;
@@ -196,10 +188,8 @@ impl Core {
         if let Some(p) = &new.in_reply_to {
             statuses::add_counts(&mut tx, p.id, 1, 0, 0).await?;
         }
-        for mentioned in &new.mentions {
-            self.notify(&mut tx, *mentioned, new.author.id, "mention", Some(id))
-                .await?;
-        }
+        self.notify_many(&mut tx, &new.mentions, new.author.id, "mention", Some(id))
+            .await?;
         self.fan_out(&mut tx, &status, &new.mentions, &tag_ids).await?;
         tx.commit().await?;
         Ok(status)
@@ -251,10 +241,13 @@ impl Core {
             &edit_row(status, content_html, spoiler_text, sensitive, edited),
         )
         .await?;
-        for (_, booster) in statuses::reblog_ids_of(&mut tx, status.id).await? {
-            self.notify(&mut tx, booster, status.account_id, "update", Some(status.id))
-                .await?;
-        }
+        let boosters: Vec<i64> = statuses::reblog_ids_of(&mut tx, status.id)
+            .await?
+            .into_iter()
+            .map(|(_, b)| b)
+            .collect();
+        self.notify_many(&mut tx, &boosters, status.account_id, "update", Some(status.id))
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -282,30 +275,16 @@ impl Core {
             return Ok(());
         }
         let id = ids::id_at(published.min(now_ms()));
-        let boost = Status {
+        let boost = build(NewStatusRow {
             id,
-            account_id: booster.id,
+            author: booster,
             uri: uri.to_owned(),
             url: None,
-            local: false,
             visibility,
-            text_source: String::new(),
-            content_html: String::new(),
-            spoiler_text: String::new(),
-            sensitive: false,
-            language: None,
-            in_reply_to_id: None,
-            in_reply_to_account_id: None,
-            in_reply_to_uri: None,
-            reblog_of_id: Some(original.id),
-            app_id: None,
-            replies_count: 0,
-            reblogs_count: 0,
-            favourites_count: 0,
             created_at: published,
-            edited_at: None,
-            conversation_id: None,
-        };
+            app_id: None,
+            kind: RowKind::Boost { of: original.id },
+        });
         let mut tx = self.db.begin().await?;
         match statuses::insert(&mut tx, &boost).await {
             Ok(()) => {}

@@ -96,12 +96,13 @@ impl Core {
             && status.visibility != Visibility::Direct
             && (status.in_reply_to_id.is_none() || self_reply);
         if announces {
-            for (follower, _, wants) in &followers {
-                if *wants {
-                    self.notify(&mut *tx, *follower, author, "status", Some(status.id))
-                        .await?;
-                }
-            }
+            let wanting: Vec<i64> = followers
+                .iter()
+                .filter(|(_, _, wants)| *wants)
+                .map(|(f, _, _)| *f)
+                .collect();
+            self.notify_many(&mut *tx, &wanting, author, "status", Some(status.id))
+                .await?;
         }
         Ok(())
     }
