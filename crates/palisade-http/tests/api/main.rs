@@ -14,5 +14,6 @@ mod performance;
 mod relationships;
 mod reports;
 mod shapes;
+mod startup;
 mod statuses;
 mod timelines;
