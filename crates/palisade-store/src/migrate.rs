@@ -65,6 +65,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_job_pipeline.sql"),
         postgres: include_str!("../migrations/postgres/0009_job_pipeline.sql"),
     },
+    Migration {
+        version: 13,
+        name: "hostile_input",
+        sqlite: include_str!("../migrations/sqlite/0013_hostile_input.sql"),
+        postgres: include_str!("../migrations/postgres/0013_hostile_input.sql"),
+    },
 ];
 
 /// The advisory lock PostgreSQL processes take while migrating (any fixed number).
