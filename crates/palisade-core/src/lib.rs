@@ -8,6 +8,7 @@ pub mod admin;
 pub mod auth;
 pub mod blocklists;
 pub mod content;
+pub mod csv;
 pub mod domain_blocks;
 mod error;
 pub mod events;

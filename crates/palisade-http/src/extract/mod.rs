@@ -7,4 +7,4 @@ mod params;
 
 pub use auth::{Auth, MaybeAuth};
 pub use client_ip::ClientIp;
-pub use params::{Params, parse_query};
+pub use params::{Params, check_params, parse_query};
