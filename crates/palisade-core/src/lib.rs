@@ -8,15 +8,18 @@ pub mod auth;
 pub mod blocklists;
 pub mod content;
 pub mod domain_blocks;
+pub mod domain_views;
 mod error;
 pub mod events;
 pub mod instance;
+pub mod instance_settings;
 pub mod interactions;
 pub mod languages;
 pub mod model;
 pub mod moderation;
 pub mod notifications;
 pub mod oauth;
+pub mod peer_views;
 pub mod peers;
 pub mod policy;
 pub mod preferences;
@@ -33,6 +36,7 @@ pub mod tags;
 pub mod timelines;
 pub mod urls;
 pub mod views;
+pub mod web_sessions;
 
 use std::sync::Arc;
 
@@ -79,7 +83,7 @@ impl Core {
                 .into_iter()
                 .map(|(_, d, _)| d)
                 .collect(),
-            self.settings.moderation.limited_federation,
+            self.federation_mode().await?.limited_federation,
             store::now_ms(),
         ));
         if let Ok(mut guard) = self.policies.write() {

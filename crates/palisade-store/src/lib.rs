@@ -6,8 +6,10 @@ pub mod apps;
 mod db;
 pub mod domain_blocks;
 pub mod domain_policies;
+pub mod domain_views;
 pub mod feeds;
 pub mod ids;
+pub mod instance_settings;
 pub mod interactions;
 pub mod jobs;
 pub mod markers;
@@ -27,6 +29,7 @@ pub mod tags;
 pub mod testing;
 pub mod tombstones;
 pub mod users;
+pub mod web_sessions;
 
 pub use db::{Arg, Backend, Db, Exec, Row, Tx, placeholders, q};
 pub use migrate::migrate;

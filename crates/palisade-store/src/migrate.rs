@@ -59,6 +59,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_peer_software.sql"),
         postgres: include_str!("../migrations/postgres/0008_peer_software.sql"),
     },
+    Migration {
+        version: 10,
+        name: "web",
+        sqlite: include_str!("../migrations/sqlite/0010_web.sql"),
+        postgres: include_str!("../migrations/postgres/0010_web.sql"),
+    },
 ];
 
 /// Applies every migration not yet recorded in `schema_migrations`; returns how many ran.

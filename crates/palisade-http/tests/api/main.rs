@@ -15,3 +15,4 @@ mod reports;
 mod shapes;
 mod statuses;
 mod timelines;
+mod web;
