@@ -137,10 +137,14 @@ pub async fn create(State(st): State<AppState>, Form(ctx, f): Form<BlockForm>) -
                 h1 #done-title { "You blocked " (d) }
                 p role="status" { "Nothing from " (d) " reaches you any more, and nobody there can follow you." }
                 ul {
-                    li #unfollowed { "You unfollowed " (count(before.following.len() as i64, "account", "accounts")) " there" @if !before.following.is_empty() { ":" } }
-                    @if !before.following.is_empty() { (names(&st, &before.following, "unfollowed-names")) }
-                    li #removed { (count(before.followers.len() as i64, "follower", "followers")) " there " (if before.followers.len() == 1 { "was" } else { "were" }) " removed" @if !before.followers.is_empty() { ":" } }
-                    @if !before.followers.is_empty() { (names(&st, &before.followers, "removed-names")) }
+                    li #unfollowed {
+                        "You unfollowed " (count(before.following.len() as i64, "account", "accounts")) " there" @if !before.following.is_empty() { ":" }
+                        @if !before.following.is_empty() { (names(&st, &before.following, "unfollowed-names")) }
+                    }
+                    li #removed {
+                        (count(before.followers.len() as i64, "follower", "followers")) " there " (if before.followers.len() == 1 { "was" } else { "were" }) " removed" @if !before.followers.is_empty() { ":" }
+                        @if !before.followers.is_empty() { (names(&st, &before.followers, "removed-names")) }
+                    }
                 }
                 @if !before.following.is_empty() || !before.followers.is_empty() {
                     p { "The lists stay in " a href="/settings/severed_relationships" { "Severed relationships" } ", to download." }

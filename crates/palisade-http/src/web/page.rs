@@ -62,6 +62,7 @@ pub fn page_with(st: &AppState, ctx: &Ctx, title: &str, body: Markup, opts: Opts
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="color-scheme" content="light dark";
+                link rel="icon" href="data:,";
                 title { (title) " · " (instance) }
                 link rel="stylesheet" href=(assets::css_url());
                 script src=(assets::js_url()) defer {}
@@ -108,15 +109,17 @@ fn nav(st: &AppState, ctx: &Ctx) -> Markup {
                         li { a href=(profile_path(me)) { "Profile" } }
                         li { a href="/settings/profile" { "Settings" } }
                         @if ctx.is_moderator() { li { a href="/admin/peers" { "Admin" } } }
+                        li {
+                            form.inline action="/auth/sign_out" method="post" {
+                                (csrf(ctx))
+                                button.link type="submit" { "Sign out" }
+                            }
+                        }
                     }
                     form.search role="search" action="/search" method="get" {
                         label.visually-hidden for="nav-q" { "Search accounts, hashtags, domains" }
                         input #nav-q type="search" name="q" placeholder="Search or paste a handle";
                         button type="submit" { "Search" }
-                    }
-                    form.inline action="/auth/sign_out" method="post" {
-                        (csrf(ctx))
-                        button.link type="submit" { "Sign out" }
                     }
                 } @else {
                     ul {
@@ -181,6 +184,7 @@ pub fn error_page(status: StatusCode, message: &str) -> Response {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) }
+                link rel="icon" href="data:,";
                 link rel="stylesheet" href=(assets::css_url());
             }
             body {

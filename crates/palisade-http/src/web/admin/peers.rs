@@ -137,7 +137,7 @@ pub async fn list(State(st): State<AppState>, ctx: Ctx, Query(q): Query<ListQuer
                     (sort_header(&q, "failures", "Failed 24 h", true))
                     (sort_header(&q, "queued", "Queued", true))
                     th scope="col" { "Policy" }
-                    th scope="col" { "Last failure" }
+                    th.failure scope="col" { "Last failure" }
                 } }
                 tbody {
                     @if shown.is_empty() { tr { td colspan="11" { "No peer matches." } } }
@@ -153,7 +153,7 @@ pub async fn list(State(st): State<AppState>, ctx: Ctx, Query(q): Query<ListQuer
                             td.num { (outcomes(&r.last_day, "failed")) }
                             td.num { (r.queued_deliveries) }
                             td { @match policies.block_for(&r.domain) { Some(b) => span class={"pill " (b.severity)} { (b.severity) }, None => span.muted { "—" } } }
-                            td { @if let Some(f) = failure(r) { span.reason { (f) } } }
+                            td.failure { @if let Some(f) = failure(r) { span.reason { (f) } } }
                         }
                     }
                 }
