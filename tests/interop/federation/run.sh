@@ -20,6 +20,7 @@ if [ "${1:-}" != "--inside" ]; then
   bin=${PALISADE_BIN:-$ROOT/target/debug/palisade}
   [ -x "$bin" ] || { echo "run.sh: $bin missing (build Palisade first)" >&2; exit 2; }
   "$HERE/setup.sh" >&2
+  "$ROOT/tests/interop/browser/setup.sh" >&2
   "$PY" -c 'import importlib.util as u, requests; assert u.find_spec("fediverse_pasture")' ||
     { echo "run.sh: $PY lacks requests or fediverse-pasture (setup.sh installs them)" >&2; exit 2; }
   WORK=${FED_WORK:-$(mktemp -d /tmp/palisade-fedrun.XXXXXX)}
