@@ -393,3 +393,41 @@ async fn the_block_prompt_names_whom_a_block_would_cut_off() {
     let csv = b.get(&format!("/settings/severed_relationships/{href}")).await;
     assert!(csv.text.contains("tom@threads.example"), "{}", csv.text);
 }
+
+#[tokio::test]
+async fn search_finds_a_domain_s_accounts_and_a_profile_by_its_url() {
+    let srv = TestServer::new().await;
+    srv.user("alice").await;
+    srv.remote_account("tom", "threads.example").await;
+    srv.remote_account("tia", "threads.example").await;
+    srv.remote_account("pat", "elsewhere.example").await;
+    let mut b = Browser::new(&srv);
+    b.sign_in("alice").await;
+    let r = b.get("/search?q=threads.example").await;
+    assert_eq!(r.status, 200);
+    let section = r.text.split("id=\"on-domain\"").nth(1).unwrap();
+    assert!(section.contains("@tom@threads.example") && section.contains("@tia@threads.example"));
+    assert!(!r.text.contains("@pat@elsewhere.example"));
+    // A profile URL (not the actor id) finds the account it belongs to.
+    let r = b.get("/search?q=https%3A%2F%2Fthreads.example%2F%40tom").await;
+    assert!(r.text.contains("href=\"/@tom@threads.example\""), "{}", r.text);
+    // The remote profile page has the menu with "Block domain".
+    let p = b.get("/@tom@threads.example").await;
+    assert_eq!(p.status, 200);
+    assert!(p.text.contains("Block domain threads.example") && p.text.contains("og:title"));
+    // Visitors see public pages, without the menu.
+    let anon = srv.get("/@tom@threads.example", None).await;
+    assert_eq!(anon.status, 200);
+    assert!(!anon.text.contains("Block domain"));
+    // ActivityPub clients asking at /@name still get the actor.
+    let actor = srv
+        .request_with(
+            Method::GET,
+            "/@alice",
+            None,
+            None,
+            &[("accept", "application/activity+json")],
+        )
+        .await;
+    assert_eq!(actor.body["type"], "Person", "{}", actor.text);
+}
