@@ -3,6 +3,8 @@
 use std::sync::LazyLock;
 
 use palisade_store::{accounts, accounts::Account, ids::new_id, users};
+
+use crate::policy::{Boundary, MemberBlocks, Subject};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
@@ -229,14 +231,16 @@ impl Core {
     ) -> Result<Vec<Account>> {
         let followed_by = viewer.filter(|_| following_only);
         let blocked = match viewer {
-            Some(v) => palisade_store::domain_blocks::all(&self.db, v).await?,
-            None => Vec::new(),
+            Some(v) => self.member_blocks(&self.db, v).await?,
+            None => MemberBlocks::default(),
         };
         let policies = self.policies().await?;
         let visible = |a: &Account| {
             a.suspended_at.is_none()
-                && !policies.refused(crate::policy::Boundary::Resolve, a.domain.as_deref())
-                && !crate::policy::domain_blocked(&blocked, a.domain.as_deref())
+                && !policies.refused(
+                    Boundary::Resolve,
+                    Subject::for_member(a.domain.as_deref(), &blocked),
+                )
         };
         // Offsets count visible accounts, so pages stay full and do not drift: read ahead in
         // batches (a few at most) until `offset + limit` visible ones are found.

@@ -2,9 +2,10 @@
 //! (`#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate`), and the
 //! public list of `/api/v1/instance/domain_blocks`.
 
+use palisade_store::Severity;
 use palisade_store::domain_policies::DomainBlock;
 
-use crate::moderation::{BlockParams, SEVERITIES};
+use crate::moderation::BlockParams;
 use crate::policy::normalize_domain;
 use crate::settings::BlocklistVisibility;
 use crate::{Core, Result};
@@ -138,7 +139,7 @@ impl Core {
                 });
                 continue;
             };
-            if !SEVERITIES.contains(&severity.as_str()) {
+            let Some(wanted) = Severity::parse(&severity) else {
                 report.push(ImportLine {
                     domain,
                     change: "invalid".into(),
@@ -146,10 +147,10 @@ impl Core {
                     detail: "unknown severity".into(),
                 });
                 continue;
-            }
+            };
             let mut params = BlockParams {
                 domain: domain.clone(),
-                severity: Some(severity.clone()),
+                severity: Some(wanted),
                 reject_media: Some(flag("reject_media")),
                 reject_reports: Some(flag("reject_reports")),
                 public_comment: Some(cell("public_comment")).filter(|c| !c.is_empty()),
@@ -161,9 +162,7 @@ impl Core {
                 Some(b) if b.domain == domain => {
                     // An import only tightens: the stricter severity, every flag either side
                     // sets, our own comments kept.
-                    if crate::moderation::stricter_or_equal(&b.severity, &severity) {
-                        params.severity = Some(b.severity.clone());
-                    }
+                    params.severity = Some(b.severity.max(wanted));
                     params.reject_media = Some(b.reject_media || flag("reject_media"));
                     params.reject_reports = Some(b.reject_reports || flag("reject_reports"));
                     params.obfuscate = Some(b.obfuscate || flag("obfuscate"));
@@ -178,7 +177,7 @@ impl Core {
                         ("update", format!("was {}", b.severity))
                     }
                 }
-                Some(b) if crate::moderation::stricter_or_equal(&b.severity, &severity) => {
+                Some(b) if b.severity >= wanted => {
                     ("skip", format!("{} already has a {} block", b.domain, b.severity))
                 }
                 _ => ("create", String::new()),
@@ -222,9 +221,9 @@ impl Core {
             .domain_blocks_admin()
             .await?
             .into_iter()
-            .filter(|b| b.severity != "noop" && b.expires_at.is_none_or(|e| e > now))
+            .filter(|b| b.severity != Severity::Noop && b.expires_at.is_none_or(|e| e > now))
             .collect();
-        list.sort_by_key(|b| std::cmp::Reverse(crate::moderation::rank(&b.severity)));
+        list.sort_by_key(|b| std::cmp::Reverse(b.severity));
         Ok(Some(list))
     }
 }
@@ -243,7 +242,7 @@ mod tests {
         let b = DomainBlock {
             id: 1,
             domain: "threads.example".into(),
-            severity: "suspend".into(),
+            severity: Severity::Suspend,
             reject_media: false,
             reject_reports: false,
             private_comment: None,

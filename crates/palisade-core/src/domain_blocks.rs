@@ -3,12 +3,12 @@
 //! it reaches the member while the block stands. The block itself is never sent there.
 
 use palisade_store::severances::{self, MemberSeverance};
-use palisade_store::{Page, PageQuery, Tx, domain_blocks as store};
+use palisade_store::{Exec, Page, PageQuery, Tx, accounts::Account, domain_blocks as store};
 
 use crate::auth::Viewer;
 use crate::events::Event;
 use crate::notifications::notify_severed;
-use crate::policy::normalize_domain;
+use crate::policy::{Boundary, MemberBlocks, Subject, normalize_domain};
 use crate::{Core, Error, Result};
 
 /// What blocking a domain would sever for a member (Mastodon's preview).
@@ -30,6 +30,22 @@ fn parse_domain(input: &str) -> Result<String> {
 }
 
 impl Core {
+    /// The domains a member blocks, for decisions made on their behalf.
+    pub async fn member_blocks<'a>(&self, ex: impl Into<Exec<'a>>, member: i64) -> Result<MemberBlocks> {
+        Ok(MemberBlocks::new(store::all(ex, member).await?))
+    }
+
+    /// Whether a signed fetch from `domain` may read what `owner` publishes: not when the
+    /// instance refuses the domain, nor when the owner blocks it.
+    pub async fn fetch_allowed(&self, owner: Option<&Account>, domain: Option<&str>) -> Result<bool> {
+        let blocks = match owner {
+            Some(o) => self.member_blocks(&self.db, o.id).await?,
+            None => MemberBlocks::default(),
+        };
+        let subject = Subject::for_member(domain, &blocks);
+        Ok(!self.policies().await?.refused(Boundary::Fetch, subject))
+    }
+
     pub async fn domain_block_preview(&self, viewer: &Viewer, domain: &str) -> Result<BlockPreview> {
         let domain = parse_domain(domain)?;
         let (following_count, followers_count) =

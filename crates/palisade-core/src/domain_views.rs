@@ -10,7 +10,7 @@ use palisade_store::{accounts, domain_blocks as blocks, domain_views as store, p
 use crate::accounts::acct;
 use crate::auth::Viewer;
 use crate::domain_blocks::BlockPreview;
-use crate::policy::{Boundary, domain_blocked, normalize_domain};
+use crate::policy::{Boundary, MemberBlocks, normalize_domain};
 use crate::{Core, Error, Result};
 
 /// The block prompt: the deduplicated counts of the preview and the accounts behind them.
@@ -105,7 +105,7 @@ impl Core {
         let (following, followers, _) = self.ties_named(me.id, &domain).await?;
         let blocked = blocks::all(&self.db, me.id).await?;
         Ok(DomainSummary {
-            blocked: domain_blocked(&blocked, Some(&domain)),
+            blocked: MemberBlocks::new(blocked).covers(Some(domain.as_str())),
             last_heard: store::last_heard(&self.db, me.id, &domain).await?,
             instance_last_seen: peers::get(&self.db, &domain).await?.and_then(|p| p.last_seen_at),
             accounts_known: accounts::count_on_domain(&self.db, &domain).await?,
@@ -126,11 +126,11 @@ impl Core {
             return Ok(Vec::new());
         };
         let policies = self.policies().await?;
-        if policies.refused(Boundary::Resolve, Some(&domain)) {
+        if policies.refused(Boundary::Resolve, Some(domain.as_str())) {
             return Ok(Vec::new());
         }
         if let Some(v) = viewer
-            && domain_blocked(&blocks::all(&self.db, v.id).await?, Some(&domain))
+            && MemberBlocks::new(blocks::all(&self.db, v.id).await?).covers(Some(domain.as_str()))
         {
             return Ok(Vec::new());
         }

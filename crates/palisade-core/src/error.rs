@@ -28,6 +28,16 @@ pub enum Error {
     /// 500: a bug or a broken database; logged, never shown in detail.
     #[error("{0}")]
     Internal(String),
+    /// 503: the database cannot be reached just now (restarting, overloaded); try again.
+    #[error("{0}")]
+    Unavailable(String),
+}
+
+impl Error {
+    /// Whether trying again later may succeed (a background job is retried, not dropped).
+    pub fn is_temporary(&self) -> bool {
+        matches!(self, Error::Internal(_) | Error::Unavailable(_))
+    }
 }
 
 /// One field's validation failure, as in Mastodon's `details` object.
@@ -62,6 +72,7 @@ impl From<StoreError> for Error {
         match e {
             StoreError::NotFound => Error::not_found(),
             StoreError::Conflict(m) => Error::invalid(format!("Validation failed: {m}")),
+            e if e.is_unavailable() => Error::Unavailable(e.to_string()),
             other => Error::Internal(other.to_string()),
         }
     }

@@ -2,12 +2,12 @@
 
 use palisade_store::interactions::{self, Mark};
 use palisade_store::statuses::{self, Status};
-use palisade_store::{Page, PageQuery, accounts, ids::new_id, notifications, now_ms};
+use palisade_store::{Page, PageQuery, Visibility, accounts, ids::new_id, notifications, now_ms};
 
 use crate::auth::Viewer;
 use crate::events::Event;
-use crate::notifications::notify;
 use crate::policy;
+use crate::status_rows::{NewStatusRow, RowKind, build};
 use crate::views::StatusView;
 use crate::{Core, Error, Result};
 
@@ -22,7 +22,8 @@ impl Core {
         let mut tx = self.db.begin().await?;
         if interactions::add(&mut tx, Mark::Favourite, new_id(), me.id, target.id).await? {
             statuses::add_counts(&mut tx, target.id, 0, 0, 1).await?;
-            notify(&mut tx, target.account_id, me.id, "favourite", Some(target.id)).await?;
+            self.notify(&mut tx, target.account_id, me.id, "favourite", Some(target.id))
+                .await?;
             self.emit(
                 &mut tx,
                 vec![Event::Favourited {
@@ -75,10 +76,10 @@ impl Core {
             .as_ref()
             .and_then(|u| crate::preferences::preferences_of(u).default_privacy)
             .filter(|v| v != "direct");
-        let visibility = match visibility.or(default.as_deref()) {
+        let visibility = match visibility.or(default.as_deref()).map(Visibility::parse) {
             // A self-boost of a followers-only post stays followers-only.
-            _ if target.visibility == "private" => "private".to_owned(),
-            Some(v @ ("public" | "unlisted" | "private")) => v.to_owned(),
+            _ if target.visibility == Visibility::Private => Visibility::Private,
+            Some(Some(v)) if v != Visibility::Direct => v,
             Some(_) => {
                 return Err(Error::field(
                     "visibility",
@@ -86,34 +87,20 @@ impl Core {
                     "is not included in the list",
                 ));
             }
-            None => "public".to_owned(),
+            None => Visibility::Public,
         };
         let rid = new_id();
         let urls = self.urls();
-        let reblog = Status {
+        let reblog = build(NewStatusRow {
             id: rid,
-            account_id: me.id,
+            author: me,
             uri: urls.boost(&me.username, rid),
             url: None,
-            local: true,
             visibility,
-            text_source: String::new(),
-            content_html: String::new(),
-            spoiler_text: String::new(),
-            sensitive: false,
-            language: None,
-            in_reply_to_id: None,
-            in_reply_to_account_id: None,
-            in_reply_to_uri: None,
-            reblog_of_id: Some(target.id),
-            app_id: viewer.token.app_id,
-            replies_count: 0,
-            reblogs_count: 0,
-            favourites_count: 0,
             created_at: now_ms(),
-            edited_at: None,
-            conversation_id: None,
-        };
+            app_id: viewer.token.app_id,
+            kind: RowKind::Boost { of: target.id },
+        });
         let mut tx = self.db.begin().await?;
         match statuses::insert(&mut tx, &reblog).await {
             Ok(()) => {}
@@ -129,7 +116,8 @@ impl Core {
         }
         statuses::add_counts(&mut tx, target.id, 0, 1, 0).await?;
         accounts::add_counts(&mut tx, me.id, 1, 0, 0).await?;
-        notify(&mut tx, target.account_id, me.id, "reblog", Some(target.id)).await?;
+        self.notify(&mut tx, target.account_id, me.id, "reblog", Some(target.id))
+            .await?;
         self.fan_out(&mut tx, &reblog, &[], &[]).await?;
         self.emit(&mut tx, vec![Event::Reblogged { status_id: rid }])
             .await?;
@@ -152,6 +140,7 @@ impl Core {
             self.emit(
                 &mut tx,
                 vec![Event::Unreblogged {
+                    boost_id: Some(boost.id),
                     account_id: me.id,
                     uri: boost.uri.clone(),
                     original_id,
@@ -182,7 +171,7 @@ impl Core {
             if status.reblog_of_id.is_some() {
                 return Err(Error::invalid("Validation failed: You cannot pin a boost"));
             }
-            if status.visibility == "direct" {
+            if status.visibility == Visibility::Direct {
                 return Err(Error::invalid(
                     "Validation failed: Only public, unlisted or followers-only posts can be pinned",
                 ));

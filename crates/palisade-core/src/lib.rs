@@ -3,6 +3,7 @@
 //! `palisade-store`, and side effects that leave the instance go out as [`events::Event`]s.
 
 pub mod accounts;
+mod actors;
 pub mod admin;
 pub mod auth;
 pub mod blocklists;
@@ -14,11 +15,14 @@ pub mod events;
 pub mod instance;
 pub mod instance_settings;
 pub mod interactions;
+pub mod jobs;
 pub mod languages;
+mod lookups;
 pub mod model;
 pub mod moderation;
 pub mod notifications;
 pub mod oauth;
+mod peer_tally;
 pub mod peer_views;
 pub mod peers;
 pub mod policy;
@@ -31,6 +35,7 @@ pub mod scopes;
 pub mod search;
 pub mod secrets;
 pub mod settings;
+mod status_rows;
 pub mod statuses;
 pub mod tags;
 pub mod timelines;
@@ -41,18 +46,30 @@ pub mod web_sessions;
 use std::sync::Arc;
 
 pub use error::{Error, FieldError, Result, Validation};
-pub use palisade_store as store;
 pub use palisade_store::{Db, PageQuery};
 pub use settings::Settings;
 
-/// The services of one instance: cheap to clone, shared by every request and worker.
+/// The services of one instance: cheap to clone, shared by every request and worker. The
+/// database is private: other crates go through these services (and read the types of
+/// `model`), so only core decides what is written.
 #[derive(Clone)]
 pub struct Core {
-    pub db: Db,
+    db: Db,
     pub settings: Arc<Settings>,
-    events: Arc<dyn events::EventSink>,
     /// Domain policies, reloaded when changed here and every few seconds (other processes).
     policies: Arc<std::sync::RwLock<Option<CachedPolicies>>>,
+    /// Inbound activities waiting for the next group commit (started on first use).
+    intake: Arc<std::sync::OnceLock<tokio::sync::mpsc::Sender<jobs::Waiting>>>,
+    /// Per-peer figures not written yet.
+    tally: Arc<peer_tally::PeerTally>,
+}
+
+/// Opens the database at `url` (`sqlite:PATH`, created if missing, or `postgres://…`) and
+/// brings its schema up to date; returns it and how many migrations ran.
+pub async fn open_database(url: &str) -> Result<(Db, usize)> {
+    let db = Db::connect(url).await?;
+    let ran = palisade_store::migrate(&db).await?;
+    Ok((db, ran))
 }
 
 /// The policies and when they were loaded.
@@ -63,8 +80,9 @@ impl Core {
         Core {
             db,
             settings: Arc::new(settings),
-            events: Arc::new(events::LogOnly),
             policies: Arc::default(),
+            intake: Arc::default(),
+            tally: Arc::default(),
         }
     }
 
@@ -77,14 +95,14 @@ impl Core {
             return Ok(set.clone());
         }
         let set = Arc::new(policy::PolicySet::new(
-            store::domain_policies::blocks(&self.db).await?,
-            store::domain_policies::allows(&self.db)
+            palisade_store::domain_policies::blocks(&self.db).await?,
+            palisade_store::domain_policies::allows(&self.db)
                 .await?
                 .into_iter()
                 .map(|(_, d, _)| d)
                 .collect(),
             self.federation_mode().await?.limited_federation,
-            store::now_ms(),
+            palisade_store::now_ms(),
         ));
         if let Ok(mut guard) = self.policies.write() {
             *guard = Some((std::time::Instant::now(), set.clone()));
@@ -98,21 +116,12 @@ impl Core {
         }
     }
 
-    /// Replaces where events go (federation installs its outbox here).
-    pub fn with_event_sink(mut self, sink: Arc<dyn events::EventSink>) -> Core {
-        self.events = sink;
-        self
-    }
-
     pub fn urls(&self) -> urls::Urls<'_> {
         urls::Urls::new(&self.settings.public_url)
     }
 
-    /// Records `events` inside `tx`, so that they are durable exactly when the change is.
-    pub(crate) async fn emit(&self, tx: &mut store::Tx, events: Vec<events::Event>) -> Result<()> {
-        for event in events {
-            self.events.record(tx, event).await?;
-        }
-        Ok(())
+    /// Which database this instance runs on.
+    pub fn backend(&self) -> palisade_store::Backend {
+        self.db.backend()
     }
 }

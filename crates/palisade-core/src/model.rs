@@ -16,4 +16,4 @@ pub use palisade_store::severances::{Event as SeveranceEvent, MemberSeverance};
 pub use palisade_store::statuses::{AccountFilter, Status, StatusEdit};
 pub use palisade_store::tags::Tag;
 pub use palisade_store::users::User;
-pub use palisade_store::{Backend, Page, PageQuery, now_ms};
+pub use palisade_store::{Backend, Page, PageQuery, Severity, Visibility, now_ms};

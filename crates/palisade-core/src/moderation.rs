@@ -4,21 +4,15 @@
 //! log of every action. Enforcement is `policy::PolicySet`, consulted at each boundary.
 
 use palisade_store::domain_policies::{self as store, DomainBlock, Impact, NewAction};
-use palisade_store::{Tx, now_ms, relationships as rel, severances};
+use palisade_store::{Severity, Tx, now_ms, relationships as rel, severances};
 
 use crate::policy::normalize_domain;
 use crate::{Core, Error, Result};
 
-pub const SEVERITIES: &[&str] = &["noop", "silence", "suspend"];
-
-/// How strict a severity is: noop < silence < suspend.
-pub fn rank(severity: &str) -> usize {
-    SEVERITIES.iter().position(|s| *s == severity).unwrap_or(0)
-}
-
-/// Whether a block of `existing` severity is at least as strict as `wanted`.
-pub fn stricter_or_equal(existing: &str, wanted: &str) -> bool {
-    rank(existing) >= rank(wanted)
+/// A severity as an admin writes it, or the field error Mastodon gives.
+pub fn parse_severity(s: &str) -> Result<Severity> {
+    Severity::parse(s)
+        .ok_or_else(|| Error::field("severity", "ERR_INVALID", "must be noop, silence or suspend"))
 }
 
 /// What an admin asks for. For a new block, what is not given takes Mastodon's defaults
@@ -26,8 +20,7 @@ pub fn stricter_or_equal(existing: &str, wanted: &str) -> bool {
 #[derive(Clone, Debug, Default)]
 pub struct BlockParams {
     pub domain: String,
-    /// `noop`, `silence` or `suspend`.
-    pub severity: Option<String>,
+    pub severity: Option<Severity>,
     pub reject_media: Option<bool>,
     pub reject_reports: Option<bool>,
     /// An empty comment clears it.
@@ -41,14 +34,7 @@ pub struct BlockParams {
 impl BlockParams {
     /// `base` with these changes applied.
     pub(crate) fn applied_to(self, base: DomainBlock) -> Result<DomainBlock> {
-        let severity = self.severity.unwrap_or_else(|| base.severity.clone());
-        if !SEVERITIES.contains(&severity.as_str()) {
-            return Err(Error::field(
-                "severity",
-                "ERR_INVALID",
-                "must be noop, silence or suspend",
-            ));
-        }
+        let severity = self.severity.unwrap_or(base.severity);
         let comment = |given: Option<String>, old: Option<String>| match given {
             Some(c) => Some(c.trim().to_owned()).filter(|c| !c.is_empty()),
             None => old,
@@ -75,7 +61,7 @@ impl BlockParams {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Preview {
     pub domain: String,
-    pub severity: String,
+    pub severity: Severity,
     pub impact: Impact,
     /// The block in force for this domain now (itself or a parent), if any.
     pub existing: Option<DomainBlock>,
@@ -96,36 +82,29 @@ impl Core {
         self.settings.moderation.suspension_grace_days.clamp(0, 3650) * 86_400_000
     }
 
-    pub async fn preview_domain_block(&self, domain: &str, severity: &str) -> Result<Preview> {
+    pub async fn preview_domain_block(&self, domain: &str, severity: Severity) -> Result<Preview> {
         let domain = normalize_domain(domain)
             .ok_or_else(|| Error::field("domain", "ERR_INVALID", "is not a valid domain"))?;
-        if !SEVERITIES.contains(&severity) {
-            return Err(Error::field(
-                "severity",
-                "ERR_INVALID",
-                "must be noop, silence or suspend",
-            ));
-        }
         let impact = store::impact(&self.db, &domain).await?;
         let existing = self.policies().await?.block_for(&domain).cloned();
         let days = self.settings.moderation.suspension_grace_days;
         let effects = match severity {
-            "suspend" => vec![
+            Severity::Suspend => vec![
                 format!("{} relationships end now: {} members follow accounts there, {} accounts there follow members", impact.relationships, impact.members_following, impact.followers_there),
                 format!("{} members are told with a severed-relationships notice", impact.members_affected),
                 format!("{} accounts and {} statuses from there are hidden at once and deleted after {days} days", impact.accounts, impact.statuses),
                 "nothing is delivered there, nothing from there is accepted, its fetches are refused".into(),
                 format!("lifting the suspension within {days} days restores what was hidden and the severed relationships"),
             ],
-            "silence" => vec![
+            Severity::Silence => vec![
                 format!("{} statuses stay, visible only to followers of their authors", impact.statuses),
                 "new follows from there need the member's approval; notifications only from followed accounts".into(),
             ],
-            _ => vec!["no change to federation (only the flags below apply)".into()],
+            Severity::Noop => vec!["no change to federation (only the flags below apply)".into()],
         };
         Ok(Preview {
             domain,
-            severity: severity.to_owned(),
+            severity,
             impact,
             existing,
             effects,
@@ -152,7 +131,7 @@ impl Core {
         let blank = DomainBlock {
             id: 0,
             domain: domain.clone(),
-            severity: "silence".into(),
+            severity: Severity::Silence,
             reject_media: false,
             reject_reports: false,
             private_comment: None,
@@ -165,7 +144,7 @@ impl Core {
         };
         let block = p.applied_to(blank)?;
         if let Some(existing) = self.policies().await?.block_for(&domain)
-            && (existing.domain == domain || rank(&existing.severity) >= rank(&block.severity))
+            && (existing.domain == domain || existing.severity >= block.severity)
         {
             return Err(Error::invalid(format!(
                 "Validation failed: {} already has a {} block ({})",
@@ -194,15 +173,15 @@ impl Core {
         mut block: DomainBlock,
     ) -> Result<DomainBlock> {
         let mut tx = self.db.begin().await?;
-        let was_suspension = before.as_ref().is_some_and(|b| b.severity == "suspend");
-        if was_suspension && block.severity != "suspend" {
+        let was_suspension = before.as_ref().is_some_and(|b| b.severity == Severity::Suspend);
+        if was_suspension && block.severity != Severity::Suspend {
             // Lifting a suspension to a milder block restores what it severed, as deleting does.
             if let Some(before) = &before {
                 self.restore_severed(&mut tx, before).await?;
             }
             block.severance_event_id = None;
         }
-        if block.severity == "suspend" && !was_suspension {
+        if block.severity == Severity::Suspend && !was_suspension {
             // Every tie cut at once (set-based), each member told; nothing is sent there.
             let event = severances::create_event(&mut tx, "domain_block", &block.domain).await?;
             for loss in palisade_store::suspensions::sever_all(&mut tx, &block.domain, event).await? {
@@ -280,7 +259,10 @@ impl Core {
     /// follows it severed come back (both accounts still here, no block between them).
     async fn restore_severed(&self, tx: &mut Tx, block: &DomainBlock) -> Result<Lifted> {
         let mut lifted = Lifted::default();
-        let Some(event) = block.severance_event_id.filter(|_| block.severity == "suspend") else {
+        let Some(event) = block
+            .severance_event_id
+            .filter(|_| block.severity == Severity::Suspend)
+        else {
             return Ok(lifted);
         };
         // What counts is whether the purge ran, not the clock: a suspension lifted after its
@@ -318,8 +300,10 @@ impl Core {
             return Ok(true);
         };
         let (member, remote) = if a.is_local() { (a, b) } else { (b, a) };
-        let blocks = palisade_store::domain_blocks::all(&mut *tx, member.id).await?;
-        Ok(crate::policy::domain_blocked(&blocks, remote.domain.as_deref()))
+        Ok(self
+            .member_blocks(&mut *tx, member.id)
+            .await?
+            .covers(remote.domain.as_deref()))
     }
 
     /// Whether a suspension is older than the grace period (counted from when it became a
@@ -336,7 +320,7 @@ impl Core {
         let mut purged = 0;
         for b in store::blocks(&self.db).await? {
             let lapsed = b.expires_at.is_some_and(|e| e <= now_ms());
-            if b.severity == "suspend" && !lapsed && self.grace_over(&b) {
+            if b.severity == Severity::Suspend && !lapsed && self.grace_over(&b) {
                 purged += store::purge_domain(&self.db, &b.domain).await?;
                 if let Some(event) = b.severance_event_id {
                     severances::mark_purged(&self.db, event).await?;

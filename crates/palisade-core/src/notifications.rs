@@ -1,9 +1,10 @@
 //! Notifications: created inside the transaction of what caused them, read in pages.
 
 use palisade_store::notifications::{self, Filter, Notification};
-use palisade_store::{Page, PageQuery, Tx, accounts, ids::new_id, now_ms, relationships, statuses};
+use palisade_store::{Page, PageQuery, Tx, accounts, ids::new_id, now_ms};
 
 use crate::auth::Viewer;
+use crate::policy::{Boundary, Decision};
 use crate::{Core, Error, Result};
 
 /// Every notification type Mastodon defines (filters accept them all).
@@ -22,93 +23,61 @@ pub const TYPES: &[&str] = &[
     "moderation_warning",
 ];
 
-/// Notifies local account `to` that `from` did `kind`, unless `to` is `from`, is remote, or
-/// blocks or mutes `from` (with notifications hidden).
-pub(crate) async fn notify(
-    tx: &mut Tx,
-    to: i64,
-    from: i64,
-    kind: &str,
-    status_id: Option<i64>,
-) -> Result<()> {
-    if to == from {
-        return Ok(());
+impl Core {
+    /// Notifies local account `to` that `from` did `kind` (see [`Core::notify_many`]).
+    pub(crate) async fn notify(
+        &self,
+        tx: &mut Tx,
+        to: i64,
+        from: i64,
+        kind: &str,
+        status_id: Option<i64>,
+    ) -> Result<()> {
+        self.notify_many(tx, &[to], from, kind, status_id).await
     }
-    let Some(recipient) = accounts::by_id(&mut *tx, to).await? else {
-        return Ok(());
-    };
-    if !recipient.is_local() {
-        return Ok(());
-    }
-    let sender_domain = accounts::by_id(&mut *tx, from).await?.and_then(|a| a.domain);
-    let blocks_domain = match &sender_domain {
-        Some(_) => crate::policy::domain_blocked(
-            &palisade_store::domain_blocks::all(&mut *tx, to).await?,
-            sender_domain.as_deref(),
-        ),
-        None => false,
-    };
-    // Instance policy: nothing from suspended domains; from silenced ones only if followed.
-    let policy_allows = match core_policies(tx, sender_domain.as_deref())
-        .await?
-        .decide(crate::policy::Boundary::Notification, sender_domain.as_deref())
-    {
-        crate::policy::Decision::Refuse => false,
-        // A follow request from a silenced domain is exactly what the member must see.
-        crate::policy::Decision::FollowersOnly if kind == "follow_request" => true,
-        crate::policy::Decision::FollowersOnly => !relationships::following_among(&mut *tx, to, &[from])
-            .await?
-            .is_empty(),
-        _ => true,
-    };
-    if blocks_domain
-        || !policy_allows
-        || relationships::blocked_either_way(&mut *tx, to, from).await?
-        || relationships::mute_of(&mut *tx, to, from).await? == Some(true)
-    {
-        return Ok(());
-    }
-    // A muted thread stays silent.
-    if let Some(sid) = status_id
-        && let Some(conversation) = statuses::by_id(&mut *tx, sid)
-            .await?
-            .and_then(|s| s.conversation_id)
-        && !statuses::muted_conversations_among(&mut *tx, to, &[conversation])
-            .await?
-            .is_empty()
-    {
-        return Ok(());
-    }
-    let created_at = now_ms();
-    notifications::insert(
-        &mut *tx,
-        &Notification {
-            id: new_id(),
-            account_id: to,
-            from_account_id: from,
-            kind: kind.to_owned(),
-            status_id,
-            created_at,
-            group_key: group_key(kind, status_id, created_at),
-            event_id: None,
-        },
-    )
-    .await?;
-    Ok(())
-}
 
-/// The instance blocks that cover `domain`, read inside the transaction that notifies (an
-/// indexed lookup of a few names, not the whole list). Allowlist mode needs no check here:
-/// nothing from a domain outside the list gets in to cause a notification.
-async fn core_policies(tx: &mut Tx, domain: Option<&str>) -> Result<crate::policy::PolicySet> {
-    let blocks = match domain {
-        Some(d) => {
-            let names = crate::policy::covering_names(d);
-            palisade_store::domain_policies::blocks_named(&mut *tx, &names).await?
+    /// Notifies local accounts `recipients` that `from` did `kind`, in one statement
+    /// whatever their number. The instance policy decides for `from`'s domain (nothing from
+    /// a suspended one; from a silenced one only to its followers, follow requests excepted);
+    /// each recipient's own choices (blocks, mutes, their domain blocks by the policy's own
+    /// matching rule, muted threads) are applied by the store in the same statement.
+    pub(crate) async fn notify_many(
+        &self,
+        tx: &mut Tx,
+        recipients: &[i64],
+        from: i64,
+        kind: &str,
+        status_id: Option<i64>,
+    ) -> Result<()> {
+        if recipients.is_empty() {
+            return Ok(());
         }
-        None => Vec::new(),
-    };
-    Ok(crate::policy::PolicySet::new(blocks, Vec::new(), false, now_ms()))
+        let sender_domain = accounts::by_id(&mut *tx, from).await?.and_then(|a| a.domain);
+        let followers_only = match self
+            .policies()
+            .await?
+            .decide(Boundary::Notification, sender_domain.as_deref())
+        {
+            Decision::Refuse => return Ok(()),
+            // A follow request from a silenced domain is exactly what the member must see.
+            Decision::FollowersOnly => kind != "follow_request",
+            _ => false,
+        };
+        let created_at = now_ms();
+        let group = group_key(kind, status_id, created_at);
+        notifications::insert_for(
+            &mut *tx,
+            recipients,
+            from,
+            kind,
+            status_id,
+            group.as_deref(),
+            created_at,
+            followers_only,
+        )
+        .await?;
+        Ok(())
+    }
 }
 
 /// Tells a member that an event (their domain block, an instance suspension) severed some

@@ -116,6 +116,31 @@ impl Core {
     }
 
     /// The app with these credentials; `secret: None` accepts public clients (PKCE).
+    /// An app with fixed credentials (test fixtures, e.g. Mastodon.py's), created if missing.
+    pub async fn fixture_app(
+        &self,
+        name: &str,
+        scopes: &str,
+        client_id: &str,
+        client_secret: &str,
+    ) -> Result<App> {
+        if let Some(app) = apps::app_by_client_id(&self.db, client_id).await? {
+            return Ok(app);
+        }
+        let app = App {
+            id: new_id(),
+            name: name.into(),
+            website: None,
+            redirect_uris: OOB.into(),
+            scopes: scopes.into(),
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            created_at: now_ms(),
+        };
+        apps::insert_app(&self.db, &app).await?;
+        Ok(app)
+    }
+
     pub async fn app_by_credentials(&self, client_id: &str, secret: Option<&str>) -> Result<App> {
         let app = apps::app_by_client_id(&self.db, client_id)
             .await?

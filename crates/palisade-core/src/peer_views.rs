@@ -8,7 +8,6 @@ use palisade_store::domain_policies::{self as audit, NewAction};
 use palisade_store::{Tx, domain_views, peers, reports, users};
 
 use crate::events::Event;
-use crate::peers::DELIVER_QUEUE;
 use crate::{Core, Error, Result};
 
 /// One day of a peer's traffic.
@@ -102,7 +101,8 @@ impl Core {
             _ => return Err(Error::not_found()),
         };
         let mut tx = self.db.begin().await?;
-        let after = serde_json::json!({ "result": said, "queue": DELIVER_QUEUE }).to_string();
+        let after =
+            serde_json::json!({ "result": said, "queue": crate::jobs::Queue::Deliver.name() }).to_string();
         log(
             &mut tx,
             actor,

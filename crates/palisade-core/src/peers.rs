@@ -42,11 +42,13 @@ pub fn outcomes(stats: &[(String, i64)], prefix: &str) -> i64 {
         .sum()
 }
 
-/// The queue deliveries wait in (named here so that core can report its depth).
-pub const DELIVER_QUEUE: &str = "deliver";
+/// The queue deliveries wait in.
+const DELIVER_QUEUE: &str = crate::jobs::Queue::Deliver.name();
 
 impl Core {
     pub async fn peer_report(&self, domain: &str) -> Result<PeerReport> {
+        // This process's latest figures first (other processes' are at most seconds behind).
+        self.flush_peer_tally().await?;
         let queued = jobs::depth_by_host(&self.db, DELIVER_QUEUE).await?;
         let domain = domain.trim().to_lowercase();
         let hour = peers::this_hour();
@@ -68,6 +70,7 @@ impl Core {
 
     /// Every known peer's report, in a fixed number of queries.
     pub async fn peer_reports(&self) -> Result<Vec<PeerReport>> {
+        self.flush_peer_tally().await?;
         let hour = peers::this_hour();
         let mut queued: HashMap<String, i64> = jobs::depth_by_host(&self.db, DELIVER_QUEUE)
             .await?
@@ -112,6 +115,31 @@ impl Core {
     pub async fn pause_peer(&self, domain: &str, paused: bool) -> Result<()> {
         Ok(peers::set_paused(&self.db, &domain.to_lowercase(), paused).await?)
     }
+
+    /// Whether an admin paused deliveries to `domain`.
+    pub async fn peer_paused(&self, domain: &str) -> Result<bool> {
+        Ok(peers::get(&self.db, domain)
+            .await?
+            .is_some_and(|p| p.delivery_paused))
+    }
+
+    /// A delivery to `domain` failed: the reason is kept at once (admins look for it), the
+    /// count joins the tally.
+    pub async fn record_delivery_failure(&self, domain: &str, class: &str, message: &str) -> Result<()> {
+        peers::record_failure(&self.db, domain, class, message).await?;
+        self.count_peer(domain, &format!("failed:{class}"));
+        Ok(())
+    }
+
+    /// Peers whose software was never asked, or not for `recheck_ms`; at most `max`.
+    pub async fn peers_due_for_software(&self, recheck_ms: i64, max: i64) -> Result<Vec<String>> {
+        Ok(peers::software_due(&self.db, palisade_store::now_ms() - recheck_ms, max).await?)
+    }
+
+    /// What NodeInfo said a peer runs (`None`: it did not say).
+    pub async fn record_peer_software(&self, domain: &str, software: Option<(&str, &str)>) -> Result<()> {
+        Ok(peers::set_software(&self.db, domain, software).await?)
+    }
 }
 
 /// What `/metrics` shows, read in a constant number of queries however many peers there are.
@@ -130,6 +158,7 @@ pub struct Metrics {
 
 impl Core {
     pub async fn metrics(&self) -> Result<Metrics> {
+        self.flush_peer_tally().await?;
         Ok(Metrics {
             peers: peers::list(&self.db).await?,
             totals: peers::totals(&self.db).await?,
@@ -140,7 +169,7 @@ impl Core {
                 .await?
                 .blocks()
                 .iter()
-                .map(|b| (b.domain.clone(), b.severity.clone()))
+                .map(|b| (b.domain.clone(), b.severity.as_str().to_owned()))
                 .collect(),
         })
     }

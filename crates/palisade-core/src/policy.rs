@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use palisade_store::domain_policies::DomainBlock;
 use palisade_store::statuses::Status;
+use palisade_store::{Severity, Visibility, domains};
 
 /// Where something crosses between a remote domain and this instance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,25 +59,6 @@ pub struct PolicySet {
     pub now: i64,
 }
 
-/// The names a block or allow covering `domain` may have: the host and each parent, bare
-/// (any port) and with the domain's port.
-pub fn covering_names(domain: &str) -> Vec<String> {
-    let (host, port) = host_and_port(domain);
-    let mut names = Vec::new();
-    let mut rest = host.as_str();
-    loop {
-        if let Some(p) = port {
-            names.push(format!("{rest}:{p}"));
-        }
-        names.push(rest.to_owned());
-        match rest.split_once('.') {
-            Some((_, parent)) if !parent.is_empty() => rest = parent,
-            _ => break,
-        }
-    }
-    names
-}
-
 impl PolicySet {
     pub fn new(blocks: Vec<DomainBlock>, allows: Vec<String>, limited: bool, now: i64) -> PolicySet {
         let index = blocks
@@ -101,7 +83,7 @@ impl PolicySet {
 
     /// The active blocks covering `domain` (itself and its parents), most specific first.
     fn covering(&self, domain: &str) -> impl Iterator<Item = &DomainBlock> {
-        covering_names(domain)
+        domains::covering_names(domain)
             .into_iter()
             .filter_map(|n| self.index.get(&n).map(|&i| &self.blocks[i]))
             .filter(|b| b.expires_at.is_none_or(|e| e > self.now))
@@ -112,9 +94,7 @@ impl PolicySet {
     pub fn block_for(&self, domain: &str) -> Option<&DomainBlock> {
         let mut best: Option<&DomainBlock> = None;
         for b in self.covering(domain) {
-            if best
-                .is_none_or(|x| crate::moderation::rank(&b.severity) > crate::moderation::rank(&x.severity))
-            {
+            if best.is_none_or(|x| b.severity > x.severity) {
                 best = Some(b);
             }
         }
@@ -122,13 +102,38 @@ impl PolicySet {
     }
 
     fn allowed(&self, domain: &str) -> bool {
-        !self.limited || covering_names(domain).iter().any(|n| self.allows.contains(n))
+        !self.limited
+            || domains::covering_names(domain)
+                .iter()
+                .any(|n| self.allows.contains(n))
     }
 
     /// The decision for something from (or to) `domain` at `boundary`; local things
     /// (`None`) are always allowed. The strictest severity applies, and the flags of every
     /// block covering the domain.
-    pub fn decide(&self, boundary: Boundary, domain: Option<&str>) -> Decision {
+    pub fn decide<'a>(&self, boundary: Boundary, subject: impl Into<Subject<'a>>) -> Decision {
+        let subject = subject.into();
+        let decision = self.decide_instance(boundary, subject.domain);
+        // A member's own block refuses what would reach them from there (and what they would
+        // send or show there); the instance's Refuse and Drop stand either way.
+        let member_refuses = matches!(
+            boundary,
+            Boundary::Resolve
+                | Boundary::Deliver
+                | Boundary::Fetch
+                | Boundary::Timeline
+                | Boundary::Notification
+                | Boundary::FollowRequest
+        ) && subject.member.is_some_and(|m| m.covers(subject.domain));
+        match decision {
+            Decision::Refuse | Decision::Drop => decision,
+            _ if member_refuses => Decision::Refuse,
+            _ => decision,
+        }
+    }
+
+    /// The instance's own decision.
+    fn decide_instance(&self, boundary: Boundary, domain: Option<&str>) -> Decision {
         let Some(domain) = domain else {
             return Decision::Allow;
         };
@@ -140,19 +145,19 @@ impl PolicySet {
         };
         let reject_media = self.covering(domain).any(|b| b.reject_media);
         let reject_reports = self.covering(domain).any(|b| b.reject_reports);
-        match (block.severity.as_str(), boundary) {
-            ("suspend", Boundary::Report) => Decision::Drop,
-            ("suspend", _) => Decision::Refuse,
+        match (block.severity, boundary) {
+            (Severity::Suspend, Boundary::Report) => Decision::Drop,
+            (Severity::Suspend, _) => Decision::Refuse,
             (_, Boundary::Report) if reject_reports => Decision::Drop,
             (_, Boundary::Media) if reject_media => Decision::Refuse,
-            ("silence", Boundary::Timeline | Boundary::Notification) => Decision::FollowersOnly,
-            ("silence", Boundary::FollowRequest) => Decision::RequireApproval,
+            (Severity::Silence, Boundary::Timeline | Boundary::Notification) => Decision::FollowersOnly,
+            (Severity::Silence, Boundary::FollowRequest) => Decision::RequireApproval,
             _ => Decision::Allow,
         }
     }
 
-    pub fn refused(&self, boundary: Boundary, domain: Option<&str>) -> bool {
-        self.decide(boundary, domain) == Decision::Refuse
+    pub fn refused<'a>(&self, boundary: Boundary, subject: impl Into<Subject<'a>>) -> bool {
+        self.decide(boundary, subject) == Decision::Refuse
     }
 }
 
@@ -189,30 +194,46 @@ pub fn normalize_domain(input: &str) -> Option<String> {
     })
 }
 
-/// A domain as (host without trailing dot, lowercase; port if any).
-fn host_and_port(domain: &str) -> (String, Option<&str>) {
-    let (host, port) = match domain.rsplit_once(':') {
-        Some((h, p)) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => (h, Some(p)),
-        _ => (domain, None),
-    };
-    (host.trim_end_matches('.').to_lowercase(), port)
+/// A member's own domain blocks: what they chose not to hear from, on top of the instance's
+/// policy.
+#[derive(Clone, Debug, Default)]
+pub struct MemberBlocks {
+    domains: Vec<String>,
 }
 
-/// Whether `domain` is `blocked` or one of its subdomains. A block without a port covers
-/// every port of the host (`threads.net` covers `threads.net:8443`); one with a port only
-/// that port. A trailing dot (`threads.net.`) changes nothing.
-pub fn domain_matches(blocked: &str, domain: &str) -> bool {
-    let (bh, bp) = host_and_port(blocked);
-    let (dh, dp) = host_and_port(domain);
-    if bp.is_some() && bp != dp {
-        return false;
+impl MemberBlocks {
+    pub fn new(domains: Vec<String>) -> MemberBlocks {
+        MemberBlocks { domains }
     }
-    !bh.is_empty() && (dh == bh || dh.ends_with(&format!(".{bh}")))
+
+    /// Whether one of the member's blocks covers `domain` (`None`: a local account, never).
+    pub fn covers(&self, domain: Option<&str>) -> bool {
+        domain.is_some_and(|d| self.domains.iter().any(|b| domains::covers(b, d)))
+    }
 }
 
-/// Whether any of `blocks` covers `domain` (`None`: a local account, never blocked).
-pub fn domain_blocked(blocks: &[String], domain: Option<&str>) -> bool {
-    domain.is_some_and(|d| blocks.iter().any(|b| domain_matches(b, d)))
+/// What a decision is about: a domain (`None`: this instance), and, when the decision is
+/// made for one member, that member's own blocks.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Subject<'a> {
+    pub domain: Option<&'a str>,
+    pub member: Option<&'a MemberBlocks>,
+}
+
+impl<'a> Subject<'a> {
+    /// Something from (or to) `domain`, for a member who keeps `blocks`.
+    pub fn for_member(domain: Option<&'a str>, blocks: &'a MemberBlocks) -> Subject<'a> {
+        Subject {
+            domain,
+            member: Some(blocks),
+        }
+    }
+}
+
+impl<'a> From<Option<&'a str>> for Subject<'a> {
+    fn from(domain: Option<&'a str>) -> Self {
+        Subject { domain, member: None }
+    }
 }
 
 /// What is known about the viewer's relation to a status' author.
@@ -238,21 +259,20 @@ pub fn may_view_status(status: &Status, viewer: Option<i64>, rel: Relation) -> b
     if rel.blocked_by_author {
         return false;
     }
-    match status.visibility.as_str() {
-        "public" | "unlisted" => true,
-        "private" => viewer.is_some() && (rel.follows_author || rel.mentioned),
-        "direct" => viewer.is_some() && rel.mentioned,
-        _ => false,
+    match status.visibility {
+        Visibility::Public | Visibility::Unlisted => true,
+        Visibility::Private => viewer.is_some() && (rel.follows_author || rel.mentioned),
+        Visibility::Direct => viewer.is_some() && rel.mentioned,
     }
 }
 
 /// Whether `booster` may boost a status: public and unlisted ones, and their own
 /// followers-only posts (the boost stays followers-only), as Mastodon allows.
 pub fn may_reblog(status: &Status, booster: i64) -> bool {
-    match status.visibility.as_str() {
-        "public" | "unlisted" => true,
-        "private" => status.account_id == booster,
-        _ => false,
+    match status.visibility {
+        Visibility::Public | Visibility::Unlisted => true,
+        Visibility::Private => status.account_id == booster,
+        Visibility::Direct => false,
     }
 }
 
@@ -274,7 +294,7 @@ mod tests {
         DomainBlock {
             id: 1,
             domain: domain.into(),
-            severity: severity.into(),
+            severity: Severity::parse(severity).unwrap(),
             reject_media,
             reject_reports,
             private_comment: None,
@@ -456,7 +476,7 @@ mod tests {
             uri: String::new(),
             url: None,
             local: true,
-            visibility: visibility.into(),
+            visibility: Visibility::parse(visibility).unwrap(),
             text_source: String::new(),
             content_html: String::new(),
             spoiler_text: String::new(),
@@ -502,19 +522,9 @@ mod tests {
         ] {
             assert_eq!(normalize_domain(bad), None, "{bad:?}");
         }
-        assert!(domain_matches("threads.net", "threads.net"));
-        assert!(domain_matches("threads.net", "www.threads.net"));
-        assert!(!domain_matches("threads.net", "notthreads.net"));
-        // Neither a port nor a trailing dot gets around a block.
-        assert!(domain_matches("threads.net", "threads.net:8443"));
-        assert!(domain_matches("threads.net", "threads.net."));
-        assert!(domain_matches("threads.net", "eu.threads.net.:443"));
-        // A block naming a port covers that port only.
-        assert!(domain_matches("127.0.0.9:3000", "127.0.0.9:3000"));
-        assert!(!domain_matches("127.0.0.9:3000", "127.0.0.9:4000"));
-        assert!(!domain_matches("127.0.0.9:3000", "127.0.0.9"));
-        assert!(domain_blocked(&["threads.net".into()], Some("Eu.Threads.net")));
-        assert!(!domain_blocked(&["threads.net".into()], None));
+        let member = MemberBlocks::new(vec!["threads.net".into()]);
+        assert!(member.covers(Some("Eu.Threads.net")));
+        assert!(!member.covers(None));
     }
 
     #[test]

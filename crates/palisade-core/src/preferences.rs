@@ -4,8 +4,8 @@ use palisade_store::{relationships, users, users::User};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Viewer;
-use crate::statuses::VISIBILITIES;
 use crate::{Core, Error, Result};
+use palisade_store::Visibility;
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -39,14 +39,7 @@ impl Core {
         let user = self.user_of(viewer).await?;
         let mut prefs = preferences_of(&user);
         if let Some(p) = privacy {
-            if !VISIBILITIES.contains(&p.as_str()) {
-                return Err(Error::field(
-                    "privacy",
-                    "ERR_INVALID",
-                    "is not included in the list",
-                ));
-            }
-            prefs.default_privacy = Some(p);
+            prefs.default_privacy = Some(parse_visibility("privacy", &p)?.as_str().to_owned());
         }
         if let Some(s) = sensitive {
             prefs.default_sensitive = Some(s);
@@ -72,4 +65,9 @@ impl Core {
     pub async fn set_marker(&self, viewer: &Viewer, timeline: &str, last_read_id: i64) -> Result<()> {
         Ok(palisade_store::markers::set(&self.db, viewer.account_id()?, timeline, last_read_id).await?)
     }
+}
+
+/// A visibility as a client writes it, or the field error Mastodon gives for `field`.
+pub fn parse_visibility(field: &'static str, given: &str) -> Result<Visibility> {
+    Visibility::parse(given).ok_or_else(|| Error::field(field, "ERR_INVALID", "is not included in the list"))
 }

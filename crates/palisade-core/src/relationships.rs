@@ -8,7 +8,6 @@ use palisade_store::{
 
 use crate::auth::Viewer;
 use crate::events::Event;
-use crate::notifications::notify;
 use crate::{Core, Error, Result};
 
 /// Mastodon's Relationship entity, from the viewer's side.
@@ -44,7 +43,7 @@ pub struct FollowOptions {
 impl Core {
     pub async fn relationships(&self, viewer: &Account, targets: &[i64]) -> Result<Vec<Relationship>> {
         let rows = rel::relationships(&self.db, viewer.id, targets).await?;
-        let blocked_domains = palisade_store::domain_blocks::all(&self.db, viewer.id).await?;
+        let blocked_domains = self.member_blocks(&self.db, viewer.id).await?;
         let target_domains: std::collections::HashMap<i64, Option<String>> =
             accounts::by_ids(&self.db, targets)
                 .await?
@@ -76,10 +75,8 @@ impl Core {
                     muting_expires_at: mute.and_then(|m| m.2),
                     requested: requested.is_some(),
                     requested_by: rows.requested_by.contains(&id),
-                    domain_blocking: crate::policy::domain_blocked(
-                        &blocked_domains,
-                        target_domains.get(&id).and_then(|d| d.as_deref()),
-                    ),
+                    domain_blocking: blocked_domains
+                        .covers(target_domains.get(&id).and_then(|d| d.as_deref())),
                     endorsed: endorsed.contains(&id),
                     note: notes
                         .iter()
@@ -137,7 +134,8 @@ impl Core {
         if target.locked || !target.is_local() {
             // Remote targets answer with Accept (federation), local locked ones by hand.
             rel::insert(&mut tx, FollowTable::Requests, &follow).await?;
-            notify(&mut tx, target.id, me.id, "follow_request", None).await?;
+            self.notify(&mut tx, target.id, me.id, "follow_request", None)
+                .await?;
             self.emit(
                 &mut tx,
                 vec![Event::FollowRequested {
@@ -148,7 +146,7 @@ impl Core {
             .await?;
         } else {
             self.establish_follow(&mut tx, &follow).await?;
-            notify(&mut tx, target.id, me.id, "follow", None).await?;
+            self.notify(&mut tx, target.id, me.id, "follow", None).await?;
         }
         tx.commit().await?;
         self.relationship(me, target.id).await

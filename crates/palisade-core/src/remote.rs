@@ -5,10 +5,11 @@
 use palisade_store::interactions::Mark;
 use palisade_store::relationships::{self as rel, Follow, FollowTable};
 use palisade_store::statuses::{self, Status, StatusEdit};
-use palisade_store::{accounts, accounts::Account, ids, interactions, now_ms, tags};
+use palisade_store::{Visibility, accounts, accounts::Account, ids, interactions, now_ms, tags};
 
 use crate::events::Event;
-use crate::notifications::notify;
+use crate::policy::{Boundary, Decision, Subject};
+use crate::status_rows::{NewStatusRow, RowKind, build};
 use crate::{Core, Error, Result};
 
 /// What became of a Follow from another server.
@@ -28,7 +29,7 @@ pub struct RemoteStatus {
     pub content_html: String,
     pub spoiler_text: String,
     pub sensitive: bool,
-    pub visibility: String,
+    pub visibility: Visibility,
     pub language: Option<String>,
     pub in_reply_to: Option<Status>,
     pub in_reply_to_uri: Option<String>,
@@ -49,12 +50,18 @@ impl Core {
         if !target.is_local() {
             return Ok(FollowOutcome::Refused);
         }
-        let domain_blocked = crate::policy::domain_blocked(
-            &palisade_store::domain_blocks::all(&self.db, target.id).await?,
-            follower.domain.as_deref(),
-        );
-        if domain_blocked || rel::blocked_either_way(&self.db, follower.id, target.id).await? {
-            // Answer with a Reject, as Mastodon does, so the follower's server stops waiting.
+        // The instance refuses silently (nothing goes to a suspended server); a member's own
+        // block, or an account block, is answered with a Reject, as Mastodon does, so the
+        // follower's server stops waiting.
+        let policies = self.policies().await?;
+        let domain = follower.domain.as_deref();
+        let instance = policies.decide(Boundary::FollowRequest, domain);
+        if instance == Decision::Refuse {
+            return Ok(FollowOutcome::Refused);
+        }
+        let blocks = self.member_blocks(&self.db, target.id).await?;
+        let decision = policies.decide(Boundary::FollowRequest, Subject::for_member(domain, &blocks));
+        if decision == Decision::Refuse || rel::blocked_either_way(&self.db, follower.id, target.id).await? {
             let mut tx = self.db.begin().await?;
             let rejected = Event::FollowRejected {
                 account_id: follower.id,
@@ -90,22 +97,17 @@ impl Core {
             tx.commit().await?;
             return Ok(FollowOutcome::Accepted);
         }
-        let decision = self
-            .policies()
-            .await?
-            .decide(crate::policy::Boundary::FollowRequest, follower.domain.as_deref());
-        if decision == crate::policy::Decision::Refuse {
-            return Ok(FollowOutcome::Refused);
-        }
         // Follows from silenced domains wait for the member's approval.
-        let outcome = if target.locked || decision == crate::policy::Decision::RequireApproval {
+        let outcome = if target.locked || decision == Decision::RequireApproval {
             if rel::insert(&mut tx, FollowTable::Requests, &follow).await? {
-                notify(&mut tx, target.id, follower.id, "follow_request", None).await?;
+                self.notify(&mut tx, target.id, follower.id, "follow_request", None)
+                    .await?;
             }
             FollowOutcome::Pending
         } else {
             self.establish_follow(&mut tx, &follow).await?;
-            notify(&mut tx, target.id, follower.id, "follow", None).await?;
+            self.notify(&mut tx, target.id, follower.id, "follow", None)
+                .await?;
             let accepted = Event::FollowAccepted {
                 account_id: follower.id,
                 target_id: target.id,
@@ -153,34 +155,25 @@ impl Core {
             return Ok(existing);
         }
         let id = ids::id_at(new.published.min(now_ms()));
-        let status = Status {
+        let status = build(NewStatusRow {
             id,
-            account_id: new.author.id,
+            author: &new.author,
             uri: new.uri.clone(),
             url: new.url.clone(),
-            local: false,
-            visibility: new.visibility.clone(),
-            text_source: String::new(),
-            content_html: new.content_html.clone(),
-            spoiler_text: new.spoiler_text.clone(),
-            sensitive: new.sensitive || !new.spoiler_text.is_empty(),
-            language: new.language.clone(),
-            in_reply_to_id: new.in_reply_to.as_ref().map(|p| p.id),
-            in_reply_to_account_id: new.in_reply_to.as_ref().map(|p| p.account_id),
-            in_reply_to_uri: new.in_reply_to_uri.clone(),
-            reblog_of_id: None,
-            app_id: None,
-            replies_count: 0,
-            reblogs_count: 0,
-            favourites_count: 0,
+            visibility: new.visibility,
             created_at: new.published,
-            edited_at: new.edited,
-            conversation_id: Some(
-                new.in_reply_to
-                    .as_ref()
-                    .map_or(id, |p| p.conversation_id.unwrap_or(p.id)),
-            ),
-        };
+            app_id: None,
+            kind: RowKind::Post {
+                text_source: String::new(),
+                content_html: new.content_html.clone(),
+                spoiler_text: new.spoiler_text.clone(),
+                sensitive: new.sensitive,
+                language: new.language.clone(),
+                parent: new.in_reply_to.as_ref(),
+                in_reply_to_uri: new.in_reply_to_uri.clone(),
+                edited_at: new.edited,
+            },
+        });
         let mut tx = self.db.begin().await?;
         statuses::insert(&mut tx, &status).await?;
         statuses::insert_mentions(&mut tx, id, &new.mentions).await?;
@@ -195,9 +188,8 @@ impl Core {
         if let Some(p) = &new.in_reply_to {
             statuses::add_counts(&mut tx, p.id, 1, 0, 0).await?;
         }
-        for mentioned in &new.mentions {
-            notify(&mut tx, *mentioned, new.author.id, "mention", Some(id)).await?;
-        }
+        self.notify_many(&mut tx, &new.mentions, new.author.id, "mention", Some(id))
+            .await?;
         self.fan_out(&mut tx, &status, &new.mentions, &tag_ids).await?;
         tx.commit().await?;
         Ok(status)
@@ -249,9 +241,13 @@ impl Core {
             &edit_row(status, content_html, spoiler_text, sensitive, edited),
         )
         .await?;
-        for (_, booster) in statuses::reblog_ids_of(&mut tx, status.id).await? {
-            notify(&mut tx, booster, status.account_id, "update", Some(status.id)).await?;
-        }
+        let boosters: Vec<i64> = statuses::reblog_ids_of(&mut tx, status.id)
+            .await?
+            .into_iter()
+            .map(|(_, b)| b)
+            .collect();
+        self.notify_many(&mut tx, &boosters, status.account_id, "update", Some(status.id))
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -271,7 +267,7 @@ impl Core {
         original: &Status,
         uri: &str,
         published: i64,
-        visibility: &str,
+        visibility: Visibility,
     ) -> Result<()> {
         if statuses::by_uri(&self.db, uri).await?.is_some()
             || !crate::policy::may_reblog(original, booster.id)
@@ -279,30 +275,16 @@ impl Core {
             return Ok(());
         }
         let id = ids::id_at(published.min(now_ms()));
-        let boost = Status {
+        let boost = build(NewStatusRow {
             id,
-            account_id: booster.id,
+            author: booster,
             uri: uri.to_owned(),
             url: None,
-            local: false,
-            visibility: visibility.to_owned(),
-            text_source: String::new(),
-            content_html: String::new(),
-            spoiler_text: String::new(),
-            sensitive: false,
-            language: None,
-            in_reply_to_id: None,
-            in_reply_to_account_id: None,
-            in_reply_to_uri: None,
-            reblog_of_id: Some(original.id),
-            app_id: None,
-            replies_count: 0,
-            reblogs_count: 0,
-            favourites_count: 0,
+            visibility,
             created_at: published,
-            edited_at: None,
-            conversation_id: None,
-        };
+            app_id: None,
+            kind: RowKind::Boost { of: original.id },
+        });
         let mut tx = self.db.begin().await?;
         match statuses::insert(&mut tx, &boost).await {
             Ok(()) => {}
@@ -311,7 +293,7 @@ impl Core {
         }
         statuses::add_counts(&mut tx, original.id, 0, 1, 0).await?;
         accounts::add_counts(&mut tx, booster.id, 1, 0, 0).await?;
-        notify(
+        self.notify(
             &mut tx,
             original.account_id,
             booster.id,
@@ -329,7 +311,7 @@ impl Core {
         if on {
             if interactions::add(&mut tx, Mark::Favourite, ids::new_id(), account.id, status.id).await? {
                 statuses::add_counts(&mut tx, status.id, 0, 0, 1).await?;
-                notify(
+                self.notify(
                     &mut tx,
                     status.account_id,
                     account.id,

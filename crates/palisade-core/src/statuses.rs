@@ -1,18 +1,16 @@
 //! Posting, editing and deleting statuses; threads; edit history.
 
 use palisade_store::statuses::{self, Status, StatusEdit};
-use palisade_store::{Tx, accounts, accounts::Account, ids::new_id, notifications, now_ms, tags};
+use palisade_store::{Tx, Visibility, accounts, accounts::Account, ids::new_id, notifications, now_ms, tags};
 
 use crate::accounts::find_mention;
 use crate::auth::Viewer;
 use crate::content::{self, Rendered};
 use crate::events::Event;
-use crate::notifications::notify;
-use crate::preferences::preferences_of;
+use crate::preferences::{parse_visibility, preferences_of};
+use crate::status_rows::{NewStatusRow, RowKind, build};
 use crate::views::{StatusView, ViewOptions};
 use crate::{Core, Error, Result};
-
-pub const VISIBILITIES: &[&str] = &["public", "unlisted", "private", "direct"];
 
 /// A status as submitted by a client.
 #[derive(Clone, Debug, Default)]
@@ -53,23 +51,15 @@ impl Core {
             return self.status_view(Some(author), id).await;
         }
         self.check_text(&new.text, &new.spoiler_text, &new.media_ids)?;
-        let visibility = new
-            .visibility
-            .clone()
-            .or_else(|| {
-                viewer
-                    .user
-                    .as_ref()
-                    .and_then(|u| preferences_of(u).default_privacy)
-            })
-            .unwrap_or_else(|| "public".into());
-        if !VISIBILITIES.contains(&visibility.as_str()) {
-            return Err(Error::field(
-                "visibility",
-                "ERR_INVALID",
-                "is not included in the list",
-            ));
-        }
+        let visibility = match new.visibility.as_deref() {
+            Some(given) => parse_visibility("visibility", given)?,
+            None => viewer
+                .user
+                .as_ref()
+                .and_then(|u| preferences_of(u).default_privacy)
+                .and_then(|p| Visibility::parse(&p))
+                .unwrap_or(Visibility::Public),
+        };
         let parent = match new.in_reply_to_id {
             Some(id) => Some(self.status_view(Some(author), id).await?.status),
             None => None,
@@ -77,30 +67,25 @@ impl Core {
         let rendered = self.render_status(&new.text).await?;
         let id = new_id();
         let urls = self.urls();
-        let status = Status {
+        let status = build(NewStatusRow {
             id,
-            account_id: author.id,
+            author,
             uri: urls.status(&author.username, id),
             url: Some(urls.status_page(&author.username, id)),
-            local: true,
             visibility,
-            text_source: new.text.clone(),
-            content_html: rendered.html.clone(),
-            spoiler_text: new.spoiler_text.trim().to_owned(),
-            sensitive: new.sensitive || !new.spoiler_text.trim().is_empty(),
-            language: Some(normalize_language(new.language.as_deref())),
-            in_reply_to_id: parent.as_ref().map(|p| p.id),
-            in_reply_to_account_id: parent.as_ref().map(|p| p.account_id),
-            in_reply_to_uri: parent.as_ref().map(|p| p.uri.clone()),
-            reblog_of_id: None,
-            app_id: new.app_id,
-            replies_count: 0,
-            reblogs_count: 0,
-            favourites_count: 0,
             created_at: now_ms(),
-            edited_at: None,
-            conversation_id: Some(parent.as_ref().map_or(id, |p| p.conversation_id.unwrap_or(p.id))),
-        };
+            app_id: new.app_id,
+            kind: RowKind::Post {
+                text_source: new.text.clone(),
+                content_html: rendered.html.clone(),
+                spoiler_text: new.spoiler_text.trim().to_owned(),
+                sensitive: new.sensitive,
+                language: Some(normalize_language(new.language.as_deref())),
+                parent: parent.as_ref(),
+                in_reply_to_uri: None,
+                edited_at: None,
+            },
+        });
         let mut tx = self.db.begin().await?;
         statuses::insert(&mut tx, &status).await?;
         statuses::insert_mentions(&mut tx, id, &rendered.mention_ids).await?;
@@ -115,9 +100,8 @@ impl Core {
         if let Some(p) = &parent {
             statuses::add_counts(&mut tx, p.id, 1, 0, 0).await?;
         }
-        for mentioned in &rendered.mention_ids {
-            notify(&mut tx, *mentioned, author.id, "mention", Some(id)).await?;
-        }
+        self.notify_many(&mut tx, &rendered.mention_ids, author.id, "mention", Some(id))
+            .await?;
         self.fan_out(&mut tx, &status, &rendered.mention_ids, &tag_ids)
             .await?;
         if let Some(key) = &new.idempotency_key {
@@ -173,9 +157,14 @@ impl Core {
                 .collect();
             statuses::delete_mentions(&mut tx, id).await?;
             statuses::insert_mentions(&mut tx, id, &rendered.mention_ids).await?;
-            for added in rendered.mention_ids.iter().filter(|m| !before.contains(m)) {
-                notify(&mut tx, *added, author.id, "mention", Some(id)).await?;
-            }
+            let added: Vec<i64> = rendered
+                .mention_ids
+                .iter()
+                .copied()
+                .filter(|m| !before.contains(m))
+                .collect();
+            self.notify_many(&mut tx, &added, author.id, "mention", Some(id))
+                .await?;
             tags::detach_all(&mut tx, id).await?;
             let tag_ids: Vec<i64> = tags::upsert(&mut tx, &rendered.tags)
                 .await?
@@ -183,9 +172,13 @@ impl Core {
                 .map(|t| t.id)
                 .collect();
             tags::attach(&mut tx, id, &tag_ids).await?;
-            for (_, booster) in statuses::reblog_ids_of(&mut tx, id).await? {
-                notify(&mut tx, booster, author.id, "update", Some(id)).await?;
-            }
+            let boosters: Vec<i64> = statuses::reblog_ids_of(&mut tx, id)
+                .await?
+                .into_iter()
+                .map(|(_, b)| b)
+                .collect();
+            self.notify_many(&mut tx, &boosters, author.id, "update", Some(id))
+                .await?;
             self.emit(&mut tx, vec![Event::StatusUpdated { status_id: id }])
                 .await?;
         }
@@ -210,14 +203,16 @@ impl Core {
         }
         let event = match status.reblog_of_id {
             Some(original_id) => Event::Unreblogged {
+                boost_id: Some(status.id),
                 account_id: author.id,
                 uri: status.uri.clone(),
                 original_id,
             },
             None => Event::StatusDeleted {
+                status_id: Some(status.id),
                 account_id: author.id,
                 uri: status.uri.clone(),
-                visibility: status.visibility.clone(),
+                visibility: status.visibility,
                 mentioned,
             },
         };

@@ -3,10 +3,9 @@
 use palisade_store::feeds::{self, Origin};
 use palisade_store::interactions::{self, Mark};
 use palisade_store::statuses::{self, AccountFilter, Status};
-use palisade_store::{Page, PageQuery, Tx, accounts::Account, relationships, tags};
+use palisade_store::{Page, PageQuery, Tx, Visibility, accounts::Account, relationships, tags};
 
 use crate::auth::Viewer;
-use crate::notifications::notify;
 use crate::policy;
 use crate::views::{StatusView, ViewOptions};
 use crate::{Core, Error, Result};
@@ -56,8 +55,8 @@ impl Core {
         let followers = relationships::feed_followers(&mut *tx, author, original_author).await?;
         let candidates: Vec<i64> = followers
             .iter()
-            .filter(|(f, show_reblogs, _)| match status.visibility.as_str() {
-                "direct" => mentioned.contains(f),
+            .filter(|(f, show_reblogs, _)| match status.visibility {
+                Visibility::Direct => mentioned.contains(f),
                 _ if status.reblog_of_id.is_some() => *show_reblogs && original_author != Some(*f),
                 _ => true,
             })
@@ -84,7 +83,7 @@ impl Core {
         if status.local && original_author != Some(author) {
             recipients.push(author);
         }
-        if status.visibility == "public" && !tag_ids.is_empty() {
+        if status.visibility == Visibility::Public && !tag_ids.is_empty() {
             for member in tags::feed_followers(&mut *tx, tag_ids, author).await? {
                 if !recipients.contains(&member) {
                     recipients.push(member);
@@ -94,14 +93,16 @@ impl Core {
         feeds::push(&mut *tx, &recipients, status.id, author).await?;
         // Followers who asked to be notified of new posts ("notify"), not of replies to others.
         let announces = status.reblog_of_id.is_none()
-            && status.visibility != "direct"
+            && status.visibility != Visibility::Direct
             && (status.in_reply_to_id.is_none() || self_reply);
         if announces {
-            for (follower, _, wants) in &followers {
-                if *wants {
-                    notify(&mut *tx, *follower, author, "status", Some(status.id)).await?;
-                }
-            }
+            let wanting: Vec<i64> = followers
+                .iter()
+                .filter(|(_, _, wants)| *wants)
+                .map(|(f, _, _)| *f)
+                .collect();
+            self.notify_many(&mut *tx, &wanting, author, "status", Some(status.id))
+                .await?;
         }
         Ok(())
     }

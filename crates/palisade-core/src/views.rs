@@ -144,18 +144,13 @@ impl Core {
 
         // Nothing from a domain the viewer blocks reaches them (boosts of it included).
         let blocked_domains = match viewer_id {
-            Some(v) => palisade_store::domain_blocks::all(db, v).await?,
-            None => Vec::new(),
+            Some(v) => self.member_blocks(db, v).await?,
+            None => policy::MemberBlocks::default(),
         };
         let policies = self.policies().await?;
         let build = |s: &Status| -> Option<StatusView> {
             let account = accounts.get(&s.account_id)?.clone();
             if account.suspended_at.is_some() {
-                return None;
-            }
-            if viewer_id != Some(account.id)
-                && policy::domain_blocked(&blocked_domains, account.domain.as_deref())
-            {
                 return None;
             }
             let mentioned_ids = mentions_by_status.get(&s.id).cloned().unwrap_or_default();
@@ -169,8 +164,10 @@ impl Core {
             if !policy::may_view_status(s, viewer_id, rel) {
                 return None;
             }
-            // Instance policy: suspended domains are hidden, silenced ones shown to followers.
-            match policies.decide(policy::Boundary::Timeline, s_domain(&accounts, s)) {
+            // Suspended domains and those the viewer blocks are hidden, silenced ones shown to
+            // followers.
+            let subject = policy::Subject::for_member(s_domain(&accounts, s), &blocked_domains);
+            match policies.decide(policy::Boundary::Timeline, subject) {
                 policy::Decision::Refuse => return None,
                 policy::Decision::FollowersOnly
                     if !(rel.is_author || rel.follows_author || rel.mentioned) =>

@@ -1,15 +1,12 @@
 //! Remote actors: fetched with a signed GET, checked, parsed tolerantly, cached in the
 //! accounts table and refreshed after a day; WebFinger; public keys for signature checks.
 
-use std::time::Instant;
-
+use palisade_core::model::{Account, RemoteProfile, now_ms};
 use palisade_core::policy::Boundary;
-use palisade_core::store::accounts::{self, Account, RemoteProfile};
-use palisade_core::store::{now_ms, peers};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
-use crate::context::{CachedKey, FedError, FedResult, Federation, KEY_CACHE_TTL};
+use crate::context::{FedError, FedResult, Federation};
 use crate::keys::PublicKey;
 use crate::sanitize;
 use crate::vocab::{self, id_of, kind, str_field};
@@ -45,7 +42,7 @@ impl Federation {
                     "{url} redirected to {host}, which is refused"
                 )));
             }
-            peers::seen_alive(&self.core.db, host).await?;
+            self.core.peer_alive(host);
         }
         if fetched.status != StatusCode::OK {
             return Err(FedError::Invalid(format!("{url} answered {}", fetched.status)));
@@ -67,7 +64,7 @@ impl Federation {
 
     /// The account of an actor URI: stored and fresh, or fetched now.
     pub async fn actor(&self, uri: &str) -> FedResult<Account> {
-        if let Some(a) = accounts::by_uri(&self.core.db, uri).await? {
+        if let Some(a) = self.core.account_by_uri(uri).await? {
             let stale = a.fetched_at.is_none_or(|t| t < now_ms() - REFRESH_AFTER_MS);
             if a.is_local() || !stale {
                 return Ok(a);
@@ -81,7 +78,9 @@ impl Federation {
     /// Fetches (or re-fetches) an actor document and stores it.
     pub async fn fetch_actor(&self, uri: &str) -> FedResult<Account> {
         if vocab::same_origin(uri, self.base_url()) {
-            return accounts::by_uri(&self.core.db, uri)
+            return self
+                .core
+                .account_by_uri(uri)
                 .await?
                 .ok_or_else(|| FedError::Invalid(format!("no local actor {uri}")));
         }
@@ -92,14 +91,9 @@ impl Federation {
     /// Stores an actor document that was fetched from (or embedded by) its own origin.
     pub async fn store_actor(&self, doc: &Value) -> FedResult<Account> {
         let (profile, extra_keys) = parse_actor(doc)?;
-        let id = accounts::upsert_remote(&self.core.db, &profile).await?;
-        accounts::set_extra_keys(&self.core.db, id, &extra_keys).await?;
-        if let Ok(mut cache) = self.remote_keys.lock() {
-            cache.retain(|_, k| k.account_id != id);
-        }
-        accounts::by_id(&self.core.db, id)
-            .await?
-            .ok_or_else(|| FedError::Invalid("stored actor vanished".into()))
+        let account = self.core.store_remote_actor(&profile, &extra_keys).await?;
+        self.remote_keys.forget_owner(account.id);
+        Ok(account)
     }
 
     /// `user@domain` → the actor's URI, through WebFinger.
@@ -149,7 +143,7 @@ impl Federation {
         if let Some((_, domain)) = handle.trim().trim_start_matches('@').split_once('@')
             && self.core.policies().await?.refused(
                 palisade_core::policy::Boundary::Resolve,
-                Some(&domain.to_lowercase()),
+                Some(domain.to_lowercase().as_str()),
             )
         {
             return Err(FedError::Refused(format!("{domain} is not resolved here")));
@@ -161,7 +155,7 @@ impl Federation {
         if domain.eq_ignore_ascii_case(self.domain()) {
             return Ok(self.core.lookup_account(user).await?);
         }
-        if let Some(a) = accounts::by_username(&self.core.db, user, Some(domain)).await? {
+        if let Some(a) = self.core.account_by_handle(user, Some(domain)).await? {
             return self.actor(&a.uri).await;
         }
         let uri = self.webfinger(user, domain).await?;
@@ -172,13 +166,16 @@ impl Federation {
     /// `refresh`, the owner is fetched again first (key rotation).
     pub async fn public_key(&self, key_id: &str, refresh: bool) -> FedResult<(PublicKey, Account)> {
         if !refresh {
-            let cached = self.remote_keys.lock().ok().and_then(|c| c.get(key_id).cloned());
-            if let Some(k) = cached.filter(|k| k.at.elapsed() < KEY_CACHE_TTL)
-                && let Some(a) = accounts::by_id(&self.core.db, k.account_id).await?
-            {
-                return Ok((k.key, a));
+            if let Some(found) = self.remote_keys.get(key_id) {
+                if let Some(owner) = found.owner {
+                    return Ok((found.key, (*owner).clone()));
+                }
+                if let Some(a) = self.core.find_account(found.owner_id).await? {
+                    self.remote_keys.refresh_owner(key_id, &a);
+                    return Ok((found.key, a));
+                }
             }
-            if let Some((account, pem)) = accounts::by_key_id(&self.core.db, key_id).await? {
+            if let Some((account, pem)) = self.core.account_by_key_id(key_id).await? {
                 return self.cache_key(key_id, &pem, account);
             }
         }
@@ -197,7 +194,9 @@ impl Federation {
             self.fetch_object(owner).await?
         };
         let account = self.store_actor(&actor_doc).await?;
-        let (account, pem) = accounts::by_key_id(&self.core.db, key_id)
+        let (account, pem) = self
+            .core
+            .account_by_key_id(key_id)
             .await?
             .filter(|(a, _)| a.id == account.id)
             .ok_or_else(|| FedError::Invalid(format!("{} does not publish the key {key_id}", account.uri)))?;
@@ -206,16 +205,7 @@ impl Federation {
 
     fn cache_key(&self, key_id: &str, pem: &str, account: Account) -> FedResult<(PublicKey, Account)> {
         let key = PublicKey::from_pem(pem).map_err(|e| FedError::Invalid(format!("{key_id}: {e}")))?;
-        if let Ok(mut cache) = self.remote_keys.lock() {
-            cache.insert(
-                key_id.to_owned(),
-                CachedKey {
-                    key: key.clone(),
-                    account_id: account.id,
-                    at: Instant::now(),
-                },
-            );
-        }
+        self.remote_keys.insert(key_id, key.clone(), account.clone());
         Ok((key, account))
     }
 }

@@ -2,16 +2,16 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use palisade_core::Core;
-use palisade_core::store::accounts::{self, Account};
-use palisade_core::store::{ids, now_ms};
+use palisade_core::model::Account;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Method, Url};
 
 use crate::fetch::{FailureClass, FetchConfig, FetchError, Fetched, Fetcher};
-use crate::keys::{self, KeyStrength, PublicKey, SigningKey};
+use crate::key_cache::KeyCache;
+use crate::keys::{self, KeyStrength, SigningKey};
 use crate::signatures;
 
 #[derive(Clone, Debug)]
@@ -59,50 +59,30 @@ pub enum FedError {
     Refused(String),
 }
 
-impl From<palisade_core::store::StoreError> for FedError {
-    fn from(e: palisade_core::store::StoreError) -> Self {
-        FedError::Core(e.into())
-    }
-}
-
 pub type FedResult<T> = Result<T, FedError>;
-
-/// A remote public key, kept for an hour: parsing and fetching are the slow part of a
-/// signature check.
-#[derive(Clone)]
-pub(crate) struct CachedKey {
-    pub key: PublicKey,
-    pub account_id: i64,
-    pub at: Instant,
-}
 
 #[derive(Clone)]
 pub struct Federation {
     pub core: Core,
     pub fetcher: Fetcher,
     pub config: Arc<FederationConfig>,
-    pub(crate) remote_keys: Arc<Mutex<HashMap<String, CachedKey>>>,
+    pub(crate) remote_keys: KeyCache,
     local_keys: Arc<Mutex<HashMap<i64, Arc<SigningKey>>>>,
     pub instance_actor: Arc<Account>,
-    /// Wakes the workers when a job was queued by this process.
-    pub(crate) wake: Arc<tokio::sync::Notify>,
 }
-
-pub const KEY_CACHE_TTL: Duration = Duration::from_secs(3600);
 
 impl Federation {
     /// Sets up federation, creating the instance actor on first start.
     pub async fn new(core: Core, config: FederationConfig) -> FedResult<Federation> {
         let fetcher = Fetcher::new(config.fetch.clone())?;
-        let instance_actor = ensure_instance_actor(&core).await?;
+        let instance_actor = core.instance_actor().await?;
         Ok(Federation {
             core,
             fetcher,
             config: Arc::new(config),
-            remote_keys: Arc::default(),
+            remote_keys: KeyCache::default(),
             local_keys: Arc::default(),
             instance_actor: Arc::new(instance_actor),
-            wake: Arc::default(),
         })
     }
 
@@ -125,18 +105,17 @@ impl Federation {
         {
             return Ok((key_id, k));
         }
-        let pem = match accounts::private_key(&self.core.db, account.id).await? {
+        let pem = match self.core.private_key_pem(account.id).await? {
             Some(pem) => pem,
             None => {
                 let (private, public) = tokio::task::spawn_blocking(keys::generate_rsa)
                     .await
                     .map_err(|e| FedError::Invalid(e.to_string()))?
                     .map_err(|e| FedError::Invalid(e.to_string()))?;
-                accounts::set_key_pair(&self.core.db, account.id, &key_id, &public, &private).await?;
-                // Another process may have won the race: read back what is stored.
-                accounts::private_key(&self.core.db, account.id)
+                // Another process may have won the race: what is stored wins.
+                self.core
+                    .install_key_pair(account.id, &key_id, &public, &private)
                     .await?
-                    .unwrap_or(private)
             }
         };
         let key = Arc::new(SigningKey::from_pem(&pem).map_err(|e| FedError::Invalid(e.to_string()))?);
@@ -149,7 +128,7 @@ impl Federation {
     /// The public key PEM of a local account (creating the pair if needed).
     pub async fn local_public_key(&self, account: &Account) -> FedResult<String> {
         self.local_key(account).await?;
-        let fresh = accounts::by_id(&self.core.db, account.id).await?;
+        let fresh = self.core.find_account(account.id).await?;
         Ok(fresh.and_then(|a| a.public_key_pem).unwrap_or_default())
     }
 
@@ -211,35 +190,4 @@ impl Federation {
         );
         self.fetcher.send(method, &parsed, headers, body).await
     }
-}
-
-/// The instance's own actor (`/actor`, type Application), which signs fetches.
-async fn ensure_instance_actor(core: &Core) -> FedResult<Account> {
-    let domain = core.settings.domain.clone();
-    if let Some(a) = accounts::by_username(&core.db, &domain, None).await? {
-        return Ok(a);
-    }
-    let base = &core.settings.public_url;
-    let id = ids::new_id();
-    let new = accounts::NewLocalAccount {
-        id,
-        username: domain.clone(),
-        display_name: domain.clone(),
-        uri: format!("{base}/actor"),
-        url: format!("{base}/about"),
-        inbox_url: format!("{base}/actor/inbox"),
-        shared_inbox_url: format!("{base}/inbox"),
-        outbox_url: format!("{base}/actor/outbox"),
-        followers_url: format!("{base}/actor/followers"),
-        following_url: format!("{base}/actor/following"),
-        featured_url: format!("{base}/actor/collections/featured"),
-    };
-    let mut tx = core.db.begin().await?;
-    accounts::insert_local(&mut tx, &new).await?;
-    accounts::set_actor_type(&mut tx, id, "Application", true).await?;
-    tx.commit().await?;
-    tracing::info!(at = now_ms(), "created the instance actor");
-    accounts::by_id(&core.db, id)
-        .await?
-        .ok_or_else(|| FedError::Invalid("instance actor vanished".into()))
 }

@@ -2,9 +2,10 @@
 //! `@context` Mastodon and strict JSON-LD peers (Fedify) expect.
 
 use palisade_core::accounts::fields_of;
-use palisade_core::store::accounts::Account;
-use palisade_core::store::statuses::Status;
-use palisade_core::store::tags::Tag;
+use palisade_core::model::Account;
+use palisade_core::model::Status;
+use palisade_core::model::Tag;
+use palisade_core::model::Visibility;
 use serde_json::{Value, json};
 
 pub const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
@@ -31,7 +32,7 @@ pub fn context() -> Value {
     ])
 }
 
-fn iso(ms: i64) -> String {
+pub fn iso(ms: i64) -> String {
     let t = time::OffsetDateTime::from_unix_timestamp(ms / 1000).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
@@ -85,14 +86,18 @@ pub fn actor(a: &Account, public_key_pem: &str, base_url: &str) -> Value {
 }
 
 /// Addressing of a status by visibility: (to, cc).
-pub fn addressing(visibility: &str, author: &Account, mentioned: &[Account]) -> (Vec<String>, Vec<String>) {
+pub fn addressing(
+    visibility: Visibility,
+    author: &Account,
+    mentioned: &[Account],
+) -> (Vec<String>, Vec<String>) {
     let followers = author.followers_url.clone().unwrap_or_default();
     let mentions: Vec<String> = mentioned.iter().map(|m| m.uri.clone()).collect();
     match visibility {
-        "public" => (vec![PUBLIC.into()], [vec![followers], mentions].concat()),
-        "unlisted" => (vec![followers], [vec![PUBLIC.into()], mentions].concat()),
-        "private" => (vec![followers], mentions),
-        _ => (mentions, Vec::new()),
+        Visibility::Public => (vec![PUBLIC.into()], [vec![followers], mentions].concat()),
+        Visibility::Unlisted => (vec![followers], [vec![PUBLIC.into()], mentions].concat()),
+        Visibility::Private => (vec![followers], mentions),
+        Visibility::Direct => (mentions, Vec::new()),
     }
 }
 
@@ -105,7 +110,7 @@ pub fn note(
     in_reply_to: Option<&str>,
     base_url: &str,
 ) -> Value {
-    let (to, cc) = addressing(&s.visibility, author, mentioned);
+    let (to, cc) = addressing(s.visibility, author, mentioned);
     let mut tag: Vec<Value> = mentioned
         .iter()
         .map(|m| {

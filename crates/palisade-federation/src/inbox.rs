@@ -1,19 +1,18 @@
 //! Accepting a delivery: the signature verifies (fetching the key, or re-fetching it once
 //! when it may have rotated), the signer is the activity's actor, and the activity is stored
-//! as a job before the 202. Processing happens in the workers.
+//! as a job before the 202 (committed together with other deliveries arriving at the same
+//! moment). Processing happens in the inbound runner.
 
 use std::time::SystemTime;
 
-use palisade_core::store::accounts::Account;
-use palisade_core::store::{jobs, peers};
+use palisade_core::jobs::Arrival;
+use palisade_core::model::Account;
+use palisade_core::policy::Boundary;
 use serde_json::Value;
 
 use crate::context::{FedError, FedResult, Federation};
 use crate::signatures::{self, SignedRequest};
 use crate::vocab::{self, id_of, kind};
-use palisade_core::policy::Boundary;
-
-pub const INBOUND_QUEUE: &str = "inbound";
 
 /// What the inbox job carries.
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -59,7 +58,7 @@ impl Federation {
         // Counted under the block's own domain: the key's host is the requester's to make up
         // (and in allowlist mode, unlisted names are not counted at all).
         if let Some(block) = key_domain.as_deref().and_then(|d| policies.block_for(d)) {
-            let _ = peers::count(&self.core.db, &block.domain, "refused").await;
+            self.core.count_peer(&block.domain, "refused");
         }
         Err(FedError::Refused(format!(
             "{} is not accepted here",
@@ -84,36 +83,43 @@ impl Federation {
             ))));
         }
         if let Some(domain) = signer.domain.as_deref() {
-            peers::seen_alive(&self.core.db, domain).await?;
-            peers::count(&self.core.db, domain, "inbound").await?;
+            self.core.peer_alive(domain);
+            self.core.count_peer(domain, "inbound");
         }
-        let mut tx = self.core.db.begin().await?;
-        // Activities without an id cannot be de-duplicated; they are processed each time.
-        if let Some(id) = id_of(activity.get("id").unwrap_or(&Value::Null)) {
-            if !vocab::same_origin(&id, &actor) {
-                return Err(FedError::Invalid(format!(
-                    "the activity id {id} is not on the actor's server"
-                )));
-            }
-            if !jobs::first_sight(&mut tx, &id).await? {
-                return Ok(false);
-            }
+        let activity_id = id_of(activity.get("id").unwrap_or(&Value::Null));
+        if let Some(id) = &activity_id
+            && !vocab::same_origin(id, &actor)
+        {
+            return Err(FedError::Invalid(format!(
+                "the activity id {id} is not on the actor's server"
+            )));
         }
+        let ordering_key = ordering_key(&activity);
         let job = InboundJob {
             activity,
             signer_id: signer.id,
         };
         let payload = serde_json::to_string(&job).map_err(|e| FedError::Invalid(e.to_string()))?;
-        jobs::enqueue(
-            &mut tx,
-            INBOUND_QUEUE,
-            &payload,
-            None,
-            palisade_core::store::now_ms(),
-        )
-        .await?;
-        tx.commit().await?;
-        self.wake.notify_waiters();
-        Ok(true)
+        Ok(self
+            .core
+            .accept_inbound(Arrival {
+                activity_id,
+                payload,
+                ordering_key,
+            })
+            .await?)
+    }
+}
+
+/// Activities about the same object are applied in the order they arrived: an Update or
+/// Delete after its Create, an Undo after what it undoes. Create, Update, Delete, Undo,
+/// Accept and Reject are keyed by their object; anything else by its own id (which is what
+/// an Undo or Accept names as its object).
+pub fn ordering_key(activity: &Value) -> Option<String> {
+    match kind(activity).as_str() {
+        "Create" | "Update" | "Delete" | "Undo" | "Accept" | "Reject" => {
+            id_of(activity.get("object").unwrap_or(&Value::Null))
+        }
+        _ => id_of(activity.get("id").unwrap_or(&Value::Null)),
     }
 }

@@ -8,6 +8,7 @@ pub mod documents;
 pub mod fetch;
 mod inbound;
 pub mod inbox;
+mod key_cache;
 pub mod keys;
 pub mod nodeinfo;
 mod notes;
@@ -16,7 +17,6 @@ pub mod publish;
 pub mod sanitize;
 pub mod signatures;
 pub mod vocab;
-pub mod worker;
 
 pub use actors::parse_actor;
 pub use context::{FedError, FedResult, Federation, FederationConfig};

@@ -2,7 +2,6 @@
 //! document it links to), shown to admins per peer. Each peer is asked about once a day.
 
 use palisade_core::policy::Boundary;
-use palisade_core::store::{now_ms, peers};
 use reqwest::{Method, StatusCode, Url, header};
 use serde_json::Value;
 
@@ -86,7 +85,7 @@ impl Federation {
     /// returns how many answered. A peer that does not answer is asked again the next day.
     pub async fn refresh_peer_software(&self, max: i64) -> FedResult<usize> {
         let mut answered = 0;
-        for domain in peers::software_due(&self.core.db, now_ms() - RECHECK_MS, max).await? {
+        for domain in self.core.peers_due_for_software(RECHECK_MS, max).await? {
             let found = match self.peer_software(&domain).await {
                 Ok(found) => found,
                 Err(e) => {
@@ -96,7 +95,7 @@ impl Federation {
             };
             answered += usize::from(found.is_some());
             let software = found.as_ref().map(|(n, v)| (n.as_str(), v.as_str()));
-            peers::set_software(&self.core.db, &domain, software).await?;
+            self.core.record_peer_software(&domain, software).await?;
         }
         Ok(answered)
     }

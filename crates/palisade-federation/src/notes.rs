@@ -1,9 +1,8 @@
 //! Remote statuses: a Note (or Article, Page, Question) fetched or delivered, checked for
 //! origin, sanitized, addressed, and stored through core.
 
+use palisade_core::model::{Account, Status, Visibility};
 use palisade_core::remote::RemoteStatus;
-use palisade_core::store::accounts::{self, Account};
-use palisade_core::store::statuses::{self, Status};
 use serde_json::Value;
 
 use crate::context::{FedError, FedResult, Federation};
@@ -19,7 +18,7 @@ const MAX_MENTION_FETCHES: usize = 5;
 impl Federation {
     /// A status by its URI: stored, local, or fetched from its origin.
     pub async fn status_by_uri(&self, uri: &str, depth: u8) -> FedResult<Status> {
-        if let Some(s) = statuses::by_uri(&self.core.db, uri).await? {
+        if let Some(s) = self.core.status_by_uri(uri).await? {
             return Ok(s);
         }
         if vocab::same_origin(uri, self.base_url()) {
@@ -57,7 +56,7 @@ impl Federation {
             Some(parent) if depth < MAX_PARENT_DEPTH => {
                 Box::pin(self.status_by_uri(parent, depth + 1)).await.ok()
             }
-            Some(parent) => statuses::by_uri(&self.core.db, parent).await?,
+            Some(parent) => self.core.status_by_uri(parent).await?,
             None => None,
         };
         let mut mentions = Vec::new();
@@ -76,7 +75,7 @@ impl Federation {
                     let Some(href) = str_field(&tag, "href") else {
                         continue;
                     };
-                    let account = match accounts::by_uri(&self.core.db, href).await? {
+                    let account = match self.core.account_by_uri(href).await? {
                         Some(a) => Some(a),
                         None if fetched < MAX_MENTION_FETCHES
                             && !vocab::same_origin(href, self.base_url()) =>
@@ -101,8 +100,8 @@ impl Federation {
                 _ => {}
             }
         }
-        let visibility = visibility_of(note, author).to_owned();
-        let published = vocab::timestamp_ms(note, "published").unwrap_or_else(palisade_core::store::now_ms);
+        let visibility = visibility_of(note, author);
+        let published = vocab::timestamp_ms(note, "published").unwrap_or_else(palisade_core::model::now_ms);
         let content = vocab::text(note, "content").unwrap_or_default();
         let content = match kind(note).as_str() {
             // Articles show their title and a link, as Mastodon does.
@@ -141,17 +140,17 @@ impl Federation {
 
 /// Mastodon's reading of addressing: public in `to`, unlisted when public is only in `cc`,
 /// followers-only when the author's followers collection is addressed, direct otherwise.
-fn visibility_of(note: &Value, author: &Account) -> &'static str {
+fn visibility_of(note: &Value, author: &Account) -> Visibility {
     let (to, cc) = vocab::audience(note);
     if to.iter().any(|a| vocab::is_public(a)) {
-        return "public";
+        return Visibility::Public;
     }
     if cc.iter().any(|a| vocab::is_public(a)) {
-        return "unlisted";
+        return Visibility::Unlisted;
     }
     let followers = author.followers_url.clone().unwrap_or_default();
     if !followers.is_empty() && to.iter().chain(cc.iter()).any(|a| *a == followers) {
-        return "private";
+        return Visibility::Private;
     }
-    "direct"
+    Visibility::Direct
 }

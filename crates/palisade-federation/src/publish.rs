@@ -1,8 +1,7 @@
 //! The documents other servers fetch from us: actors, notes, collections, WebFinger.
 
-use palisade_core::store::accounts::{self, Account};
-use palisade_core::store::statuses::{self, AccountFilter};
-use palisade_core::store::{PageQuery, interactions, relationships, tombstones};
+use palisade_core::PageQuery;
+use palisade_core::model::{Account, AccountFilter, Visibility};
 use serde_json::{Value, json};
 
 use crate::context::{FedResult, Federation};
@@ -21,7 +20,9 @@ const OUTBOX_PAGE: i64 = 20;
 impl Federation {
     /// A local account by username (the instance actor included).
     pub async fn local_by_username(&self, username: &str) -> FedResult<Option<Account>> {
-        Ok(accounts::by_username(&self.core.db, username, None)
+        Ok(self
+            .core
+            .account_by_handle(username, None)
             .await?
             .filter(|a| a.suspended_at.is_none()))
     }
@@ -37,17 +38,19 @@ impl Federation {
         let Some(author) = self.local_by_username(username).await? else {
             return Ok(Published::NotFound);
         };
-        let status = statuses::by_id(&self.core.db, id)
+        let status = self
+            .core
+            .find_status(id)
             .await?
             .filter(|s| s.account_id == author.id && s.local);
         let Some(status) = status else {
             let uri = self.core.urls().status(username, id);
-            return Ok(match tombstones::deleted_at(&self.core.db, &uri).await? {
+            return Ok(match self.core.tombstone(&uri).await? {
                 Some(_) => Published::Gone(documents::tombstone(&uri)),
                 None => Published::NotFound,
             });
         };
-        if status.reblog_of_id.is_some() || !matches!(status.visibility.as_str(), "public" | "unlisted") {
+        if status.reblog_of_id.is_some() || !status.visibility.is_open() {
             return Ok(Published::NotFound);
         }
         let (mut note, _) = self.note_of(&status, &author).await?;
@@ -74,11 +77,11 @@ impl Federation {
             limit: OUTBOX_PAGE,
             ..Default::default()
         };
-        let rows = statuses::by_account(&self.core.db, account.id, &filter, &q).await?;
+        let rows = self.core.account_status_ids(account.id, &filter, &q).await?;
         let mut items = Vec::new();
         for (_, sid) in &rows.items {
-            if let Some(s) = statuses::by_id(&self.core.db, *sid).await?
-                && s.visibility == "public"
+            if let Some(s) = self.core.find_status(*sid).await?
+                && s.visibility == Visibility::Public
             {
                 let (note, _) = self.note_of(&s, account).await?;
                 let (to, cc) = (note["to"].clone(), note["cc"].clone());
@@ -132,19 +135,11 @@ impl Federation {
                 limit: 80,
                 ..Default::default()
             };
-            let rows = if followers {
-                relationships::followers_page(
-                    &self.core.db,
-                    relationships::FollowTable::Follows,
-                    account.id,
-                    &q,
-                )
-                .await?
-            } else {
-                relationships::following_page(&self.core.db, account.id, &q).await?
-            };
+            let rows = self.core.follow_page(account.id, !followers, &q).await?;
             let ids: Vec<i64> = rows.items.iter().map(|(_, a)| *a).collect();
-            let uris: Vec<String> = accounts::by_ids(&self.core.db, &ids)
+            let uris: Vec<String> = self
+                .core
+                .accounts_by_ids(&ids)
                 .await?
                 .into_iter()
                 .map(|a| a.uri)
@@ -158,9 +153,9 @@ impl Federation {
     pub async fn featured_document(&self, account: &Account) -> FedResult<Value> {
         let id = account.featured_url.clone().unwrap_or_default();
         let mut items = Vec::new();
-        for sid in interactions::pinned(&self.core.db, account.id).await? {
-            if let Some(s) = statuses::by_id(&self.core.db, sid).await?
-                && matches!(s.visibility.as_str(), "public" | "unlisted")
+        for sid in self.core.pinned_status_ids(account.id).await? {
+            if let Some(s) = self.core.find_status(sid).await?
+                && s.visibility.is_open()
             {
                 items.push(self.note_of(&s, account).await?.0);
             }
@@ -180,10 +175,7 @@ impl Federation {
                 Some(_) => return Ok(None),
                 None => acct.to_owned(),
             }
-        } else if let Some(a) = accounts::by_uri(&self.core.db, resource)
-            .await?
-            .filter(|a| a.is_local())
-        {
+        } else if let Some(a) = self.core.account_by_uri(resource).await?.filter(|a| a.is_local()) {
             a.username
         } else if let Some(rest) = resource.strip_prefix(&format!("{base}/@")) {
             rest.to_owned()
@@ -209,19 +201,10 @@ impl Federation {
     /// Whether `signer` (a verified signed fetch) may read what `owner` publishes: not when
     /// the instance refuses its domain, nor when the owner blocks its domain.
     pub async fn fetch_allowed(&self, owner_username: &str, signer: &Account) -> FedResult<bool> {
-        let domain = signer.domain.as_deref();
-        if self
+        let owner = self.local_by_username(owner_username).await?;
+        Ok(self
             .core
-            .policies()
-            .await?
-            .refused(palisade_core::policy::Boundary::Fetch, domain)
-        {
-            return Ok(false);
-        }
-        let Some(owner) = self.local_by_username(owner_username).await? else {
-            return Ok(true);
-        };
-        let blocked = palisade_core::store::domain_blocks::all(&self.core.db, owner.id).await?;
-        Ok(!palisade_core::policy::domain_blocked(&blocked, domain))
+            .fetch_allowed(owner.as_ref(), signer.domain.as_deref())
+            .await?)
     }
 }

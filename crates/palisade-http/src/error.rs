@@ -71,6 +71,13 @@ impl IntoResponse for ApiError {
                 StatusCode::TOO_MANY_REQUESTS,
                 json!({"error": "Too many requests"}),
             ),
+            Error::Unavailable(m) => {
+                tracing::warn!(error = %m, "database unavailable");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    json!({"error": "The service is temporarily unavailable, try again in a moment"}),
+                )
+            }
             Error::Internal(m) => {
                 tracing::error!(error = %m, "internal error");
                 (
@@ -79,6 +86,9 @@ impl IntoResponse for ApiError {
                 )
             }
         };
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            return (status, [(axum::http::header::RETRY_AFTER, "5")], axum::Json(body)).into_response();
+        }
         (status, axum::Json(body)).into_response()
     }
 }

@@ -17,6 +17,7 @@ use sqlx::sqlite::{
 use sqlx::{Postgres, Row as _, Sqlite, Transaction};
 
 use crate::StoreError;
+use crate::signals::{self, Bells};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -32,6 +33,8 @@ pub struct Db {
     pool: Pool,
     /// Statements run so far: lets tests prove a page costs a constant number of queries.
     queries: Arc<AtomicU64>,
+    /// The job runners' wake-up bells.
+    bells: Arc<Bells>,
 }
 
 #[derive(Clone)]
@@ -53,6 +56,7 @@ impl Db {
             Ok(Db {
                 pool: Pool::Postgres(pool),
                 queries: Arc::default(),
+                bells: Arc::default(),
             })
         } else if url.starts_with("sqlite:") {
             let opts = SqliteConnectOptions::from_str(url)?
@@ -69,6 +73,7 @@ impl Db {
             Ok(Db {
                 pool: Pool::Sqlite(pool),
                 queries: Arc::default(),
+                bells: Arc::default(),
             })
         } else {
             Err(StoreError::Config(format!(
@@ -91,10 +96,14 @@ impl Db {
             Pool::Sqlite(p) => Tx {
                 inner: TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
                 queries: self.queries.clone(),
+                bells: self.bells.clone(),
+                ring: Vec::new(),
             },
             Pool::Postgres(p) => Tx {
                 inner: TxInner::Postgres(p.begin().await?),
                 queries: self.queries.clone(),
+                bells: self.bells.clone(),
+                ring: Vec::new(),
             },
         })
     }
@@ -110,6 +119,19 @@ impl Db {
             }
         }
         Ok(())
+    }
+
+    /// The job runners' bells (see `signals`).
+    pub fn bells(&self) -> &Bells {
+        &self.bells
+    }
+
+    /// A connection string's pool, for PostgreSQL's `LISTEN` (which needs its own connection).
+    pub(crate) fn pg_pool(&self) -> Option<&PgPool> {
+        match &self.pool {
+            Pool::Postgres(p) => Some(p),
+            Pool::Sqlite(_) => None,
+        }
     }
 
     /// How many statements ran through this pool (and its transactions) so far.
@@ -129,6 +151,9 @@ impl Db {
 pub struct Tx {
     inner: TxInner,
     queries: Arc<AtomicU64>,
+    bells: Arc<Bells>,
+    /// Queues that got a job in this transaction: rung when it commits.
+    ring: Vec<String>,
 }
 
 enum TxInner {
@@ -137,12 +162,33 @@ enum TxInner {
 }
 
 impl Tx {
-    pub async fn commit(self) -> Result<()> {
+    pub async fn commit(mut self) -> Result<()> {
+        // PostgreSQL delivers a NOTIFY when (and only if) its transaction commits.
+        for queue in std::mem::take(&mut self.ring) {
+            if let TxInner::Postgres(t) = &mut self.inner {
+                sqlx::query("SELECT pg_notify($1, $2)")
+                    .bind(signals::CHANNEL)
+                    .bind(&queue)
+                    .execute(&mut **t)
+                    .await?;
+            }
+            self.ring.push(queue);
+        }
         match self.inner {
             TxInner::Sqlite(t) => t.commit().await?,
             TxInner::Postgres(t) => t.commit().await?,
         }
+        for queue in &self.ring {
+            self.bells.ring(queue);
+        }
         Ok(())
+    }
+
+    /// Rings `queue`'s bell once this transaction commits (a job was added to it).
+    pub fn ring_on_commit(&mut self, queue: &str) {
+        if !self.ring.iter().any(|q| q == queue) {
+            self.ring.push(queue.to_owned());
+        }
     }
 
     pub async fn execute_script(&mut self, sql: &str) -> Result<()> {

@@ -1,30 +1,10 @@
 //! A member's own domain blocks, and what they touch on that domain (subdomains included).
 
-use crate::accounts::escape_like;
 use crate::db::{Exec, q};
+use crate::domains::{literal_args, literal_covers_sql};
 use crate::page::{Page, PageQuery};
 use crate::relationships::Follow;
 use crate::{Result, ids::new_id, now_ms};
-
-/// SQL matching `col` against a domain and its subdomains, on any port when the domain has
-/// none (as `policy::domain_matches`); binds `$n` to `$n+3` ([`domain_args`]).
-pub fn domain_clause(col: &str, n: usize) -> String {
-    format!(
-        "(lower({col}) = ${n} OR lower({col}) LIKE ${} ESCAPE '\\' \
-         OR lower({col}) LIKE ${} ESCAPE '\\' OR lower({col}) LIKE ${} ESCAPE '\\')",
-        n + 1,
-        n + 2,
-        n + 3
-    )
-}
-
-/// The four arguments of [`domain_clause`]: the domain, its subdomains, and both on any
-/// port (patterns that cannot match when the domain names a port).
-pub fn domain_args(domain: &str) -> [String; 4] {
-    let d = domain.to_lowercase();
-    let e = escape_like(&d);
-    [d.clone(), format!("%.{e}"), format!("{e}:%"), format!("%.{e}:%")]
-}
 
 pub async fn add<'a>(ex: impl Into<Exec<'a>>, account_id: i64, domain: &str) -> Result<bool> {
     let n = q(
@@ -97,10 +77,10 @@ pub async fn ties_with_domain<'a>(
     let rows = q(format!(
         "SELECT f.id, f.account_id, f.target_account_id, f.show_reblogs, f.notify, f.languages, f.uri, f.created_at \
          FROM {table} f JOIN accounts a ON a.id = {theirs} WHERE {mine} = $1 AND {}",
-        domain_clause("a.domain", 2)
+        literal_covers_sql("a.domain", 2)
     ))
     .bind(account_id)
-    .bind_all(domain_args(domain))
+    .bind_all(literal_args(domain))
     .fetch_all(ex)
     .await?;
     rows.iter()
@@ -125,18 +105,18 @@ pub async fn clear_from<'a>(ex: impl Into<Exec<'a>>, account_id: i64, domain: &s
     q(format!(
         "DELETE FROM notifications WHERE account_id = $1 AND from_account_id IN \
          (SELECT id FROM accounts a WHERE {})",
-        domain_clause("a.domain", 2)
+        literal_covers_sql("a.domain", 2)
     ))
     .bind(account_id)
-    .bind_all(domain_args(domain))
+    .bind_all(literal_args(domain))
     .execute(ex.reborrow())
     .await?;
     q(format!(
         "DELETE FROM home_feed WHERE account_id = $1 AND author_id IN (SELECT id FROM accounts a WHERE {})",
-        domain_clause("a.domain", 2)
+        literal_covers_sql("a.domain", 2)
     ))
     .bind(account_id)
-    .bind_all(domain_args(domain))
+    .bind_all(literal_args(domain))
     .execute(ex)
     .await?;
     Ok(())
@@ -156,10 +136,10 @@ pub async fn preview<'a>(ex: impl Into<Exec<'a>>, account_id: i64, domain: &str)
         counts[i] = q(format!(
             "SELECT COUNT(DISTINCT {theirs}) FROM follows f JOIN accounts a ON a.id = {theirs} \
              WHERE {mine} = $1 AND {}",
-            domain_clause("a.domain", 2)
+            literal_covers_sql("a.domain", 2)
         ))
         .bind(account_id)
-        .bind_all(domain_args(domain))
+        .bind_all(literal_args(domain))
         .fetch_i64(ex.reborrow())
         .await?;
     }

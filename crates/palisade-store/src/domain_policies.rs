@@ -1,14 +1,14 @@
 //! Instance domain policies (blocks with a severity, allows) and the audit log.
 
 use crate::db::{Exec, Row, q};
+use crate::kinds::{Severity, parse_stored};
 use crate::{Result, ids::new_id, now_ms};
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct DomainBlock {
     pub id: i64,
     pub domain: String,
-    /// `noop`, `silence` or `suspend`.
-    pub severity: String,
+    pub severity: Severity,
     pub reject_media: bool,
     pub reject_reports: bool,
     pub private_comment: Option<String>,
@@ -28,7 +28,7 @@ fn from_row(r: &Row) -> Result<DomainBlock> {
     Ok(DomainBlock {
         id: r.i64("id")?,
         domain: r.string("domain")?,
-        severity: r.string("severity")?,
+        severity: parse_stored(&r.string("severity")?, "severity", Severity::parse)?,
         reject_media: r.bool("reject_media")?,
         reject_reports: r.bool("reject_reports")?,
         private_comment: r.opt_string("private_comment")?,
@@ -99,7 +99,7 @@ pub async fn save_block<'a>(ex: impl Into<Exec<'a>>, b: &DomainBlock) -> Result<
         q("INSERT INTO domain_blocks (id, domain, severity, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)")
             .bind(id)
             .bind(&b.domain)
-            .bind(&b.severity)
+            .bind(b.severity)
             .bind(now)
             .execute(ex.reborrow())
             .await?;
@@ -107,7 +107,7 @@ pub async fn save_block<'a>(ex: impl Into<Exec<'a>>, b: &DomainBlock) -> Result<
     q("UPDATE domain_blocks SET severity = $2, reject_media = $3, reject_reports = $4, private_comment = $5, \
        public_comment = $6, obfuscate = $7, expires_at = $8, severance_event_id = $9, updated_at = $10 WHERE id = $1")
     .bind(id)
-    .bind(&b.severity)
+    .bind(b.severity)
     .bind(b.reject_media)
     .bind(b.reject_reports)
     .bind(&b.private_comment)
@@ -244,10 +244,10 @@ pub struct Impact {
 }
 
 pub async fn impact<'a>(ex: impl Into<Exec<'a>>, domain: &str) -> Result<Impact> {
-    use crate::domain_blocks::{domain_args, domain_clause};
+    use crate::domains::{literal_args, literal_covers_sql};
     let mut ex = ex.into();
-    let on = |col: &str| domain_clause(col, 1);
-    let count = |sql: String| q(sql).bind_all(domain_args(domain));
+    let on = |col: &str| literal_covers_sql(col, 1);
+    let count = |sql: String| q(sql).bind_all(literal_args(domain));
     let accounts = count(format!(
         "SELECT COUNT(*) FROM accounts a WHERE {}",
         on("a.domain")
@@ -306,12 +306,12 @@ pub async fn impact<'a>(ex: impl Into<Exec<'a>>, domain: &str) -> Result<Impact>
 /// Deletes every account of a domain (and, through the foreign keys, their statuses,
 /// follows and the rest): the purge at the end of a suspension's grace period.
 pub async fn purge_domain<'a>(ex: impl Into<Exec<'a>>, domain: &str) -> Result<u64> {
-    use crate::domain_blocks::{domain_args, domain_clause};
+    use crate::domains::{literal_args, literal_covers_sql};
     q(format!(
         "DELETE FROM accounts WHERE domain IS NOT NULL AND {}",
-        domain_clause("domain", 1)
+        literal_covers_sql("domain", 1)
     ))
-    .bind_all(domain_args(domain))
+    .bind_all(literal_args(domain))
     .execute(ex)
     .await
 }

@@ -2,7 +2,7 @@
 //! members is tied to it, when a member last heard from it; and accounts by profile URL.
 
 use crate::db::{Exec, q};
-use crate::domain_blocks::{domain_args, domain_clause};
+use crate::domains::{literal_args as domain_args, literal_covers_sql as domain_clause};
 use crate::{Result, accounts};
 
 /// Ids of the accounts known on a domain (subdomains included), most followed first.

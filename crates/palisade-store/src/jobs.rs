@@ -1,10 +1,14 @@
-//! The durable job queue: inbound activities and outbound deliveries live here until done.
-//! Workers claim due jobs with a lease (`locked_until`); a crashed worker's jobs come back
-//! when the lease ends. On PostgreSQL several workers share the queue (`FOR UPDATE SKIP
-//! LOCKED`); SQLite has one writer at a time, so a transaction is enough.
+//! The durable job queue: inbound activities, planned events and outbound deliveries live
+//! here until done. A runner claims due jobs with a short lease (`locked_until`) that it
+//! renews while it works; a crashed runner's jobs come back when the lease runs out. On
+//! PostgreSQL several processes share the queue (`FOR UPDATE SKIP LOCKED`); SQLite has one
+//! writer at a time, so a transaction is enough. Jobs with the same `ordering_key` run one
+//! after another, oldest first; an enqueued job rings its queue's bell on commit (`signals`).
+
+use std::collections::HashMap;
 
 use crate::db::{Backend, Exec, Row, placeholders, q};
-use crate::{Db, Result, ids::new_id, now_ms};
+use crate::{Db, Result, StoreError, ids::new_id, now_ms};
 
 #[derive(Clone, Debug)]
 pub struct Job {
@@ -15,6 +19,20 @@ pub struct Job {
     pub attempts: i64,
     pub created_at: i64,
 }
+
+/// A job to add.
+#[derive(Clone, Debug)]
+pub struct NewJob {
+    pub queue: &'static str,
+    pub payload: String,
+    /// The peer a delivery goes to (per-host limits, admin views).
+    pub host: Option<String>,
+    /// Jobs with the same key run in the order they were added.
+    pub ordering_key: Option<String>,
+    pub run_at: i64,
+}
+
+const COLS: &str = "id, queue, payload, host, attempts, created_at";
 
 fn from_row(r: &Row) -> Result<Job> {
     Ok(Job {
@@ -27,73 +45,182 @@ fn from_row(r: &Row) -> Result<Job> {
     })
 }
 
-/// Adds a job, due at `run_at` (Unix ms); returns its id.
-pub async fn enqueue<'a>(
-    ex: impl Into<Exec<'a>>,
-    queue: &str,
-    payload: &str,
-    host: Option<&str>,
-    run_at: i64,
-) -> Result<i64> {
-    let id = new_id();
-    q("INSERT INTO jobs (id, queue, payload, host, run_at, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(id)
-        .bind(queue)
-        .bind(payload)
-        .bind(host)
-        .bind(run_at)
-        .bind(now_ms())
-        .execute(ex)
-        .await?;
-    Ok(id)
+/// Adds jobs (many rows per statement); each queue's bell rings when they are visible.
+pub async fn enqueue<'a>(ex: impl Into<Exec<'a>>, jobs: &[NewJob]) -> Result<Vec<i64>> {
+    let mut ex = ex.into();
+    let now = now_ms();
+    let mut ids = Vec::with_capacity(jobs.len());
+    for chunk in jobs.chunks(500) {
+        let values = (0..chunk.len())
+            .map(|i| format!("({})", placeholders(i * 7 + 1, 7)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut query = q(format!(
+            "INSERT INTO jobs (id, queue, payload, host, ordering_key, run_at, created_at) VALUES {values}"
+        ));
+        for job in chunk {
+            let id = new_id();
+            ids.push(id);
+            query = query
+                .bind(id)
+                .bind(job.queue)
+                .bind(job.payload.as_str())
+                .bind(job.host.as_deref())
+                .bind(job.ordering_key.as_deref())
+                .bind(job.run_at)
+                .bind(now);
+        }
+        query.execute(ex.reborrow()).await?;
+    }
+    let mut queues: Vec<&str> = jobs.iter().map(|j| j.queue).collect();
+    queues.dedup();
+    for queue in queues {
+        match &mut ex {
+            Exec::Tx(tx) => tx.ring_on_commit(queue),
+            Exec::Pool(db) => ring_now(db, queue).await?,
+        }
+    }
+    Ok(ids)
 }
 
-/// Leases up to `limit` due jobs of `queue` to `worker` for `lease_ms`, skipping jobs for
-/// `busy_hosts` (which already have as many deliveries in flight as allowed).
+/// Rings a queue's bell at once (a job was added outside a transaction).
+async fn ring_now(db: &Db, queue: &str) -> Result<()> {
+    if db.backend() == Backend::Postgres {
+        q("SELECT pg_notify($1, $2)")
+            .bind(crate::signals::CHANNEL)
+            .bind(queue)
+            .execute(db)
+            .await?;
+    }
+    db.bells().ring(queue);
+    Ok(())
+}
+
+/// How many jobs a runner may still take for each host (deliveries): hosts not listed may
+/// take `per_host`.
+#[derive(Clone, Debug, Default)]
+pub struct HostRoom {
+    pub per_host: usize,
+    pub in_flight: HashMap<String, usize>,
+}
+
+impl HostRoom {
+    fn room(&self, host: &str) -> usize {
+        self.per_host
+            .saturating_sub(self.in_flight.get(host).copied().unwrap_or(0))
+    }
+}
+
+/// Leases up to `limit` due jobs of `queue` to `worker` for `lease_ms`: the oldest first,
+/// never a job whose ordering key has an older job still waiting or running, and, with
+/// `hosts`, never more for one host than it has room for.
 pub async fn claim(
     db: &Db,
     queue: &str,
     worker: &str,
-    limit: i64,
+    limit: usize,
     lease_ms: i64,
-    busy_hosts: &[String],
+    hosts: Option<&HostRoom>,
 ) -> Result<Vec<Job>> {
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
     let now = now_ms();
     let mut tx = db.begin().await?;
-    let busy = if busy_hosts.is_empty() {
+    let full: Vec<&String> = hosts
+        .map(|h| h.in_flight.keys().filter(|k| h.room(k) == 0).collect())
+        .unwrap_or_default();
+    let skip_full = if full.is_empty() {
         String::new()
     } else {
         format!(
             " AND (host IS NULL OR host NOT IN ({}))",
-            placeholders(6, busy_hosts.len())
+            placeholders(4, full.len())
         )
     };
     let lock = match tx.backend() {
         Backend::Postgres => " FOR UPDATE SKIP LOCKED",
         Backend::Sqlite => "",
     };
+    // With per-host room, read a few more than needed: some may be over their host's room.
+    let window = if hosts.is_some() { limit * 4 } else { limit };
+    let candidates = q(format!(
+        "SELECT id, host FROM jobs j WHERE queue = $1 AND run_at <= $2 \
+           AND (locked_until IS NULL OR locked_until < $2) \
+           AND (ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM jobs e \
+                WHERE e.queue = j.queue AND e.ordering_key = j.ordering_key AND e.id < j.id)){skip_full} \
+         ORDER BY run_at, id LIMIT $3{lock}"
+    ))
+    .bind(queue)
+    .bind(now)
+    .bind(window as i64)
+    .bind_all(full.iter().map(|h| h.as_str()))
+    .fetch_all(&mut tx)
+    .await?;
+    let mut taken: HashMap<String, usize> = HashMap::new();
+    let mut chosen = Vec::new();
+    for row in &candidates {
+        if chosen.len() == limit {
+            break;
+        }
+        let host = row.opt_string("host")?;
+        if let (Some(rooms), Some(h)) = (hosts, host.as_deref()) {
+            let n = taken.entry(h.to_owned()).or_default();
+            if *n >= rooms.room(h) {
+                continue;
+            }
+            *n += 1;
+        }
+        chosen.push(row.i64("id")?);
+    }
+    if chosen.is_empty() {
+        tx.commit().await?;
+        return Ok(Vec::new());
+    }
     let rows = q(format!(
-        "UPDATE jobs SET locked_by = $1, locked_until = $2 WHERE id IN (\
-           SELECT id FROM jobs WHERE queue = $3 AND run_at <= $4 \
-           AND (locked_until IS NULL OR locked_until < $4){busy} \
-           ORDER BY run_at LIMIT $5{lock}) \
-         RETURNING id, queue, payload, host, attempts, created_at"
+        "UPDATE jobs SET locked_by = $1, locked_until = $2 WHERE id IN ({}) RETURNING {COLS}",
+        placeholders(3, chosen.len())
     ))
     .bind(worker)
     .bind(now + lease_ms)
-    .bind(queue)
-    .bind(now)
-    .bind(limit)
-    .bind_all(busy_hosts.iter())
+    .bind_all(chosen)
     .fetch_all(&mut tx)
     .await?;
     tx.commit().await?;
-    rows.iter().map(from_row).collect()
+    let mut jobs = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+    jobs.sort_by_key(|j| j.id);
+    Ok(jobs)
 }
 
-/// The job is done: it goes.
-pub async fn complete<'a>(ex: impl Into<Exec<'a>>, id: i64) -> Result<()> {
-    q("DELETE FROM jobs WHERE id = $1").bind(id).execute(ex).await?;
+/// Extends the leases of every job `worker` holds; returns how many.
+pub async fn renew(db: &Db, worker: &str, lease_ms: i64) -> Result<u64> {
+    q("UPDATE jobs SET locked_until = $2 WHERE locked_by = $1")
+        .bind(worker)
+        .bind(now_ms() + lease_ms)
+        .execute(db)
+        .await
+}
+
+/// Gives back every job `worker` holds (a runner stopping before it finished them).
+pub async fn release(db: &Db, worker: &str) -> Result<u64> {
+    q("UPDATE jobs SET locked_by = NULL, locked_until = NULL WHERE locked_by = $1")
+        .bind(worker)
+        .execute(db)
+        .await
+}
+
+/// The jobs are done: they go.
+pub async fn complete<'a>(ex: impl Into<Exec<'a>>, ids: &[i64]) -> Result<()> {
+    let mut ex = ex.into();
+    for chunk in ids.chunks(1000) {
+        q(format!(
+            "DELETE FROM jobs WHERE id IN ({})",
+            placeholders(1, chunk.len())
+        ))
+        .bind_all(chunk.iter().copied())
+        .execute(ex.reborrow())
+        .await?;
+    }
     Ok(())
 }
 
@@ -111,7 +238,7 @@ pub async fn retry<'a>(ex: impl Into<Exec<'a>>, id: i64, run_at: i64, error: &st
     Ok(())
 }
 
-/// The job will never succeed: it moves to the `dead` queue, kept for inspection.
+/// The job will never succeed: it moves to the `dead:` queue, kept for inspection.
 pub async fn bury<'a>(ex: impl Into<Exec<'a>>, id: i64, error: &str) -> Result<()> {
     q(
         "UPDATE jobs SET queue = 'dead:' || queue, locked_by = NULL, locked_until = NULL, last_error = $2 \
@@ -122,6 +249,16 @@ pub async fn bury<'a>(ex: impl Into<Exec<'a>>, id: i64, error: &str) -> Result<(
     .execute(ex)
     .await?;
     Ok(())
+}
+
+/// When the next waiting job of `queue` falls due (a retry, a scheduled job), if one waits.
+pub async fn next_due(db: &Db, queue: &str) -> Result<Option<i64>> {
+    let row = q("SELECT MIN(run_at) AS at FROM jobs WHERE queue = $1 AND run_at > $2 AND locked_by IS NULL")
+        .bind(queue)
+        .bind(now_ms())
+        .fetch_one(db)
+        .await?;
+    row.opt_i64("at")
 }
 
 /// Makes every pending job for `host` due now (an admin's "retry now").
@@ -163,12 +300,58 @@ pub async fn depth_by_queue<'a>(ex: impl Into<Exec<'a>>) -> Result<Vec<(String, 
         .collect()
 }
 
-/// Records an inbound activity id; `false` when it was seen before.
-pub async fn first_sight<'a>(ex: impl Into<Exec<'a>>, activity_id: &str) -> Result<bool> {
-    let n = q("INSERT INTO inbound_seen (activity_id, received_at) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-        .bind(activity_id)
-        .bind(now_ms())
-        .execute(ex)
-        .await?;
-    Ok(n == 1)
+/// Records inbound activity ids; returns the ones not seen before (a redelivered activity
+/// is accepted once).
+pub async fn first_sight<'a>(ex: impl Into<Exec<'a>>, activity_ids: &[&str]) -> Result<Vec<String>> {
+    let mut ex = ex.into();
+    let now = now_ms();
+    let mut fresh = Vec::new();
+    for chunk in activity_ids.chunks(500) {
+        let values = (0..chunk.len())
+            .map(|i| format!("(${}, ${})", i * 2 + 1, i * 2 + 2))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut query = q(format!(
+            "INSERT INTO inbound_seen (activity_id, received_at) VALUES {values} \
+             ON CONFLICT DO NOTHING RETURNING activity_id"
+        ));
+        for id in chunk {
+            query = query.bind(*id).bind(now);
+        }
+        for row in query.fetch_all(ex.reborrow()).await? {
+            fresh.push(row.string("activity_id")?);
+        }
+    }
+    Ok(fresh)
+}
+
+/// Forgets activity ids seen before `before` (a redelivery that late is a new activity to
+/// us, and its effects are idempotent anyway).
+pub async fn forget_seen(db: &Db, before: i64) -> Result<u64> {
+    q("DELETE FROM inbound_seen WHERE received_at < $1")
+        .bind(before)
+        .execute(db)
+        .await
+}
+
+/// PostgreSQL's side of the bells: a connection that `LISTEN`s on the jobs channel and
+/// yields the queue names other processes rang.
+pub struct Listener(sqlx::postgres::PgListener);
+
+impl Listener {
+    /// `None` on SQLite (one process: the in-process bells are enough).
+    pub async fn connect(db: &Db) -> Result<Option<Listener>> {
+        let Some(pool) = db.pg_pool() else {
+            return Ok(None);
+        };
+        let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
+        listener.listen(crate::signals::CHANNEL).await?;
+        Ok(Some(Listener(listener)))
+    }
+
+    /// The next queue rung (reconnecting by itself after a lost connection).
+    pub async fn next(&mut self) -> Result<String> {
+        let n = self.0.recv().await.map_err(StoreError::from)?;
+        Ok(n.payload().to_owned())
+    }
 }

@@ -7,11 +7,13 @@ mod db;
 pub mod domain_blocks;
 pub mod domain_policies;
 pub mod domain_views;
+pub mod domains;
 pub mod feeds;
 pub mod ids;
 pub mod instance_settings;
 pub mod interactions;
 pub mod jobs;
+pub mod kinds;
 pub mod markers;
 mod migrate;
 pub mod notifications;
@@ -23,6 +25,7 @@ pub mod profiles;
 pub mod relationships;
 pub mod reports;
 pub mod severances;
+pub mod signals;
 pub mod statuses;
 pub mod suspensions;
 pub mod tags;
@@ -32,6 +35,7 @@ pub mod users;
 pub mod web_sessions;
 
 pub use db::{Arg, Backend, Db, Exec, Row, Tx, placeholders, q};
+pub use kinds::{Severity, Visibility};
 pub use migrate::migrate;
 pub use page::{Page, PageQuery};
 
@@ -58,6 +62,23 @@ impl From<sqlx::Error> for StoreError {
             }
             _ => StoreError::Sqlx(e),
         }
+    }
+}
+
+impl StoreError {
+    /// The database could not be reached or is too busy (as opposed to a bad query): the
+    /// same request may work in a moment.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Sqlx(
+                sqlx::Error::PoolTimedOut
+                    | sqlx::Error::PoolClosed
+                    | sqlx::Error::Io(_)
+                    | sqlx::Error::Tls(_)
+            )
+        ) || matches!(self, StoreError::Sqlx(sqlx::Error::Database(d))
+            if d.code().is_some_and(|c| c == "5" || c == "57P01" || c == "57P03" || c == "53300"))
     }
 }
 

@@ -60,6 +60,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0008_peer_software.sql"),
     },
     Migration {
+        version: 9,
+        name: "job_pipeline",
+        sqlite: include_str!("../migrations/sqlite/0009_job_pipeline.sql"),
+        postgres: include_str!("../migrations/postgres/0009_job_pipeline.sql"),
+    },
+    Migration {
         version: 10,
         name: "web",
         sqlite: include_str!("../migrations/sqlite/0010_web.sql"),
@@ -67,15 +73,28 @@ const MIGRATIONS: &[Migration] = &[
     },
 ];
 
-/// Applies every migration not yet recorded in `schema_migrations`; returns how many ran.
+/// The advisory lock PostgreSQL processes take while migrating (any fixed number).
+const MIGRATION_LOCK: i64 = 0x7061_6c69_7361_6465; // "palisade"
+
+/// Applies every migration not yet recorded in `schema_migrations`, all in one transaction;
+/// returns how many ran. Processes started together on a fresh database take turns: on
+/// PostgreSQL an advisory lock held by the transaction, on SQLite its write lock
+/// (`BEGIN IMMEDIATE`). The second one then finds everything applied.
 pub async fn migrate(db: &Db) -> Result<usize> {
-    db.execute_script(
+    let mut tx = db.begin().await?;
+    if db.backend() == Backend::Postgres {
+        q("SELECT pg_advisory_xact_lock($1)")
+            .bind(MIGRATION_LOCK)
+            .execute(&mut tx)
+            .await?;
+    }
+    tx.execute_script(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
             version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
     )
     .await?;
     let applied: Vec<i64> = q("SELECT version FROM schema_migrations")
-        .fetch_all(db)
+        .fetch_all(&mut tx)
         .await?
         .iter()
         .map(|r| r.i64_at(0))
@@ -86,7 +105,6 @@ pub async fn migrate(db: &Db) -> Result<usize> {
             Backend::Sqlite => m.sqlite,
             Backend::Postgres => m.postgres,
         };
-        let mut tx = db.begin().await?;
         tx.execute_script(sql).await?;
         q("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
             .bind(m.version)
@@ -94,9 +112,9 @@ pub async fn migrate(db: &Db) -> Result<usize> {
             .bind(now_ms())
             .execute(&mut tx)
             .await?;
-        tx.commit().await?;
         tracing::info!(version = m.version, name = m.name, "applied migration");
         ran += 1;
     }
+    tx.commit().await?;
     Ok(ran)
 }

@@ -46,8 +46,8 @@ fn from_row(r: &Row) -> Result<Notification> {
 pub fn domain_blocked_filter(viewer: &str, author: &str) -> String {
     format!(
         " AND NOT EXISTS (SELECT 1 FROM account_domain_blocks adb JOIN accounts da ON da.id = {author} \
-           WHERE adb.account_id = {viewer} AND da.domain IS NOT NULL \
-           AND (lower(da.domain) = adb.domain OR lower(da.domain) LIKE '%.' || adb.domain))"
+           WHERE adb.account_id = {viewer} AND da.domain IS NOT NULL AND {})",
+        crate::domains::covers_sql("adb.domain", "da.domain")
     )
 }
 
@@ -81,6 +81,64 @@ pub async fn insert<'a>(ex: impl Into<Exec<'a>>, n: &Notification) -> Result<()>
     .execute(ex)
     .await?;
     Ok(())
+}
+
+/// One notification to several members at once (`kind` by `from`, about `status_id`),
+/// leaving out in the same statement each recipient who would not want it: itself, a
+/// remote account, one blocking or blocked by `from`, one muting `from` with notifications
+/// hidden, one who blocks `from`'s domain, one who muted the status' thread, and with
+/// `followers_only`, one who does not follow `from`. Returns how many were written.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_for<'a>(
+    ex: impl Into<Exec<'a>>,
+    recipients: &[i64],
+    from: i64,
+    kind: &str,
+    status_id: Option<i64>,
+    group_key: Option<&str>,
+    created_at: i64,
+    followers_only: bool,
+) -> Result<u64> {
+    let mut ex = ex.into();
+    let mut written = 0;
+    // Two placeholders per recipient (its new id and its account), five fixed ones first.
+    for chunk in recipients.chunks(400) {
+        let rows = (0..chunk.len())
+            .map(|i| format!("SELECT ${} AS id, ${} AS account_id", 6 + 2 * i, 7 + 2 * i))
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
+        let followers = if followers_only {
+            " AND EXISTS (SELECT 1 FROM follows f WHERE f.account_id = r.account_id AND f.target_account_id = $1)"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "INSERT INTO notifications ({COLS}) \
+             SELECT r.id, r.account_id, $1, $2, $3, $4, $5, NULL FROM ({rows}) r \
+             JOIN accounts a ON a.id = r.account_id AND a.domain IS NULL AND a.id <> $1 \
+             JOIN accounts s ON s.id = $1 \
+             WHERE NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.account_id = r.account_id AND b.target_account_id = $1) \
+                 OR (b.account_id = $1 AND b.target_account_id = r.account_id)) \
+               AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = r.account_id AND m.target_account_id = $1 \
+                 AND m.hide_notifications = TRUE AND (m.expires_at IS NULL OR m.expires_at > {created_at})) \
+               AND NOT EXISTS (SELECT 1 FROM account_domain_blocks adb WHERE adb.account_id = r.account_id \
+                 AND s.domain IS NOT NULL AND {}) \
+               AND NOT EXISTS (SELECT 1 FROM statuses st JOIN conversation_mutes cm \
+                 ON cm.conversation_id = st.conversation_id AND cm.account_id = r.account_id WHERE st.id = $3){followers}",
+            crate::domains::covers_sql("adb.domain", "s.domain")
+        );
+        let mut query = q(sql)
+            .bind(from)
+            .bind(kind)
+            .bind(status_id)
+            .bind(created_at)
+            .bind(group_key);
+        for r in chunk {
+            query = query.bind(crate::ids::new_id()).bind(*r);
+        }
+        written += query.execute(ex.reborrow()).await?;
+    }
+    Ok(written)
 }
 
 /// Which notifications a page holds.

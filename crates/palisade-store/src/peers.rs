@@ -75,18 +75,25 @@ pub async fn list<'a>(ex: impl Into<Exec<'a>>) -> Result<Vec<Peer>> {
         .collect()
 }
 
-/// Something arrived from `domain` (a signed request, a fetched document): it is alive,
-/// which clears its failures, as in Mastodon.
-pub async fn seen_alive<'a>(ex: impl Into<Exec<'a>>, domain: &str) -> Result<()> {
+/// Something arrived from `domain` at `at` (a signed request, a fetched document, a
+/// delivery it accepted): it is alive, which clears its failures, as in Mastodon — unless a
+/// failure was recorded after `at` (sightings are written a few seconds late, in batches).
+pub async fn seen_alive<'a>(ex: impl Into<Exec<'a>>, domain: &str, at: i64) -> Result<()> {
     let mut ex = ex.into();
     ensure(ex.reborrow(), domain).await?;
-    let now = now_ms();
     q("UPDATE peers SET last_seen_at = $2, last_success_at = $2, failure_days = '', unavailable_since = NULL \
-       WHERE domain = $1")
+       WHERE domain = $1 AND (last_success_at IS NULL OR last_success_at < $2) \
+       AND (last_failure_at IS NULL OR last_failure_at <= $2)")
     .bind(domain)
-    .bind(now)
-    .execute(ex)
+    .bind(at)
+    .execute(ex.reborrow())
     .await?;
+    // Seen, even when a later failure stands.
+    q("UPDATE peers SET last_seen_at = $2 WHERE domain = $1 AND (last_seen_at IS NULL OR last_seen_at < $2)")
+        .bind(domain)
+        .bind(at)
+        .execute(ex)
+        .await?;
     Ok(())
 }
 
@@ -128,25 +135,34 @@ pub fn this_hour() -> i64 {
     now_ms() / 3_600_000
 }
 
-/// Counts one outcome (`delivered`, `failed:<class>`, `inbound`): in this hour's bucket and
-/// in the peer's running total.
-pub async fn count<'a>(ex: impl Into<Exec<'a>>, domain: &str, outcome: &str) -> Result<()> {
+/// Adds `n` to an outcome (`delivered`, `failed:<class>`, `inbound`, `refused`) in hour
+/// `hour`'s bucket and in the peer's running total. Additions, so that several processes'
+/// figures add up.
+pub async fn count<'a>(
+    ex: impl Into<Exec<'a>>,
+    domain: &str,
+    outcome: &str,
+    hour: i64,
+    n: i64,
+) -> Result<()> {
     let mut ex = ex.into();
     q(
-        "INSERT INTO peer_stats_hourly (domain, hour, outcome, count) VALUES ($1, $2, $3, 1) \
-       ON CONFLICT (domain, hour, outcome) DO UPDATE SET count = peer_stats_hourly.count + 1",
+        "INSERT INTO peer_stats_hourly (domain, hour, outcome, count) VALUES ($1, $2, $3, $4) \
+       ON CONFLICT (domain, hour, outcome) DO UPDATE SET count = peer_stats_hourly.count + $4",
     )
     .bind(domain)
-    .bind(this_hour())
+    .bind(hour)
     .bind(outcome)
+    .bind(n)
     .execute(ex.reborrow())
     .await?;
     q(
-        "INSERT INTO peer_totals (domain, outcome, count) VALUES ($1, $2, 1) \
-       ON CONFLICT (domain, outcome) DO UPDATE SET count = peer_totals.count + 1",
+        "INSERT INTO peer_totals (domain, outcome, count) VALUES ($1, $2, $3) \
+       ON CONFLICT (domain, outcome) DO UPDATE SET count = peer_totals.count + $3",
     )
     .bind(domain)
     .bind(outcome)
+    .bind(n)
     .execute(ex)
     .await?;
     Ok(())

@@ -1,6 +1,7 @@
 //! Statuses (posts and boosts), their edits and mentions.
 
 use crate::db::{Exec, Row, placeholders, q};
+use crate::kinds::{Visibility, parse_stored};
 use crate::page::{Page, PageQuery};
 use crate::{Result, now_ms};
 
@@ -11,7 +12,7 @@ pub struct Status {
     pub uri: String,
     pub url: Option<String>,
     pub local: bool,
-    pub visibility: String,
+    pub visibility: Visibility,
     pub text_source: String,
     pub content_html: String,
     pub spoiler_text: String,
@@ -51,7 +52,7 @@ pub fn from_row(r: &Row) -> Result<Status> {
         uri: r.string("uri")?,
         url: r.opt_string("url")?,
         local: r.bool("local")?,
-        visibility: r.string("visibility")?,
+        visibility: parse_stored(&r.string("visibility")?, "visibility", Visibility::parse)?,
         text_source: r.string("text_source")?,
         content_html: r.string("content_html")?,
         spoiler_text: r.string("spoiler_text")?,
@@ -81,7 +82,7 @@ pub async fn insert<'a>(ex: impl Into<Exec<'a>>, s: &Status) -> Result<()> {
     .bind(&s.uri)
     .bind(&s.url)
     .bind(s.local)
-    .bind(&s.visibility)
+    .bind(s.visibility)
     .bind(&s.text_source)
     .bind(&s.content_html)
     .bind(&s.spoiler_text)

@@ -5,7 +5,7 @@
 
 use crate::Result;
 use crate::db::{Exec, Tx, placeholders, q};
-use crate::domain_blocks::{domain_args, domain_clause};
+use crate::domains::{literal_args, literal_covers_sql};
 
 /// What one member lost.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,8 +23,8 @@ fn ties_sql(table: &str, n: usize) -> String {
     format!(
         "FROM {table} f JOIN accounts x ON x.id = f.account_id JOIN accounts y ON y.id = f.target_account_id \
          WHERE (x.domain IS NULL AND {}) OR (y.domain IS NULL AND {})",
-        domain_clause("y.domain", n),
-        domain_clause("x.domain", n)
+        literal_covers_sql("y.domain", n),
+        literal_covers_sql("x.domain", n)
     )
 }
 
@@ -33,7 +33,7 @@ fn ties_sql(table: &str, n: usize) -> String {
 /// restore them, fixing the followers/following counters of both sides, and removing the
 /// domain's notifications and home-feed entries. Returns each member's losses.
 pub async fn sever_all(tx: &mut Tx, domain: &str, event_id: i64) -> Result<Vec<MemberLoss>> {
-    let args = domain_args(domain);
+    let args = literal_args(domain);
     let losses = q(format!(
         "SELECT m, CAST(SUM(fe) AS BIGINT), CAST(SUM(fo) AS BIGINT) FROM (\
            SELECT f.account_id AS m, 0 AS fe, 1 AS fo {out} \
@@ -42,12 +42,12 @@ pub async fn sever_all(tx: &mut Tx, domain: &str, event_id: i64) -> Result<Vec<M
         out = format_args!(
             "FROM follows f JOIN accounts x ON x.id = f.account_id JOIN accounts y ON y.id = f.target_account_id \
              WHERE x.domain IS NULL AND {}",
-            domain_clause("y.domain", 1)
+            literal_covers_sql("y.domain", 1)
         ),
         inc = format_args!(
             "FROM follows f JOIN accounts x ON x.id = f.account_id JOIN accounts y ON y.id = f.target_account_id \
              WHERE y.domain IS NULL AND {}",
-            domain_clause("x.domain", 1)
+            literal_covers_sql("x.domain", 1)
         ),
     ))
     .bind_all(args.clone())
@@ -103,7 +103,7 @@ pub async fn sever_all(tx: &mut Tx, domain: &str, event_id: i64) -> Result<Vec<M
         "DELETE FROM notifications WHERE from_account_id IN (SELECT id FROM accounts a WHERE {on})",
         "DELETE FROM home_feed WHERE author_id IN (SELECT id FROM accounts a WHERE {on})",
     ] {
-        q(sql.replace("{on}", &domain_clause("a.domain", 1)))
+        q(sql.replace("{on}", &literal_covers_sql("a.domain", 1)))
             .bind_all(args.clone())
             .execute(&mut *tx)
             .await?;

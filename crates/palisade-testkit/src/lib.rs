@@ -5,10 +5,8 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::BodyExt;
 use palisade_core::accounts::NewUser;
-use std::sync::Arc;
 
 use palisade_core::{Core, Settings};
-use palisade_federation::outbound::OutboxSink;
 use palisade_federation::{Federation, FederationConfig};
 use palisade_http::AppState;
 use palisade_store::Db;
@@ -21,9 +19,11 @@ pub const DOMAIN: &str = "palisade.test";
 
 pub struct TestServer {
     pub core: Core,
+    /// The database, for tests that look underneath the services.
+    pub db: Db,
     pub fed: Federation,
-    /// For spawned servers: stops the workers.
-    stop: Option<tokio::sync::watch::Sender<bool>>,
+    /// For spawned servers: the job runners.
+    runners: Option<palisade_jobs::Runners>,
     /// For spawned servers: the base URL.
     pub url: String,
     /// The database this server uses (another process would connect to the same).
@@ -76,7 +76,7 @@ impl TestServer {
         let database_url = url.clone();
         let db = Db::connect(&url).await.expect("connect to the test database");
         palisade_store::migrate(&db).await.expect("migrate");
-        let core = Core::new(db, settings).with_event_sink(Arc::new(OutboxSink));
+        let core = Core::new(db.clone(), settings);
         let mut config = FederationConfig::new("Palisade test".into());
         // Test instances talk to each other over loopback and plain HTTP.
         config.fetch.allow_private_addresses = true;
@@ -86,10 +86,11 @@ impl TestServer {
         let url = core.settings.public_url.clone();
         TestServer {
             core,
+            db,
             fed,
             app,
             sqlite_path,
-            stop: None,
+            runners: None,
             url,
             database_url,
         }
@@ -118,13 +119,10 @@ impl TestServer {
             >(app);
             let _ = axum::serve(listener, service).await;
         });
-        let (stop, stop_rx) = tokio::sync::watch::channel(false);
-        let config = palisade_federation::worker::WorkerConfig {
-            lease: std::time::Duration::from_secs(30),
-            ..Default::default()
-        };
-        tokio::spawn(palisade_federation::worker::run(srv.fed.clone(), config, stop_rx));
-        srv.stop = Some(stop);
+        srv.runners = Some(palisade_jobs::start(
+            srv.fed.clone(),
+            palisade_jobs::Config::default(),
+        ));
         srv
     }
 
@@ -165,13 +163,10 @@ impl TestServer {
             shared_inbox_url: Some(format!("{base}/inbox")),
             ..Default::default()
         };
-        let id = palisade_store::accounts::upsert_remote(&self.core.db, &profile)
+        self.core
+            .store_remote_actor(&profile, &[])
             .await
-            .expect("store a remote account");
-        palisade_store::accounts::by_id(&self.core.db, id)
-            .await
-            .expect("read it back")
-            .expect("it exists")
+            .expect("store a remote account")
     }
 
     /// The viewer's Relationship with account `id` (`/api/v1/accounts/relationships`).
@@ -203,7 +198,7 @@ impl TestServer {
     }
 
     pub fn backend(&self) -> palisade_store::Backend {
-        self.core.db.backend()
+        self.db.backend()
     }
 
     /// Creates a user and returns a token with `read write follow push`.
@@ -360,9 +355,7 @@ impl TestServer {
 
 impl Drop for TestServer {
     fn drop(&mut self) {
-        if let Some(stop) = &self.stop {
-            let _ = stop.send(true);
-        }
+        // Dropping the runners stops them.
         if let Some(p) = &self.sqlite_path {
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));

@@ -54,8 +54,8 @@ impl Default for FederationSettings {
             allow_private_addresses: false,
             extra_root_certificates: None,
             plain_http_peers: false,
-            max_deliveries: 16,
-            max_deliveries_per_peer: 2,
+            max_deliveries: 64,
+            max_deliveries_per_peer: 4,
         }
     }
 }

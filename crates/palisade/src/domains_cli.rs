@@ -6,7 +6,7 @@ use std::io::{BufRead, IsTerminal, Read, Write};
 
 use clap::{Args, Subcommand};
 use palisade_core::Core;
-use palisade_core::model::DomainBlock;
+use palisade_core::model::{DomainBlock, Severity};
 use palisade_core::moderation::{BlockParams, Preview};
 use palisade_http::entities::iso;
 
@@ -17,8 +17,8 @@ pub enum BlockCommand {
     /// What a block would touch, without changing anything.
     Preview {
         domain: String,
-        #[arg(long, default_value = "suspend")]
-        severity: String,
+        #[arg(long, default_value = "suspend", value_parser = parse_severity)]
+        severity: Severity,
     },
     /// Block a domain (and its subdomains) after showing what it would touch.
     Add {
@@ -62,8 +62,8 @@ pub enum BlockCommand {
 #[derive(Args)]
 pub struct BlockSettings {
     /// noop, silence (Mastodon's "limit") or suspend. A new block defaults to silence.
-    #[arg(long)]
-    severity: Option<String>,
+    #[arg(long, value_parser = parse_severity)]
+    severity: Option<Severity>,
     /// Fetch none of its media.
     #[arg(long, num_args = 0..=1, default_missing_value = "true")]
     reject_media: Option<bool>,
@@ -112,6 +112,10 @@ pub enum AllowCommand {
 }
 
 /// Seconds in `90s`, `15m`, `12h`, `30d` or a plain number of seconds.
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    Severity::parse(s).ok_or_else(|| "must be noop, silence or suspend".to_owned())
+}
+
 fn parse_duration(s: &str) -> Result<i64, String> {
     let (digits, unit) = s.trim().split_at(
         s.trim()
@@ -218,11 +222,11 @@ pub async fn block(core: &Core, command: BlockCommand) -> Result<(), String> {
                 "DOMAIN", "SEVERITY", "FLAGS", "EXPIRES"
             );
             let mut blocks = core.domain_blocks_admin().await.map_err(err)?;
-            blocks.sort_by_key(|b| std::cmp::Reverse(palisade_core::moderation::rank(&b.severity)));
+            blocks.sort_by_key(|b| std::cmp::Reverse(b.severity));
             blocks.iter().for_each(print_block);
         }
         BlockCommand::Preview { domain, severity } => {
-            print_preview(&core.preview_domain_block(&domain, &severity).await.map_err(err)?);
+            print_preview(&core.preview_domain_block(&domain, severity).await.map_err(err)?);
         }
         BlockCommand::Add {
             domain,
@@ -230,8 +234,8 @@ pub async fn block(core: &Core, command: BlockCommand) -> Result<(), String> {
             preview,
             yes,
         } => {
-            let severity = settings.severity.clone().unwrap_or_else(|| "silence".into());
-            print_preview(&core.preview_domain_block(&domain, &severity).await.map_err(err)?);
+            let severity = settings.severity.unwrap_or(Severity::Silence);
+            print_preview(&core.preview_domain_block(&domain, severity).await.map_err(err)?);
             if preview {
                 return Ok(());
             }
@@ -249,13 +253,10 @@ pub async fn block(core: &Core, command: BlockCommand) -> Result<(), String> {
             yes,
         } => {
             let before = find_block(core, &domain).await?;
-            let severity = settings
-                .severity
-                .clone()
-                .unwrap_or_else(|| before.severity.clone());
+            let severity = settings.severity.unwrap_or(before.severity);
             print_preview(
                 &core
-                    .preview_domain_block(&before.domain, &severity)
+                    .preview_domain_block(&before.domain, severity)
                     .await
                     .map_err(err)?,
             );

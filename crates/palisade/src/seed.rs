@@ -5,7 +5,6 @@
 
 use palisade_core::Core;
 use palisade_core::accounts::{NewUser, ProfileChanges};
-use palisade_core::store::{apps, apps::App, now_ms};
 
 const CLIENT_ID: &str = "__MASTODON_PY_TEST_CLIENT_ID";
 const CLIENT_SECRET: &str = "__MASTODON_PY_TEST_CLIENT_SECRET";
@@ -60,28 +59,15 @@ pub async fn mastodonpy(core: &Core) -> Result<(), String> {
         .await
         .map_err(err)?;
     }
-    let app = match apps::app_by_client_id(&core.db, CLIENT_ID)
+    let app = core
+        .fixture_app(
+            "Mastodon.py test suite",
+            "read write follow push admin:read admin:write",
+            CLIENT_ID,
+            CLIENT_SECRET,
+        )
         .await
-        .map_err(|e| e.to_string())?
-    {
-        Some(app) => app,
-        None => {
-            let app = App {
-                id: palisade_core::store::ids::new_id(),
-                name: "Mastodon.py test suite".into(),
-                website: None,
-                redirect_uris: palisade_core::oauth::OOB.into(),
-                scopes: "read write follow push admin:read admin:write".into(),
-                client_id: CLIENT_ID.into(),
-                client_secret: CLIENT_SECRET.into(),
-                created_at: now_ms(),
-            };
-            apps::insert_app(&core.db, &app)
-                .await
-                .map_err(|e| e.to_string())?;
-            app
-        }
-    };
+        .map_err(err)?;
     let tokens = [
         (
             "__MASTODON_PY_TEST_ACCESS_TOKEN",

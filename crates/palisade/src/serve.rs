@@ -2,17 +2,13 @@
 //! workers (by role) until stopped.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use axum::ServiceExt;
 use axum::extract::Request;
 use clap::ValueEnum;
 use palisade_core::{Core, Db};
 use palisade_federation::Federation;
-use palisade_federation::outbound::OutboxSink;
-use palisade_federation::worker::{self, WorkerConfig};
 use palisade_http::AppState;
-use tokio::sync::watch;
 
 use crate::config::Config;
 
@@ -29,12 +25,9 @@ pub enum Role {
 
 pub async fn open_database(config: &Config) -> Result<Db, String> {
     config.prepare_storage()?;
-    let db = Db::connect(&config.database_url)
+    let (db, ran) = palisade_core::open_database(&config.database_url)
         .await
         .map_err(|e| format!("cannot open the database: {e}"))?;
-    let ran = palisade_core::store::migrate(&db)
-        .await
-        .map_err(|e| format!("migration failed: {e}"))?;
     if ran > 0 {
         tracing::info!(migrations = ran, "database schema is up to date");
     }
@@ -43,7 +36,7 @@ pub async fn open_database(config: &Config) -> Result<Db, String> {
 
 /// Core with its events going to the federation outbox, and the federation services.
 pub async fn federation(config: &Config, db: Db) -> Result<Federation, String> {
-    let core = Core::new(db, config.settings()).with_event_sink(Arc::new(OutboxSink));
+    let core = Core::new(db, config.settings());
     // The domain is recorded on first use; another one would mint URIs that point elsewhere.
     core.check_instance_domain().await.map_err(|e| e.to_string())?;
     Federation::new(core, config.federation()?)
@@ -56,7 +49,6 @@ pub async fn federation(config: &Config, db: Db) -> Result<Federation, String> {
 pub async fn serve(config: Config, role: Role, how: String) -> Result<(), String> {
     let db = open_database(&config).await?;
     let fed = federation(&config, db.clone()).await?;
-    let (stop_tx, stop_rx) = watch::channel(false);
     if let Some(addr) = &config.metrics_listen {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
@@ -69,20 +61,19 @@ pub async fn serve(config: Config, role: Role, how: String) -> Result<(), String
             }
         });
     }
-    let workers = (role != Role::Web).then(|| {
-        let cfg = WorkerConfig {
+    let runners = (role != Role::Web).then(|| {
+        let jobs = palisade_jobs::Config {
             deliveries: config.federation.max_deliveries.max(1),
             per_host: config.federation.max_deliveries_per_peer.max(1),
-            ..WorkerConfig::default()
+            ..palisade_jobs::Config::default()
         };
-        tokio::spawn(worker::run(fed.clone(), cfg, stop_rx.clone()))
+        palisade_jobs::start(fed.clone(), jobs)
     });
     if role == Role::Worker {
         tracing::info!("Palisade {} worker is ready", env!("CARGO_PKG_VERSION"));
         shutdown_signal().await;
     } else {
-        let core = fed.core.clone();
-        let app = palisade_http::app(AppState::new(fed));
+        let app = palisade_http::app(AppState::new(fed.clone()));
         let listener = tokio::net::TcpListener::bind(&config.listen)
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
@@ -94,7 +85,7 @@ pub async fn serve(config: Config, role: Role, how: String) -> Result<(), String
             "Palisade {} is ready",
             env!("CARGO_PKG_VERSION")
         );
-        welcome(&config, &core, how).await;
+        welcome(&config, &fed.core, how).await;
         axum::serve(
             listener,
             ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(app),
@@ -103,9 +94,14 @@ pub async fn serve(config: Config, role: Role, how: String) -> Result<(), String
         .await
         .map_err(|e| format!("server error: {e}"))?;
     }
-    let _ = stop_tx.send(true);
-    if let Some(w) = workers {
-        let _ = w.await;
+    match runners {
+        Some(r) => r.stop().await,
+        // A web process writes its last per-peer figures itself.
+        None => {
+            if let Err(e) = fed.core.flush_peer_tally().await {
+                tracing::warn!(error = %e, "could not write the last peer figures");
+            }
+        }
     }
     db.close().await;
     tracing::info!("stopped");

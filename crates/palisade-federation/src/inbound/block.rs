@@ -1,6 +1,6 @@
 //! Block of one of our accounts.
 
-use palisade_core::store::accounts::Account;
+use palisade_core::model::Account;
 use serde_json::Value;
 
 use super::object_id;

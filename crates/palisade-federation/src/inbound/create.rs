@@ -1,6 +1,6 @@
 //! Create of a Note (or Article, Page, Question): stored if it is the signer's.
 
-use palisade_core::store::accounts::Account;
+use palisade_core::model::Account;
 use serde_json::Value;
 
 use crate::context::{FedError, FedResult, Federation};

@@ -1,7 +1,6 @@
 //! Delete of a note (it becomes a tombstone here too) or of the actor itself.
 
-use palisade_core::store::accounts::Account;
-use palisade_core::store::statuses;
+use palisade_core::model::Account;
 use serde_json::Value;
 
 use super::object_id;
@@ -13,7 +12,7 @@ pub async fn handle(fed: &Federation, signer: &Account, a: &Value) -> FedResult<
         fed.core.receive_account_delete(signer).await?;
         return Ok(());
     }
-    if let Some(status) = statuses::by_uri(&fed.core.db, &id).await?
+    if let Some(status) = fed.core.status_by_uri(&id).await?
         && status.account_id == signer.id
     {
         fed.core.receive_status_delete(&status).await?;

@@ -1,7 +1,6 @@
 //! Flag: a report from another server about our accounts or statuses, stored as a report.
 
-use palisade_core::store::accounts::Account;
-use palisade_core::store::statuses;
+use palisade_core::model::Account;
 use serde_json::Value;
 
 use crate::context::{FedResult, Federation};
@@ -24,7 +23,7 @@ pub async fn handle(fed: &Federation, signer: &Account, a: &Value) -> FedResult<
     for id in &objects {
         if let Some(account) = fed.local_account(id).await? {
             target.get_or_insert(account.id);
-        } else if let Some(s) = statuses::by_uri(&fed.core.db, id).await?
+        } else if let Some(s) = fed.core.status_by_uri(id).await?
             && s.local
         {
             target.get_or_insert(s.account_id);

@@ -1,6 +1,6 @@
 //! Follow, and the Accept or Reject of one of our Follows.
 
-use palisade_core::store::accounts::Account;
+use palisade_core::model::Account;
 use serde_json::Value;
 
 use super::object_id;

@@ -12,7 +12,7 @@ mod like;
 mod undo;
 mod update;
 
-use palisade_core::store::accounts::{self, Account};
+use palisade_core::model::Account;
 use serde_json::Value;
 
 use crate::context::{FedError, FedResult, Federation};
@@ -22,7 +22,9 @@ use crate::vocab::{id_of, kind};
 impl Federation {
     /// Applies one queued activity.
     pub async fn process_inbound(&self, job: &InboundJob) -> FedResult<()> {
-        let signer = accounts::by_id(&self.core.db, job.signer_id)
+        let signer = self
+            .core
+            .find_account(job.signer_id)
             .await?
             .ok_or_else(|| FedError::Invalid("the signer is gone".into()))?;
         // Queued before a suspension began: dropped now, as it would be at the door.
@@ -56,9 +58,7 @@ impl Federation {
 
     /// The local account an id names, if it is one of ours.
     pub(crate) async fn local_account(&self, uri: &str) -> FedResult<Option<Account>> {
-        Ok(accounts::by_uri(&self.core.db, uri)
-            .await?
-            .filter(|a| a.is_local()))
+        Ok(self.core.account_by_uri(uri).await?.filter(|a| a.is_local()))
     }
 }
 

@@ -1,7 +1,6 @@
 //! Undo of a Follow, Like, Announce or Block.
 
-use palisade_core::store::accounts::Account;
-use palisade_core::store::statuses;
+use palisade_core::model::Account;
 use serde_json::Value;
 
 use crate::context::{FedResult, Federation};
@@ -26,14 +25,14 @@ pub async fn handle(fed: &Federation, signer: &Account, a: &Value) -> FedResult<
         }
         "Like" => {
             if let Some(uri) = inner_object()
-                && let Some(status) = statuses::by_uri(&fed.core.db, &uri).await?
+                && let Some(status) = fed.core.status_by_uri(&uri).await?
             {
                 fed.core.receive_favourite(signer, &status, false).await?;
             }
         }
         "Announce" => {
             if let Some(id) = id_of(object)
-                && let Some(boost) = statuses::by_uri(&fed.core.db, &id).await?
+                && let Some(boost) = fed.core.status_by_uri(&id).await?
                 && boost.account_id == signer.id
             {
                 fed.core.receive_status_delete(&boost).await?;
@@ -49,7 +48,7 @@ pub async fn handle(fed: &Federation, signer: &Account, a: &Value) -> FedResult<
         _ => {
             // Undo by id only: a boost we know by its Announce id.
             if let Some(id) = id_of(object)
-                && let Some(boost) = statuses::by_uri(&fed.core.db, &id).await?
+                && let Some(boost) = fed.core.status_by_uri(&id).await?
                 && boost.account_id == signer.id
                 && boost.reblog_of_id.is_some()
             {

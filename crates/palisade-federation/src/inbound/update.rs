@@ -1,7 +1,6 @@
 //! Update of a note (an edit) or of the actor itself (a profile change).
 
-use palisade_core::store::accounts::Account;
-use palisade_core::store::statuses;
+use palisade_core::model::Account;
 use serde_json::Value;
 
 use crate::context::{FedResult, Federation};
@@ -21,7 +20,7 @@ pub async fn handle(fed: &Federation, signer: &Account, a: &Value) -> FedResult<
             if author != signer.uri {
                 return Ok(());
             }
-            let Some(status) = statuses::by_uri(&fed.core.db, &id).await? else {
+            let Some(status) = fed.core.status_by_uri(&id).await? else {
                 // An edit of something we never saw: store the current version.
                 fed.store_note(object, signer, 0).await?;
                 return Ok(());
@@ -33,7 +32,7 @@ pub async fn handle(fed: &Federation, signer: &Account, a: &Value) -> FedResult<
             let summary = sanitize::plain(&vocab::text(object, "summary").unwrap_or_default());
             let sensitive =
                 object.get("sensitive").and_then(Value::as_bool).unwrap_or(false) || !summary.is_empty();
-            let edited = vocab::timestamp_ms(object, "updated").unwrap_or_else(palisade_core::store::now_ms);
+            let edited = vocab::timestamp_ms(object, "updated").unwrap_or_else(palisade_core::model::now_ms);
             fed.core
                 .receive_status_update(&status, &content, &summary, sensitive, edited)
                 .await?;

@@ -1,13 +1,10 @@
 //! Sending one signed delivery, classifying its failure, and keeping each peer's health.
 
-use palisade_core::store::{accounts, peers};
 use reqwest::Method;
 
 use crate::context::Federation;
 use crate::fetch::{FailureClass, FetchError};
 use crate::vocab;
-
-pub const DELIVER_QUEUE: &str = palisade_core::peers::DELIVER_QUEUE;
 
 /// Deliveries are retried with exponential backoff for a week, then given up.
 const GIVE_UP_AFTER_MS: i64 = 7 * 86_400_000;
@@ -54,7 +51,7 @@ impl Federation {
         };
         // The policy may have changed since the job was queued: check again at send time.
         let refused = match self.core.policies().await {
-            Ok(p) => p.refused(palisade_core::policy::Boundary::Deliver, Some(&domain)),
+            Ok(p) => p.refused(palisade_core::policy::Boundary::Deliver, Some(domain.as_str())),
             Err(e) => {
                 return Outcome::Retry {
                     after_ms: backoff_ms(attempts),
@@ -67,16 +64,13 @@ impl Federation {
                 error: format!("delivery to {domain} is refused by policy"),
             };
         }
-        let db = &self.core.db;
-        if let Ok(Some(peer)) = peers::get(db, &domain).await
-            && peer.delivery_paused
-        {
+        if let Ok(true) = self.core.peer_paused(&domain).await {
             return Outcome::Retry {
                 after_ms: PAUSED_RECHECK_MS,
                 error: "delivery to this peer is paused".into(),
             };
         }
-        let signer = match accounts::by_id(db, job.signer_id).await {
+        let signer = match self.core.find_account(job.signer_id).await {
             Ok(Some(a)) => a,
             Ok(None) => {
                 return Outcome::GiveUp {
@@ -117,13 +111,15 @@ impl Federation {
             Err(e) => Some(e),
         };
         let Some(err) = failure else {
-            let _ = peers::seen_alive(db, &domain).await;
-            let _ = peers::count(db, &domain, "delivered").await;
+            self.core.peer_alive(&domain);
+            self.core.count_peer(&domain, "delivered");
             return Outcome::Delivered;
         };
         tracing::warn!(inbox = %job.inbox, class = %err.class.name(), error = %err.message, "delivery failed");
-        let _ = peers::record_failure(db, &domain, &err.class.name(), &err.message).await;
-        let _ = peers::count(db, &domain, &format!("failed:{}", err.class.name())).await;
+        let _ = self
+            .core
+            .record_delivery_failure(&domain, &err.class.name(), &err.message)
+            .await;
         let temporary = err.class.is_temporary() || err.class == FailureClass::SignatureRejected;
         if !temporary || age_ms > GIVE_UP_AFTER_MS {
             Outcome::GiveUp {

@@ -1,10 +1,7 @@
 //! Outbound: core's events become activities, activities become one delivery job per
-//! distinct inbox, and deliveries are signed and sent by the workers.
+//! distinct inbox (`plan/`), and deliveries are signed and sent (`deliver`).
 
 mod deliver;
-mod flag;
 mod plan;
-mod sink;
 
-pub use deliver::{DELIVER_QUEUE, DeliveryJob, Outcome, backoff_ms};
-pub use sink::{OUTBOUND_QUEUE, OutboxSink};
+pub use deliver::{DeliveryJob, Outcome, backoff_ms};

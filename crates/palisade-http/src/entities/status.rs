@@ -82,7 +82,7 @@ pub fn status(v: &StatusView, viewer_id: Option<i64>, urls: &Urls<'_>) -> Status
         in_reply_to_account_id: s.in_reply_to_account_id.map(|i| i.to_string()),
         sensitive: s.sensitive,
         spoiler_text: s.spoiler_text.clone(),
-        visibility: s.visibility.clone(),
+        visibility: s.visibility.as_str().to_owned(),
         language: s.language.clone(),
         uri: s.uri.clone(),
         url: s.url.clone(),

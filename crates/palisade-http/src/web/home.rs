@@ -82,7 +82,7 @@ pub async fn about(State(st): State<AppState>, ctx: Ctx) -> WebResult {
                         thead { tr { th scope="col" { "Server" } th scope="col" { "Policy" } th scope="col" { "Reason" } } }
                         tbody { @for b in list { tr {
                             td { (public_domain(b)) }
-                            td { span class={"pill " (b.severity)} { (if b.severity == "suspend" { "suspended" } else { "limited" }) } }
+                            td { span class={"pill " (b.severity)} { (if b.severity == palisade_core::model::Severity::Suspend { "suspended" } else { "limited" }) } }
                             td { (b.public_comment.clone().unwrap_or_default()) }
                         } } }
                     } }

@@ -224,6 +224,13 @@ impl IntoResponse for WebError {
                 StatusCode::TOO_MANY_REQUESTS,
                 "Too many attempts: wait a few minutes.",
             ),
+            E::Unavailable(m) => {
+                tracing::warn!(error = %m, "database unavailable on a web page");
+                error_page(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "The server is busy: try again in a moment.",
+                )
+            }
             E::Internal(m) => {
                 tracing::error!(error = %m, "internal error on a web page");
                 error_page(

@@ -1,6 +1,7 @@
 //! Statuses and the compose form, as every timeline, profile and thread shows them.
 
 use maud::{Markup, html};
+use palisade_core::model::Visibility;
 use palisade_core::timelines::StatusPage;
 use palisade_core::views::StatusView;
 
@@ -45,7 +46,7 @@ pub fn status(st: &AppState, ctx: &Ctx, v: &StatusView) -> Markup {
             @if ctx.signed_in() {
                 footer aria-label="Actions" {
                     a href={"/statuses/new?in_reply_to=" (id)} { "Reply (" (s.replies_count) ")" }
-                    @if s.visibility == "public" || s.visibility == "unlisted" {
+                    @if matches!(s.visibility, Visibility::Public | Visibility::Unlisted) {
                         (toggle(ctx, id, marks.reblogged, "unreblog", "reblog", "Boosted", "Boost", s.reblogs_count))
                     }
                     (toggle(ctx, id, marks.favourited, "unfavourite", "favourite", "Favourited", "Favourite", s.favourites_count))

@@ -3,6 +3,7 @@
 //! `PALISADE_TEST_DATABASE_URL=postgres://…` runs them all on PostgreSQL.
 
 mod accounts;
+mod domains;
 mod errors;
 mod federation;
 mod instance;
@@ -13,6 +14,7 @@ mod performance;
 mod relationships;
 mod reports;
 mod shapes;
+mod startup;
 mod statuses;
 mod timelines;
 mod web;

@@ -75,7 +75,7 @@ async fn an_expired_block_no_longer_applies() {
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     // A later moment's view of the same policies: the block has lapsed.
     let mut later = (*policies).clone();
-    later.now = palisade_core::store::now_ms();
+    later.now = palisade_store::now_ms();
     assert!(later.block_for("brief.test").is_none());
 }
 
@@ -296,11 +296,11 @@ async fn a_port_or_a_trailing_dot_does_not_get_around_a_block() {
     }
     // A member's own block, in SQL: the preview counts the ported account too.
     let alice_id = srv.account_id(&alice).await;
-    palisade_core::store::relationships::insert(
-        &srv.core.db,
-        palisade_core::store::relationships::FollowTable::Follows,
-        &palisade_core::store::relationships::Follow {
-            id: palisade_core::store::ids::new_id(),
+    palisade_store::relationships::insert(
+        &srv.db,
+        palisade_store::relationships::FollowTable::Follows,
+        &palisade_store::relationships::Follow {
+            id: palisade_store::ids::new_id(),
             account_id: alice_id.parse().unwrap(),
             target_account_id: on_port.id,
             show_reblogs: true,
@@ -319,9 +319,9 @@ async fn a_port_or_a_trailing_dot_does_not_get_around_a_block() {
 }
 
 async fn follow_directly(srv: &TestServer, follower: i64, target: i64) {
-    use palisade_core::store::relationships::{self, Follow, FollowTable};
+    use palisade_store::relationships::{self, Follow, FollowTable};
     let follow = Follow {
-        id: palisade_core::store::ids::new_id(),
+        id: palisade_store::ids::new_id(),
         account_id: follower,
         target_account_id: target,
         show_reblogs: true,
@@ -330,7 +330,7 @@ async fn follow_directly(srv: &TestServer, follower: i64, target: i64) {
         uri: None,
         created_at: 0,
     };
-    relationships::insert(&srv.core.db, FollowTable::Follows, &follow)
+    relationships::insert(&srv.db, FollowTable::Follows, &follow)
         .await
         .unwrap();
 }

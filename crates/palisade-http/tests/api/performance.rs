@@ -1,7 +1,7 @@
 //! Performance by construction: the hot reads are index range scans (shown by the database's
 //! own query planner), and rendering a page costs the same number of queries at any size.
 
-use palisade_core::store::{Backend, plans};
+use palisade_store::{Backend, plans};
 use palisade_testkit::TestServer;
 
 #[tokio::test]
@@ -10,7 +10,7 @@ async fn hot_reads_are_index_range_scans() {
     let alice = srv.user("alice").await;
     srv.status(&alice, "x", "public").await;
     let backend = srv.backend();
-    for (name, plan) in plans::hot_reads(&srv.core.db, 1).await.unwrap() {
+    for (name, plan) in plans::hot_reads(&srv.db, 1).await.unwrap() {
         println!("{name} ({backend:?}):\n{plan}\n");
         let index = match name {
             "home" if backend == Backend::Sqlite => "sqlite_autoindex_home_feed_1",
@@ -54,12 +54,12 @@ async fn a_page_costs_the_same_number_of_queries_at_any_size() {
     let cost = |limit: u32| {
         let (srv, alice) = (&srv, alice.clone());
         async move {
-            let before = srv.core.db.queries_run();
+            let before = srv.db.queries_run();
             let r = srv
                 .get(&format!("/api/v1/timelines/home?limit={limit}"), Some(&alice))
                 .await;
             assert_eq!(r.body.as_array().unwrap().len(), limit as usize);
-            srv.core.db.queries_run() - before
+            srv.db.queries_run() - before
         }
     };
     let small = cost(5).await;

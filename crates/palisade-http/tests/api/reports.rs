@@ -2,9 +2,11 @@
 //! and two instances where a forwarded report arrives as a Flag from the instance actor.
 
 use palisade_core::events::Event;
-use palisade_core::store::accounts;
-use palisade_core::store::jobs;
-use palisade_federation::outbound::{DELIVER_QUEUE, DeliveryJob, OUTBOUND_QUEUE};
+use palisade_federation::outbound::DeliveryJob;
+use palisade_store::accounts;
+use palisade_store::jobs;
+const OUTBOUND_QUEUE: &str = palisade_core::jobs::Queue::Outbound.name();
+const DELIVER_QUEUE: &str = palisade_core::jobs::Queue::Deliver.name();
 use palisade_testkit::{BASE_URL, DOMAIN, TestServer};
 use serde_json::{Value, json};
 
@@ -318,8 +320,8 @@ async fn remote_status(
     srv: &TestServer,
     author: &accounts::Account,
     n: u32,
-    parent: Option<&palisade_core::store::statuses::Status>,
-) -> palisade_core::store::statuses::Status {
+    parent: Option<&palisade_store::statuses::Status>,
+) -> palisade_store::statuses::Status {
     srv.core
         .receive_status(palisade_core::remote::RemoteStatus {
             uri: format!("{}/statuses/{n}", author.uri),
@@ -328,13 +330,13 @@ async fn remote_status(
             content_html: format!("<p>status {n}</p>"),
             spoiler_text: String::new(),
             sensitive: false,
-            visibility: "public".into(),
+            visibility: palisade_core::model::Visibility::Public,
             language: None,
             in_reply_to: parent.cloned(),
             in_reply_to_uri: parent.map(|p| p.uri.clone()),
             mentions: Vec::new(),
             tags: Vec::new(),
-            published: palisade_core::store::now_ms(),
+            published: palisade_store::now_ms(),
             edited: None,
         })
         .await
@@ -343,16 +345,16 @@ async fn remote_status(
 
 /// Plans the queued events and returns the deliveries that came of them.
 async fn planned_deliveries(srv: &TestServer) -> Vec<DeliveryJob> {
-    let db = &srv.core.db;
-    for job in jobs::claim(db, OUTBOUND_QUEUE, "test", 100, 60_000, &[])
+    let db = &srv.db;
+    for job in jobs::claim(db, OUTBOUND_QUEUE, "test", 100, 60_000, None)
         .await
         .unwrap()
     {
         let event: Event = serde_json::from_str(&job.payload).unwrap();
         srv.fed.plan_event(&event).await.unwrap();
-        jobs::complete(db, job.id).await.unwrap();
+        jobs::complete(db, &[job.id]).await.unwrap();
     }
-    jobs::claim(db, DELIVER_QUEUE, "test", 100, 60_000, &[])
+    jobs::claim(db, DELIVER_QUEUE, "test", 100, 60_000, None)
         .await
         .unwrap()
         .iter()
@@ -510,13 +512,13 @@ async fn a_forwarded_report_reaches_the_other_admin_unless_rejected() {
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
     a.eventually("A delivers the second Flag", || async {
-        let db = &a.core.db;
+        let db = &a.db;
         jobs::depth(db, OUTBOUND_QUEUE).await.unwrap() == 0
             && jobs::depth(db, DELIVER_QUEUE).await.unwrap() == 0
     })
     .await;
     b.eventually("B has processed its inbox", || async {
-        jobs::depth(&b.core.db, palisade_federation::inbox::INBOUND_QUEUE)
+        jobs::depth(&b.db, palisade_core::jobs::Queue::Inbound.name())
             .await
             .unwrap()
             == 0
@@ -524,7 +526,7 @@ async fn a_forwarded_report_reaches_the_other_admin_unless_rejected() {
     .await;
     // Delivered (not given up on): B took it and dropped it.
     let dead = format!("dead:{DELIVER_QUEUE}");
-    assert_eq!(jobs::depth(&a.core.db, &dead).await.unwrap(), 0);
+    assert_eq!(jobs::depth(&a.db, &dead).await.unwrap(), 0);
     let list = b.get("/api/v1/admin/reports", Some(&b_admin)).await;
     assert_eq!(list.body.as_array().unwrap().len(), 1, "{}", list.text);
 }

@@ -315,10 +315,9 @@ async fn the_block_prompt_names_whom_a_block_would_cut_off() {
     let me = srv.core.local_user("alice").await.unwrap().0;
     let tom = srv.remote_account("tom", "threads.example").await;
     let tia = srv.remote_account("tia", "threads.example").await;
-    let mut tx = srv.core.db.begin().await.unwrap();
     for (a, b) in [(me.id, tom.id), (me.id, tia.id), (tom.id, me.id)] {
-        palisade_core::store::relationships::insert(
-            &mut tx,
+        palisade_store::relationships::insert(
+            &srv.db,
             palisade_core::model::FollowTable::Follows,
             &palisade_core::model::Follow {
                 id: palisade_core::model::new_id(),
@@ -334,7 +333,6 @@ async fn the_block_prompt_names_whom_a_block_would_cut_off() {
         .await
         .unwrap();
     }
-    tx.commit().await.unwrap();
     let api = srv
         .get(
             "/api/v1/domain_blocks/preview?domain=threads.example",

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use palisade_core::model::DomainBlock;
-use palisade_core::moderation::BlockParams;
+use palisade_core::moderation::{BlockParams, parse_severity};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -76,17 +76,17 @@ struct BlockForm {
 }
 
 impl BlockForm {
-    fn params(self) -> BlockParams {
-        BlockParams {
+    fn params(self) -> palisade_core::Result<BlockParams> {
+        Ok(BlockParams {
             domain: self.domain.unwrap_or_default(),
-            severity: self.severity,
+            severity: self.severity.as_deref().map(parse_severity).transpose()?,
             reject_media: self.reject_media,
             reject_reports: self.reject_reports,
             private_comment: self.private_comment,
             public_comment: self.public_comment,
             obfuscate: self.obfuscate,
             expires_in: self.expires_in,
-        }
+        })
     }
 }
 
@@ -115,7 +115,7 @@ async fn create(
     let viewer = admin(auth, WRITE, true)?;
     let block = st
         .core
-        .create_domain_block(viewer.account.as_ref().map(|a| a.id), p.params())
+        .create_domain_block(viewer.account.as_ref().map(|a| a.id), p.params()?)
         .await?;
     Ok(Json(block_json(&block)))
 }
@@ -132,7 +132,7 @@ async fn update(
         .update_domain_block(
             viewer.account.as_ref().map(|a| a.id),
             de::path_id(&id)?,
-            p.params(),
+            p.params()?,
         )
         .await?;
     Ok(Json(block_json(&block)))
@@ -166,7 +166,7 @@ async fn preview(
         .core
         .preview_domain_block(
             p.domain.as_deref().unwrap_or(""),
-            p.severity.as_deref().unwrap_or("suspend"),
+            parse_severity(p.severity.as_deref().unwrap_or("suspend"))?,
         )
         .await?;
     Ok(Json(serde_json::to_value(preview).unwrap_or(Value::Null)))

@@ -8,7 +8,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use palisade_core::model::DomainBlock;
-use palisade_core::moderation::{BlockParams, SEVERITIES};
+use palisade_core::model::Severity;
+use palisade_core::moderation::{BlockParams, parse_severity};
 use serde::Deserialize;
 
 use super::{actor, staff, tabs};
@@ -132,12 +133,12 @@ pub async fn preview(State(st): State<AppState>, ctx: Ctx, Query(q): Query<Block
     }
     let severity = q
         .severity
-        .clone()
-        .filter(|s| SEVERITIES.contains(&s.as_str()))
-        .unwrap_or_else(|| "suspend".into());
+        .as_deref()
+        .and_then(Severity::parse)
+        .unwrap_or(Severity::Suspend);
     let p = st
         .core
-        .preview_domain_block(q.domain.as_deref().unwrap_or(""), &severity)
+        .preview_domain_block(q.domain.as_deref().unwrap_or(""), severity)
         .await?;
     let members = st.core.members_tied_to(&p.domain).await?;
     let i = &p.impact;
@@ -154,7 +155,7 @@ pub async fn preview(State(st): State<AppState>, ctx: Ctx, Query(q): Query<Block
             h1 { "Administration" }
             (tabs("/admin/domain_blocks"))
             section.card.prompt aria-labelledby="pv-title" {
-                h2 #pv-title { (match severity.as_str() { "suspend" => "Suspend", "silence" => "Limit", _ => "Set options for" }) " " (p.domain) "?" }
+                h2 #pv-title { (match severity { Severity::Suspend => "Suspend", Severity::Silence => "Limit", Severity::Noop => "Set options for" }) " " (p.domain) "?" }
                 @if let Some(b) = &p.existing { p.warning { "In force now: " (b.severity) " (block of " (b.domain) ")." } }
                 ul.figures #impact aria-label="Impact" {
                     li data-key="accounts" { span.n { (i.accounts) } "accounts known there" }
@@ -167,7 +168,7 @@ pub async fn preview(State(st): State<AppState>, ctx: Ctx, Query(q): Query<Block
                 }
                 h3 { "What happens" }
                 ul.effects { @for e in &p.effects { li { (e) } } }
-                @if severity == "suspend" { p.hint { "Grace period: " (days) " days." } }
+                @if severity == Severity::Suspend { p.hint { "Grace period: " (days) " days." } }
                 h3 { "Members affected (" (members.len()) ")" }
                 @if members.is_empty() { p.muted { "No member has a follow with " (p.domain) "." } }
                 @else { ul.names-list #affected { @for a in &members { li { (account_line(&st, a)) } } } }
@@ -193,17 +194,17 @@ pub async fn preview(State(st): State<AppState>, ctx: Ctx, Query(q): Query<Block
 }
 
 impl BlockQuery {
-    fn params(self) -> BlockParams {
-        BlockParams {
+    fn params(self) -> palisade_core::Result<BlockParams> {
+        Ok(BlockParams {
             domain: self.domain.unwrap_or_default(),
-            severity: self.severity,
+            severity: self.severity.as_deref().map(parse_severity).transpose()?,
             reject_media: Some(self.reject_media),
             reject_reports: Some(self.reject_reports),
             private_comment: Some(self.private_comment.unwrap_or_default()),
             public_comment: Some(self.public_comment.unwrap_or_default()),
             obfuscate: Some(self.obfuscate),
             expires_in: None,
-        }
+        })
     }
 }
 
@@ -212,7 +213,7 @@ pub async fn create(State(st): State<AppState>, Form(mut ctx, f): Form<BlockQuer
         Ok(v) => v.clone(),
         Err(r) => return Ok(r),
     };
-    let b = st.core.create_domain_block(actor(&v), f.params()).await?;
+    let b = st.core.create_domain_block(actor(&v), f.params()?).await?;
     ctx.notice(&format!("{}: {} is in force.", b.domain, b.severity));
     Ok(redirect(&ctx, &format!("/admin/domain_blocks/{}", b.id)))
 }
@@ -229,7 +230,7 @@ pub async fn update(
     let id = id
         .parse::<i64>()
         .map_err(|_| WebError(palisade_core::Error::not_found()))?;
-    let b = st.core.update_domain_block(actor(&v), id, f.params()).await?;
+    let b = st.core.update_domain_block(actor(&v), id, f.params()?).await?;
     ctx.notice(&format!("{}: now {}.", b.domain, b.severity));
     Ok(redirect(&ctx, &format!("/admin/domain_blocks/{}", b.id)))
 }

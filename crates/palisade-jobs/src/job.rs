@@ -1,0 +1,35 @@
+//! The typed jobs: what each queue carries. A payload's type is decided by its queue, so
+//! jobs queued by earlier versions decode unchanged.
+
+use palisade_core::events::Event;
+use palisade_core::jobs::Queue;
+use palisade_federation::inbox::InboundJob;
+use palisade_federation::outbound::DeliveryJob;
+
+pub enum Job {
+    /// An activity another server delivered: apply it.
+    Inbound(InboundJob),
+    /// Something happened here that other servers must hear about: plan its deliveries.
+    Plan(Event),
+    /// Send one activity to one inbox.
+    Deliver(DeliveryJob),
+}
+
+impl Job {
+    pub fn decode(queue: Queue, payload: &str) -> Result<Job, String> {
+        let bad = |e: serde_json::Error| format!("bad {} payload: {e}", queue.name());
+        Ok(match queue {
+            Queue::Inbound => Job::Inbound(serde_json::from_str(payload).map_err(bad)?),
+            Queue::Outbound => Job::Plan(serde_json::from_str(payload).map_err(bad)?),
+            Queue::Deliver => Job::Deliver(serde_json::from_str(payload).map_err(bad)?),
+        })
+    }
+
+    pub fn queue(&self) -> Queue {
+        match self {
+            Job::Inbound(_) => Queue::Inbound,
+            Job::Plan(_) => Queue::Outbound,
+            Job::Deliver(_) => Queue::Deliver,
+        }
+    }
+}
