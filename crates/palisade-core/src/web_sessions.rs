@@ -28,6 +28,8 @@ impl Core {
             Error::Forbidden(m) => Error::Forbidden(m),
             _ => Error::Unauthorized("Invalid e-mail address, username or password.".into()),
         })?;
+        // Sessions idle for too long go now (a sign-in is rare enough to pay for it).
+        self.prune_web_sessions().await?;
         let secret = secrets::random_token(32);
         let agent = user_agent.map(|a| a.chars().take(300).collect::<String>());
         store::insert(

@@ -9,7 +9,8 @@
 # (/tmp/palisade-fedrun.*).
 # Environment: PALISADE_BIN (default target/debug/palisade), FED_TIMEOUT (seconds per wait,
 # default 20), FED_VERBOSE=1 (timings and progress), FED_WORK (a new work dir),
-# FED_PEER (another peer.mjs), FED_PYTHON (a Python with requests and fediverse-pasture).
+# FED_PEER (another peer.mjs), FED_PYTHON (a Python with requests and fediverse-pasture),
+# FED_SCREENSHOTS=DIR (the browser stories save the README's screenshots there).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../../.." && pwd)

@@ -4,11 +4,14 @@ peer: the member's Threads story (search the domain, open a remote profile, its 
 domain", the prompt's counts and names, confirm), then the admin's (the peers dashboard shows
 broken.test with its TLS reason, the suspension preview equals the API's, suspend, lift)."""
 import json
+import os
 import subprocess
 
 from harness import NODE, ROOT, Fail, fail, log, oid, short, wait_for
 
 BROWSER = ROOT / "tests/interop/browser"
+# FED_SCREENSHOTS=DIR: the stories also save the README's screenshots there (docs/screenshots).
+SHOTS = os.path.abspath(os.environ["FED_SCREENSHOTS"]) if os.environ.get("FED_SCREENSHOTS") else None
 PASSWORD = "correct horse battery"
 WEB_MEMBER = "zed"
 
@@ -56,6 +59,7 @@ def web_checks(C, ours, threads, broken, work):
         threads.call("POST", "reset")
         seen = story("blockDomain", {
             "base": ours.base, "login": WEB_MEMBER, "password": PASSWORD, "domain": "threads.test", "account": "tom",
+            "shots": SHOTS,
             "expect": {"followingCount": preview["following_count"], "followersCount": preview["followers_count"],
                        "following": ["@tom@threads.test", "@tia@threads.test"], "followers": ["@tom@threads.test"]},
         }, work)
@@ -88,7 +92,7 @@ def web_checks(C, ours, threads, broken, work):
                            params={"domain": "threads.test", "severity": "suspend"})
         r = story("adminSuspend", {
             "base": ours.base, "login": "admin", "password": PASSWORD, "peer": "broken.test", "reason": "^tls: ",
-            "state": "failing", "suspend": "threads.test", "expectImpact": preview["impact"],
+            "state": "failing", "suspend": "threads.test", "expectImpact": preview["impact"], "shots": SHOTS,
         }, work)
         log(f"the admin pages showed {r}")
         if r["restored"] != preview["impact"]["relationships"]:

@@ -429,3 +429,134 @@ async fn search_finds_a_domain_s_accounts_and_a_profile_by_its_url() {
         .await;
     assert_eq!(actor.body["type"], "Person", "{}", actor.text);
 }
+
+#[tokio::test]
+async fn sign_ups_needing_approval_wait_in_the_admin_queue() {
+    let mut settings =
+        palisade_core::Settings::for_tests(palisade_testkit::DOMAIN, palisade_testkit::BASE_URL);
+    settings.registrations = palisade_core::settings::Registrations::Approval;
+    let srv = TestServer::with_settings(settings).await;
+    srv.staff("root", "admin").await;
+    let mut visitor = Browser::new(&srv);
+    visitor.get("/auth/sign_up").await;
+    let r = visitor
+        .post(
+            "/auth/sign_up",
+            &[
+                ("username", "newbie"),
+                ("email", "newbie@example.org"),
+                ("password", "correct horse battery"),
+                ("agreement", "true"),
+                ("reason", "I like fences"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(r.text.contains("waits for approval"));
+    assert_eq!(
+        visitor.sign_in("newbie").await.status,
+        StatusCode::FORBIDDEN,
+        "not before approval"
+    );
+    let mut admin = Browser::new(&srv);
+    admin.sign_in("root").await;
+    let queue = admin.get("/admin/sign_ups").await;
+    assert!(queue.text.contains("@newbie") && queue.text.contains("I like fences"));
+    let action = queue
+        .text
+        .split("action=\"/admin/sign_ups/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(action.ends_with("/approve"), "{action}");
+    let r = admin.post(&format!("/admin/sign_ups/{action}"), &[], true).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let mut member = Browser::new(&srv);
+    assert_eq!(
+        member.sign_in("newbie").await.status,
+        StatusCode::SEE_OTHER,
+        "approved members sign in"
+    );
+    let log = srv.core.audit_log(10, None).await.unwrap();
+    assert!(
+        log.iter()
+            .any(|a| a.action == "approve_user" && a.target == "newbie")
+    );
+}
+
+#[tokio::test]
+async fn a_member_reports_on_the_web_and_an_admin_resolves_and_forwards() {
+    let srv = TestServer::new().await;
+    srv.user("alice").await;
+    srv.staff("root", "admin").await;
+    let tom = srv.remote_account("tom", "threads.example").await;
+    let mut alice = Browser::new(&srv);
+    alice.sign_in("alice").await;
+    let form = alice.get(&format!("/accounts/{}/report", tom.id)).await;
+    assert_eq!(form.status, 200, "{}", form.text);
+    let r = alice
+        .post(
+            &format!("/accounts/{}/report", tom.id),
+            &[("category", "spam"), ("comment", "buy fences")],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let mut admin = Browser::new(&srv);
+    admin.sign_in("root").await;
+    let list = admin.get("/admin/reports").await;
+    let id = list
+        .text
+        .split("href=\"/admin/reports/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let page = admin.get(&format!("/admin/reports/{id}")).await;
+    assert!(
+        page.text.contains("buy fences") && page.text.contains("Forward to threads.example"),
+        "{}",
+        page.text
+    );
+    assert_eq!(
+        admin
+            .post(&format!("/admin/reports/{id}/forward"), &[], true)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    admin.get(&format!("/admin/reports/{id}")).await;
+    assert_eq!(
+        admin
+            .post(&format!("/admin/reports/{id}/resolve"), &[], true)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let page = admin.get(&format!("/admin/reports/{id}")).await;
+    assert!(
+        page.text.contains("resolved") && !page.text.contains("Forward to"),
+        "{}",
+        page.text
+    );
+    let actions: Vec<String> = srv
+        .core
+        .audit_log(10, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.action)
+        .collect();
+    assert!(
+        actions.contains(&"forward_report".to_owned()) && actions.contains(&"resolve_report".to_owned()),
+        "{actions:?}"
+    );
+    let audit = admin.get("/admin/audit").await;
+    assert!(audit.text.contains("forward_report") && audit.text.contains("threads.example"));
+}

@@ -124,7 +124,7 @@ pub async fn list(State(st): State<AppState>, ctx: Ctx, Query(q): Query<ListQuer
                 input type="hidden" name="sort" value=(sort);
                 button type="submit" { "Filter" }
             }
-            div.table-wrap { table #peers {
+            div.table-wrap { table.stack #peers {
                 caption.visually-hidden { "Peers, sorted by " (sort) }
                 thead { tr {
                     (sort_header(&q, "domain", "Domain", false))
@@ -143,17 +143,17 @@ pub async fn list(State(st): State<AppState>, ctx: Ctx, Query(q): Query<ListQuer
                     @if shown.is_empty() { tr { td colspan="11" { "No peer matches." } } }
                     @for r in &shown {
                         tr data-domain=(r.domain) {
-                            th scope="row" { a href={"/admin/peers/" (urlencode(&r.domain))} { (r.domain) } }
-                            td { (software(r)) }
-                            td { span class={"pill " (r.state())} { (r.state().replace('_', " ")) } }
-                            td.num { (r.ties.accounts) }
-                            td.num { (r.ties.local_followers_of_them) }
-                            td.num { (r.ties.their_followers_of_us) }
-                            td.num { (outcomes(&r.last_day, "delivered")) }
-                            td.num { (outcomes(&r.last_day, "failed")) }
-                            td.num { (r.queued_deliveries) }
-                            td { @match policies.block_for(&r.domain) { Some(b) => span class={"pill " (b.severity)} { (b.severity) }, None => span.muted { "—" } } }
-                            td.failure { @if let Some(f) = failure(r) { span.reason { (f) } } }
+                            th scope="row" data-label="Domain" { a href={"/admin/peers/" (urlencode(&r.domain))} { (r.domain) } }
+                            td.software data-label="Software" { (software(r)) }
+                            td data-label="State" { span class={"pill " (r.state())} { (r.state().replace('_', " ")) } }
+                            td.num data-label="Accounts" { (r.ties.accounts) }
+                            td.num data-label="Members → them" { (r.ties.local_followers_of_them) }
+                            td.num data-label="Them → members" { (r.ties.their_followers_of_us) }
+                            td.num data-label="OK 24 h" { (outcomes(&r.last_day, "delivered")) }
+                            td.num data-label="Failed 24 h" { (outcomes(&r.last_day, "failed")) }
+                            td.num data-label="Queued" { (r.queued_deliveries) }
+                            td data-label="Policy" { @match policies.block_for(&r.domain) { Some(b) => span class={"pill " (b.severity)} { (b.severity) }, None => span.muted { "—" } } }
+                            td.failure data-label="Last failure" { @if let Some(f) = failure(r) { span.reason.old[r.state() == "ok"] { (f) } } }
                         }
                     }
                 }
