@@ -229,6 +229,7 @@ impl Core {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<Account>> {
+        crate::search::check_query(query)?;
         let followed_by = viewer.filter(|_| following_only);
         let blocked = match viewer {
             Some(v) => self.member_blocks(&self.db, v).await?,

@@ -94,6 +94,9 @@ fn tokenize(text: &str) -> Vec<Token<'_>> {
             continue;
         }
         let name = m.get(1).expect("group 1 always matches").as_str();
+        if !crate::tags::is_tag_name(name) {
+            continue;
+        }
         spans.push((whole.start(), whole.end(), Token::Tag(whole.as_str(), name)));
     }
     spans.sort_by_key(|(s, _, _)| *s);

@@ -82,6 +82,9 @@ impl Core {
                     "must be an absolute URI.",
                 ));
             }
+            if let Some(why) = unsafe_redirect(uri) {
+                return Err(Error::field("redirect_uri", "ERR_INVALID", why));
+            }
         }
         if uris.len() > 20 || uris.iter().any(|u| u.len() > 2000) {
             return Err(Error::field("redirect_uri", "ERR_TOO_LONG", "is too long"));
@@ -113,6 +116,11 @@ impl Core {
         };
         apps::insert_app(&self.db, &app).await?;
         Ok(app)
+    }
+
+    /// Forgets authorization codes that expired a day ago or more.
+    pub async fn forget_old_codes(&self) -> Result<u64> {
+        Ok(apps::forget_codes(&self.db, now_ms() - 86_400_000).await?)
     }
 
     /// The app with these credentials; `secret: None` accepts public clients (PKCE).
@@ -229,10 +237,31 @@ impl Core {
                 redirect_uri,
                 code_verifier,
             } => {
-                let stored = apps::take_code(&self.db, &secrets::hash_token(&code))
-                    .await?
-                    .filter(|c| c.app_id == app.id && c.expires_at > now_ms())
-                    .ok_or_else(|| oauth_error("invalid_grant", "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client."))?;
+                let invalid = || {
+                    oauth_error(
+                        "invalid_grant",
+                        "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.",
+                    )
+                };
+                let hash = secrets::hash_token(&code);
+                let mut tx = self.db.begin().await?;
+                let stored = match apps::use_code(&mut tx, &hash).await? {
+                    apps::CodeUse::Fresh(c) => c,
+                    // RFC 6749 4.1.2: a code used twice revokes what its first use gave.
+                    apps::CodeUse::Replayed { token_id } => {
+                        if let Some(id) = token_id {
+                            apps::revoke_token(&mut tx, id).await?;
+                        }
+                        tx.commit().await?;
+                        return Err(invalid());
+                    }
+                    apps::CodeUse::Unknown => return Err(invalid()),
+                };
+                // From here on the code is spent, whatever the answer.
+                tx.commit().await?;
+                if stored.app_id != app.id || stored.expires_at <= now_ms() {
+                    return Err(invalid());
+                }
                 // RFC 6749 4.1.3: the redirect URI of the request must be repeated, exactly.
                 if redirect_uri.as_deref() != Some(stored.redirect_uri.as_str()) {
                     return Err(oauth_error(
@@ -256,8 +285,13 @@ impl Core {
                     }
                     (None, _) => {}
                 }
-                self.issue_token(Some(app.id), Some(stored.user_id), &stored.scopes)
-                    .await
+                let mut tx = self.db.begin().await?;
+                let (issued, token_id) = self
+                    .issue_token_in(&mut tx, Some(app.id), Some(stored.user_id), &stored.scopes)
+                    .await?;
+                apps::record_code_token(&mut tx, &hash, token_id).await?;
+                tx.commit().await?;
+                Ok(issued)
             }
             Grant::Password {
                 username,
@@ -298,16 +332,40 @@ impl Core {
         user_id: Option<i64>,
         scopes: &str,
     ) -> Result<IssuedToken> {
+        Ok(self.issue_token_in(&self.db, app_id, user_id, scopes).await?.0)
+    }
+
+    /// Creates a token where `ex` runs; returns it and its id.
+    async fn issue_token_in<'a>(
+        &self,
+        ex: impl Into<palisade_store::Exec<'a>>,
+        app_id: Option<i64>,
+        user_id: Option<i64>,
+        scopes: &str,
+    ) -> Result<(IssuedToken, i64)> {
         let access_token = secrets::random_token(32);
         let refresh_token = user_id.map(|_| secrets::random_token(32));
-        self.store_token(app_id, user_id, scopes, &access_token, refresh_token.as_deref())
-            .await
-            .map(|created_at| IssuedToken {
-                access_token,
-                refresh_token,
-                scope: scopes.to_owned(),
-                created_at,
-            })
+        let refresh_hash = refresh_token.as_deref().map(secrets::hash_token);
+        let id = new_id();
+        let created_at = apps::insert_token(
+            ex,
+            &apps::NewToken {
+                id,
+                token_hash: &secrets::hash_token(&access_token),
+                refresh_hash: refresh_hash.as_deref(),
+                app_id,
+                user_id,
+                scopes,
+            },
+        )
+        .await?;
+        let issued = IssuedToken {
+            access_token,
+            refresh_token,
+            scope: scopes.to_owned(),
+            created_at,
+        };
+        Ok((issued, id))
     }
 
     /// Stores a token whose secret the caller chose (fixed tokens for test fixtures).
@@ -376,6 +434,25 @@ fn requested_scopes(app: &App, scope: Option<&str>) -> Result<Scopes> {
         ));
     }
     Ok(wanted)
+}
+
+/// Why a redirect URI may not be registered, if it may not: RFC 6749 3.1.2 forbids a
+/// fragment; scripts and inline documents are no place to send a code; control characters
+/// would end up in a `Location` header.
+fn unsafe_redirect(uri: &str) -> Option<&'static str> {
+    let scheme = uri.split(':').next().unwrap_or("").to_ascii_lowercase();
+    if uri.chars().any(char::is_control) {
+        Some("must not contain control characters.")
+    } else if uri.contains('#') {
+        Some("must not contain a fragment.")
+    } else if matches!(
+        scheme.as_str(),
+        "javascript" | "data" | "vbscript" | "file" | "about" | "blob"
+    ) {
+        Some("must not use that scheme.")
+    } else {
+        None
+    }
 }
 
 fn is_absolute_uri(uri: &str) -> bool {

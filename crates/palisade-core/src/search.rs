@@ -22,6 +22,21 @@ pub struct SearchResults {
     pub hashtags: Vec<Tag>,
 }
 
+/// The longest query searched (a LIKE pattern must stay small; nothing real is longer).
+pub const MAX_QUERY_CHARS: usize = 1000;
+
+/// A query within [`MAX_QUERY_CHARS`], or Mastodon's validation error shape saying why not.
+pub(crate) fn check_query(q: &str) -> Result<()> {
+    if q.chars().count() > MAX_QUERY_CHARS {
+        return Err(crate::Error::field(
+            "q",
+            "ERR_TOO_LONG",
+            &format!("is too long (maximum is {MAX_QUERY_CHARS} characters)"),
+        ));
+    }
+    Ok(())
+}
+
 impl Core {
     pub async fn search(
         &self,
@@ -32,6 +47,7 @@ impl Core {
         offset: i64,
     ) -> Result<SearchResults> {
         let q = q.trim();
+        check_query(q)?;
         let mut out = SearchResults::default();
         if q.is_empty() {
             return Ok(out);

@@ -8,6 +8,16 @@ use crate::{Core, Error, Result};
 
 const DAY_MS: i64 = 86_400_000;
 
+/// The longest hashtag name kept (longer ones are left as text, refused when followed).
+pub const MAX_TAG_CHARS: usize = 100;
+
+/// Whether `name` (without `#`) is a hashtag: letters, digits and `_`, not too long.
+pub fn is_tag_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.chars().count() <= MAX_TAG_CHARS
+        && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+}
+
 /// A hashtag with its last seven days of use (newest first: day start ms, uses, accounts)
 /// and whether the viewer follows it.
 pub struct TagView {
@@ -21,7 +31,7 @@ impl Core {
     /// Mastodon shows unsaved tags, so that clients can offer to follow it.
     pub async fn tag_view(&self, viewer: Option<&Account>, name: &str) -> Result<TagView> {
         let name = name.trim_start_matches('#');
-        if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        if !is_tag_name(name) {
             return Err(Error::not_found());
         }
         match tags::by_name(&self.db, name).await? {
@@ -57,7 +67,7 @@ impl Core {
     pub async fn set_tag_followed(&self, viewer: &Viewer, name: &str, on: bool) -> Result<TagView> {
         let me = viewer.account()?;
         let name = name.trim_start_matches('#');
-        if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        if !is_tag_name(name) {
             return Err(Error::not_found());
         }
         let mut tx = self.db.begin().await?;

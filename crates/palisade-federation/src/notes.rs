@@ -92,7 +92,7 @@ impl Federation {
                 "Hashtag" => {
                     if let Some(name) = str_field(&tag, "name") {
                         let name = name.trim_start_matches('#');
-                        if !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                        if palisade_core::tags::is_tag_name(name) {
                             tags.push(name.to_owned());
                         }
                     }

@@ -47,6 +47,9 @@ async fn housekeep(fed: &Federation) {
     if let Err(e) = core.forget_old_arrivals().await {
         tracing::error!(error = %e, "forgetting old activity ids failed");
     }
+    if let Err(e) = core.forget_old_codes().await {
+        tracing::error!(error = %e, "forgetting old authorization codes failed");
+    }
     match core.purge_expired_suspensions().await {
         Ok(0) => {}
         Ok(n) => tracing::info!(accounts = n, "purged suspended domains past their grace period"),

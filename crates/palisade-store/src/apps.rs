@@ -111,26 +111,66 @@ pub async fn insert_code<'a>(ex: impl Into<Exec<'a>>, code_hash: &str, c: &AuthC
     Ok(())
 }
 
-/// Removes and returns a code: a code can be exchanged once only.
-pub async fn take_code<'a>(ex: impl Into<Exec<'a>>, code_hash: &str) -> Result<Option<AuthCode>> {
+/// What became of a code presented at the token endpoint.
+pub enum CodeUse {
+    /// First use: here it is (now spent).
+    Fresh(AuthCode),
+    /// Spent before: the token its first use gave, if any, must be revoked.
+    Replayed {
+        token_id: Option<i64>,
+    },
+    Unknown,
+}
+
+/// Spends a code: a code can be exchanged once only.
+pub async fn use_code<'a>(ex: impl Into<Exec<'a>>, code_hash: &str) -> Result<CodeUse> {
+    let mut ex = ex.into();
     let row = q(
-        "DELETE FROM oauth_codes WHERE code_hash = $1 RETURNING app_id, user_id, scopes, \
-                 redirect_uri, code_challenge, expires_at",
+        "UPDATE oauth_codes SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL \
+         RETURNING app_id, user_id, scopes, redirect_uri, code_challenge, expires_at",
     )
     .bind(code_hash)
-    .fetch_optional(ex)
+    .bind(now_ms())
+    .fetch_optional(ex.reborrow())
     .await?;
-    row.map(|r| {
-        Ok(AuthCode {
+    if let Some(r) = row {
+        return Ok(CodeUse::Fresh(AuthCode {
             app_id: r.i64("app_id")?,
             user_id: r.i64("user_id")?,
             scopes: r.string("scopes")?,
             redirect_uri: r.string("redirect_uri")?,
             code_challenge: r.opt_string("code_challenge")?,
             expires_at: r.i64("expires_at")?,
-        })
+        }));
+    }
+    let spent = q("SELECT token_id FROM oauth_codes WHERE code_hash = $1")
+        .bind(code_hash)
+        .fetch_optional(ex)
+        .await?;
+    Ok(match spent {
+        Some(r) => CodeUse::Replayed {
+            token_id: r.opt_i64("token_id")?,
+        },
+        None => CodeUse::Unknown,
     })
-    .transpose()
+}
+
+/// Remembers the token a code's first use gave.
+pub async fn record_code_token<'a>(ex: impl Into<Exec<'a>>, code_hash: &str, token_id: i64) -> Result<()> {
+    q("UPDATE oauth_codes SET token_id = $2 WHERE code_hash = $1")
+        .bind(code_hash)
+        .bind(token_id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// Forgets codes that expired before `before` (spent or not).
+pub async fn forget_codes(db: &crate::Db, before: i64) -> Result<u64> {
+    q("DELETE FROM oauth_codes WHERE expires_at < $1")
+        .bind(before)
+        .execute(db)
+        .await
 }
 
 #[derive(Clone, Debug)]

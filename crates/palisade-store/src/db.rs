@@ -35,7 +35,13 @@ pub struct Db {
     queries: Arc<AtomicU64>,
     /// The job runners' wake-up bells.
     bells: Arc<Bells>,
+    /// SQLite: this process's writers queue here for the one write lock, in order, instead
+    /// of retrying in SQLite's busy handler (which sleeps, and lets late comers overtake).
+    writer: Option<Arc<tokio::sync::Mutex<()>>>,
 }
+
+/// How long a transaction waits for its turn to write (SQLite), as the busy timeout.
+const WRITE_WAIT: Duration = Duration::from_secs(10);
 
 #[derive(Clone)]
 enum Pool {
@@ -57,6 +63,7 @@ impl Db {
                 pool: Pool::Postgres(pool),
                 queries: Arc::default(),
                 bells: Arc::default(),
+                writer: None,
             })
         } else if url.starts_with("sqlite:") {
             let opts = SqliteConnectOptions::from_str(url)?
@@ -74,6 +81,7 @@ impl Db {
                 pool: Pool::Sqlite(pool),
                 queries: Arc::default(),
                 bells: Arc::default(),
+                writer: Some(Arc::default()),
             })
         } else {
             Err(StoreError::Config(format!(
@@ -92,18 +100,28 @@ impl Db {
     /// Starts a transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`)
     /// so that two writers never deadlock upgrading read locks.
     pub async fn begin(&self) -> Result<Tx> {
+        let turn = match &self.writer {
+            Some(w) => Some(
+                tokio::time::timeout(WRITE_WAIT, w.clone().lock_owned())
+                    .await
+                    .map_err(|_| StoreError::Sqlx(sqlx::Error::PoolTimedOut))?,
+            ),
+            None => None,
+        };
         Ok(match &self.pool {
             Pool::Sqlite(p) => Tx {
                 inner: TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
                 queries: self.queries.clone(),
                 bells: self.bells.clone(),
                 ring: Vec::new(),
+                _turn: turn,
             },
             Pool::Postgres(p) => Tx {
                 inner: TxInner::Postgres(p.begin().await?),
                 queries: self.queries.clone(),
                 bells: self.bells.clone(),
                 ring: Vec::new(),
+                _turn: turn,
             },
         })
     }
@@ -154,6 +172,9 @@ pub struct Tx {
     bells: Arc<Bells>,
     /// Queues that got a job in this transaction: rung when it commits.
     ring: Vec<String>,
+    /// Held until the transaction ends (SQLite's one writer at a time, see `Db::writer`).
+    /// Declared last: fields drop in order, and the turn must outlive the transaction.
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 enum TxInner {

@@ -71,6 +71,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_web.sql"),
         postgres: include_str!("../migrations/postgres/0010_web.sql"),
     },
+    Migration {
+        version: 13,
+        name: "hostile_input",
+        sqlite: include_str!("../migrations/sqlite/0013_hostile_input.sql"),
+        postgres: include_str!("../migrations/postgres/0013_hostile_input.sql"),
+    },
 ];
 
 /// The advisory lock PostgreSQL processes take while migrating (any fixed number).

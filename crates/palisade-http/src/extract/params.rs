@@ -73,6 +73,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Params<T> {
                 }
             }
         }
+        check_size(&merged, 0, &mut 0)?;
         serde_json::from_value(merged)
             .map(Params)
             .map_err(|e| ApiError::unprocessable(format!("Validation failed: {e}")))
@@ -84,6 +85,40 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Params<T> {
 const MAX_DEPTH: usize = 16;
 const MAX_PARAMS: usize = 1000;
 
+/// Refuses parameters nested deeper than `MAX_DEPTH`, more than `MAX_PARAMS` values in all
+/// (a list of 40,000 ids would otherwise reach the database as 40,000 variables), and NUL
+/// characters (no text has them; PostgreSQL cannot store them).
+fn check_size(v: &Value, depth: usize, count: &mut usize) -> Result<(), ApiError> {
+    if depth > MAX_DEPTH {
+        return Err(ApiError::unprocessable(format!(
+            "Validation failed: parameters are nested too deeply (at most {MAX_DEPTH} levels)"
+        )));
+    }
+    match v {
+        Value::Array(items) => items.iter().try_for_each(|i| check_size(i, depth + 1, count)),
+        Value::Object(map) => {
+            if map.keys().any(|k| k.contains('\0')) {
+                return Err(ApiError::unprocessable(
+                    "Validation failed: parameters must not contain NUL characters",
+                ));
+            }
+            map.values().try_for_each(|i| check_size(i, depth + 1, count))
+        }
+        Value::String(text) if text.contains('\0') => Err(ApiError::unprocessable(
+            "Validation failed: parameters must not contain NUL characters",
+        )),
+        _ => {
+            *count += 1;
+            if *count > MAX_PARAMS {
+                return Err(ApiError::unprocessable(format!(
+                    "Validation failed: too many parameters (at most {MAX_PARAMS} values)"
+                )));
+            }
+            Ok(())
+        }
+    }
+}
+
 /// Parses a query string with bracket notation into a JSON object.
 pub fn parse_query(query: &str) -> Value {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
@@ -92,7 +127,8 @@ pub fn parse_query(query: &str) -> Value {
 
 fn from_pairs(pairs: Vec<(String, String)>) -> Value {
     let mut root = Value::Object(Map::new());
-    for (key, value) in pairs.into_iter().take(MAX_PARAMS) {
+    // One over the limit is enough for `check_size` to refuse the request.
+    for (key, value) in pairs.into_iter().take(MAX_PARAMS + 1) {
         if key.matches('[').count() <= MAX_DEPTH {
             insert(&mut root, &key, value);
         }

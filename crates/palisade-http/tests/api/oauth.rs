@@ -225,23 +225,6 @@ async fn authorization_code_with_pkce_refresh_and_revoke() {
     assert_eq!(r.body["scope"], "read write");
     let token = r.body["access_token"].as_str().unwrap().to_owned();
     let refresh = r.body["refresh_token"].as_str().unwrap().to_owned();
-    // The code works once only.
-    let again = srv
-        .post_form(
-            "/oauth/token",
-            None,
-            &[
-                ("grant_type", "authorization_code"),
-                ("client_id", &id),
-                ("code", &code),
-                (
-                    "code_verifier",
-                    "palisade-pkce-verifier-0123456789-abcdefghijklmnop",
-                ),
-            ],
-        )
-        .await;
-    assert_eq!(again.status, 400);
     // Refresh: the old token stops working, the new one works.
     let r = srv
         .post_form(
@@ -325,4 +308,97 @@ async fn metadata_tells_the_truth() {
         assert!(grants.contains(&json!(g)), "{g}");
     }
     assert_eq!(r.body["code_challenge_methods_supported"], json!(["S256"]));
+}
+
+/// RFC 6749 4.1.2: a code works once; presented again, it is refused and the token its
+/// first use gave is revoked (someone else may have intercepted the code).
+#[tokio::test]
+async fn a_replayed_code_is_refused_and_revokes_its_token() {
+    let srv = TestServer::new().await;
+    srv.user("bob").await;
+    let (id, secret) = app(&srv, "read write").await;
+    let form = [
+        ("response_type", "code"),
+        ("client_id", id.as_str()),
+        ("redirect_uri", "https://app.example/cb"),
+        ("scope", "read write"),
+        ("login", "bob"),
+        ("password", "correct horse battery"),
+        ("decision", "approve"),
+    ];
+    let r = srv.post_form("/oauth/authorize", None, &form).await;
+    let location = r.header("location").unwrap().to_owned();
+    let code = location
+        .split("code=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_owned();
+    let exchange = [
+        ("grant_type", "authorization_code"),
+        ("client_id", id.as_str()),
+        ("client_secret", secret.as_str()),
+        ("code", code.as_str()),
+        ("redirect_uri", "https://app.example/cb"),
+    ];
+    let first = srv.post_form("/oauth/token", None, &exchange).await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    let token = first.body["access_token"].as_str().unwrap().to_owned();
+    let refresh = first.body["refresh_token"].as_str().unwrap().to_owned();
+    let me = srv.get("/api/v1/accounts/verify_credentials", Some(&token)).await;
+    assert_eq!(me.status, 200);
+
+    let again = srv.post_form("/oauth/token", None, &exchange).await;
+    assert_eq!(again.status, 400, "{}", again.text);
+    assert_eq!(again.body["error"], "invalid_grant");
+    let me = srv.get("/api/v1/accounts/verify_credentials", Some(&token)).await;
+    assert_eq!(me.status, 401, "the first token is revoked");
+    let r = srv
+        .post_form(
+            "/oauth/token",
+            None,
+            &[
+                ("grant_type", "refresh_token"),
+                ("client_id", &id),
+                ("client_secret", &secret),
+                ("refresh_token", &refresh),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 400, "its refresh token too: {}", r.text);
+}
+
+/// RFC 6749 3.1.2: no fragment; no script or inline-document schemes; no control
+/// characters (they would reach a `Location` header).
+#[tokio::test]
+async fn unsafe_redirect_uris_are_refused_at_registration() {
+    let srv = TestServer::new().await;
+    for uri in [
+        "https://app.example/cb#frag",
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        "data:text/html,hi",
+        "https://app.example/c\u{7}b",
+    ] {
+        let r = srv
+            .post_json(
+                "/api/v1/apps",
+                None,
+                json!({"client_name": "x", "redirect_uris": uri}),
+            )
+            .await;
+        assert_eq!(r.status, 422, "{uri:?}: {}", r.text);
+        assert!(r.body["details"]["redirect_uri"].is_array(), "{}", r.text);
+    }
+    // A custom scheme of a native app is fine.
+    let r = srv
+        .post_json(
+            "/api/v1/apps",
+            None,
+            json!({"client_name": "x", "redirect_uris": "com.example.app:/cb"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
 }
