@@ -206,8 +206,10 @@ await check("roles: a moderator reads the admin pages without action buttons; a 
   await signIn(page, A.url, "moe", PASSWORD);
   await visit(page, `${A.url}/admin/peers/${encodeURIComponent(BD)}`);
   assert((await page.textContent("main")).includes("Only admins can act"), "no actions for moderators");
-  await visit(page, `${A.url}/admin/domain_blocks`);
-  await visit(page, `${A.url}/admin/reports`);
+  for (const p of ["/admin/domain_blocks", "/admin/domain_allows", "/admin/reports", "/admin/reports?resolved=true", "/admin/sign_ups", "/admin/audit"]) {
+    await visit(page, `${A.url}${p}`);
+  }
+  assert(!(await page.$("form[action='/admin/federation_settings'] button")), "no save button for moderators");
   await page.context().close();
   const member = await newPage();
   await signIn(member, A.url, "mia", PASSWORD);
