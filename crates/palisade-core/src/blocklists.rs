@@ -155,7 +155,7 @@ impl Core {
     /// `/api/v1/instance/domain_blocks`: `None` when the visibility setting hides the list
     /// from this caller.
     pub async fn public_blocklist(&self, signed_in: bool) -> Result<Option<Vec<DomainBlock>>> {
-        let visible = match self.settings.moderation.domain_blocks_visibility {
+        let visible = match self.federation_mode().await?.domain_blocks_visibility {
             BlocklistVisibility::Everyone => true,
             BlocklistVisibility::Users => signed_in,
             BlocklistVisibility::Nobody => false,

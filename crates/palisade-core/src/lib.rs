@@ -10,9 +10,11 @@ pub mod blocklists;
 pub mod content;
 pub mod csv;
 pub mod domain_blocks;
+pub mod domain_views;
 mod error;
 pub mod events;
 pub mod instance;
+pub mod instance_settings;
 pub mod interactions;
 pub mod jobs;
 pub mod languages;
@@ -22,6 +24,7 @@ pub mod moderation;
 pub mod notifications;
 pub mod oauth;
 mod peer_tally;
+pub mod peer_views;
 pub mod peers;
 pub mod policy;
 pub mod preferences;
@@ -39,6 +42,7 @@ pub mod tags;
 pub mod timelines;
 pub mod urls;
 pub mod views;
+pub mod web_sessions;
 
 use std::sync::Arc;
 
@@ -98,7 +102,7 @@ impl Core {
                 .into_iter()
                 .map(|(_, d, _)| d)
                 .collect(),
-            self.settings.moderation.limited_federation,
+            self.federation_mode().await?.limited_federation,
             palisade_store::now_ms(),
         ));
         if let Ok(mut guard) = self.policies.write() {

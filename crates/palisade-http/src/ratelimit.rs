@@ -73,6 +73,18 @@ impl RateLimiter {
     }
 }
 
+/// Sign-in attempts per IP per five minutes on the web page, as Mastodon throttles them.
+/// Loopback is not exempt here: a password guesser on the same machine is still one.
+pub const SIGN_IN_LIMIT: u32 = 25;
+
+impl RateLimiter {
+    /// Counts a sign-in attempt from `ip`; `false` once the IP has used its allowance.
+    pub fn allow_sign_in(&self, ip: Option<IpAddr>) -> bool {
+        let key = format!("signin:{}", ip.map(|i| i.to_string()).unwrap_or_default());
+        self.hit_in(key, SIGN_IN_LIMIT, false, WINDOW).3
+    }
+}
+
 fn is_loopback(ip: Option<IpAddr>) -> bool {
     // In-process tests have no peer address; treat them as local.
     ip.is_none_or(|ip| ip.is_loopback())

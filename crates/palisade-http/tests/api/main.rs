@@ -17,3 +17,4 @@ mod shapes;
 mod startup;
 mod statuses;
 mod timelines;
+mod web;
