@@ -3,11 +3,11 @@
 //! Loopback clients are exempt, as in Mastodon; the headers are still sent.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header::AUTHORIZATION};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -95,10 +95,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     if !(path.starts_with("/api/") || path.starts_with("/oauth/")) {
         return next.run(req).await;
     }
-    let ip = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
+    let ip = crate::extract::client_ip::client_ip(req.extensions(), req.headers());
     // OAuth endpoints (where passwords are tried) always count per IP: a made-up bearer
     // header must not buy a fresh allowance.
     let token = req

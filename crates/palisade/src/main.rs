@@ -3,6 +3,7 @@
 mod admin;
 mod config;
 mod domains_cli;
+mod listen;
 mod peers_cli;
 mod seed;
 mod serve;

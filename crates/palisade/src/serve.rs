@@ -1,10 +1,6 @@
 //! `palisade serve`: open the database, apply migrations, serve HTTP and run the federation
 //! workers (by role) until stopped.
 
-use std::net::SocketAddr;
-
-use axum::ServiceExt;
-use axum::extract::Request;
 use clap::ValueEnum;
 use palisade_core::{Core, Db};
 use palisade_federation::Federation;
@@ -86,13 +82,9 @@ pub async fn serve(config: Config, role: Role, how: String) -> Result<(), String
             env!("CARGO_PKG_VERSION")
         );
         welcome(&config, &fed.core, how).await;
-        axum::serve(
-            listener,
-            ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(app),
-        )
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"))?;
+        crate::listen::serve(listener, app, shutdown_signal())
+            .await
+            .map_err(|e| format!("server error: {e}"))?;
     }
     match runners {
         Some(r) => r.stop().await,

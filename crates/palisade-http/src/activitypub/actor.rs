@@ -14,7 +14,13 @@ pub async fn show(
     Path(name): Path<String>,
 ) -> Response {
     if !wants_activity_json(&headers) {
-        return Redirect::to(&format!("/@{name}")).into_response();
+        // To the profile page, under the stored name (never the raw path: it may hold
+        // anything, and ends up in a header); an unknown name is a 404 here already.
+        return match st.fed.local_by_username(&name).await {
+            Ok(Some(a)) => Redirect::to(&format!("/@{}", a.username)).into_response(),
+            Ok(None) => StatusCode::NOT_FOUND.into_response(),
+            Err(e) => fed_error(e),
+        };
     }
     actor_json(&st, &uri, &headers, &name).await
 }

@@ -15,7 +15,12 @@ pub async fn status(
     Path((name, id)): Path<(String, String)>,
 ) -> Response {
     if !wants_activity_json(&headers) {
-        return Redirect::to(&format!("/@{name}/{id}")).into_response();
+        // Built from what is stored, never from the raw path (see `actor::show`).
+        return match (st.fed.local_by_username(&name).await, id.parse::<i64>()) {
+            (Ok(Some(a)), Ok(id)) => Redirect::to(&format!("/@{}/{id}", a.username)).into_response(),
+            (Err(e), _) => fed_error(e),
+            _ => StatusCode::NOT_FOUND.into_response(),
+        };
     }
     note(st, uri, headers, name, id).await
 }

@@ -2,7 +2,7 @@
 //! (JSON, form or multipart) merged the way Rails merges them for Mastodon.
 
 mod auth;
-mod client_ip;
+pub mod client_ip;
 mod params;
 
 pub use auth::{Auth, MaybeAuth};

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use palisade_core::secrets::constant_time_eq;
 
 use crate::error::ApiResult;
-use crate::extract::Params;
+use crate::extract::{ClientIp, Params};
 use crate::web::ctx::Ctx;
 use crate::{AppState, de};
 
@@ -162,6 +162,7 @@ pub async fn page(
 
 pub async fn submit(
     State(st): State<AppState>,
+    ClientIp(ip): ClientIp,
     ctx: Ctx,
     Params(p): Params<AuthorizeParams>,
 ) -> ApiResult<Response> {
@@ -213,6 +214,20 @@ pub async fn submit(
             .authorize_signed_in(viewer, &app, &scopes, &redirect, challenge)
             .await?
     } else {
+        // Password guesses count as sign-in attempts (25 per address per 5 minutes).
+        if !st.limiter.allow_sign_in(ip) {
+            return Ok(page_response(
+                StatusCode::TOO_MANY_REQUESTS,
+                form(
+                    &st,
+                    &ctx,
+                    &p,
+                    &app.name,
+                    &scopes.to_space_separated(),
+                    Some("Too many sign-in attempts from your address: wait five minutes and try again."),
+                ),
+            ));
+        }
         match st
             .core
             .authorize(
