@@ -74,6 +74,7 @@ pub struct Federation {
     /// Local accounts that sign deliveries, read again after a minute (a fan-out signs
     /// thousands of deliveries with one account).
     signers: Arc<Mutex<HashMap<i64, CachedSigner>>>,
+    key_creation: Arc<tokio::sync::Mutex<()>>,
     pub instance_actor: Arc<Account>,
 }
 
@@ -89,6 +90,7 @@ impl Federation {
             remote_keys: KeyCache::default(),
             local_keys: Arc::default(),
             signers: Arc::default(),
+            key_creation: Arc::default(),
             instance_actor: Arc::new(instance_actor),
         })
     }
@@ -115,14 +117,23 @@ impl Federation {
         let pem = match self.core.private_key_pem(account.id).await? {
             Some(pem) => pem,
             None => {
-                let (private, public) = tokio::task::spawn_blocking(keys::generate_rsa)
-                    .await
-                    .map_err(|e| FedError::Invalid(e.to_string()))?
-                    .map_err(|e| FedError::Invalid(e.to_string()))?;
-                // Another process may have won the race: what is stored wins.
-                self.core
-                    .install_key_pair(account.id, &key_id, &public, &private)
-                    .await?
+                // One key generation at a time: the first signed fetches of a new instance
+                // would otherwise each make a key pair for the instance actor, all but one
+                // thrown away.
+                let _one = self.key_creation.lock().await;
+                match self.core.private_key_pem(account.id).await? {
+                    Some(pem) => pem,
+                    None => {
+                        let (private, public) = tokio::task::spawn_blocking(keys::generate_rsa)
+                            .await
+                            .map_err(|e| FedError::Invalid(e.to_string()))?
+                            .map_err(|e| FedError::Invalid(e.to_string()))?;
+                        // Another process may have won the race: what is stored wins.
+                        self.core
+                            .install_key_pair(account.id, &key_id, &public, &private)
+                            .await?
+                    }
+                }
             }
         };
         let key = Arc::new(SigningKey::from_pem(&pem).map_err(|e| FedError::Invalid(e.to_string()))?);
