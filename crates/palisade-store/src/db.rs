@@ -389,6 +389,10 @@ macro_rules! bind_all {
         for arg in $args {
             query = match arg {
                 Arg::I64(v) => query.bind(v),
+                // No text holds a NUL (PostgreSQL cannot store one; SQLite would, and the
+                // two must agree): what arrives with one (a remote document, a path) is
+                // stored, and looked up, with U+FFFD in its place.
+                Arg::Text(Some(v)) if v.contains('\0') => query.bind(Some(v.replace('\0', "\u{FFFD}"))),
                 Arg::Text(v) => query.bind(v),
                 Arg::Bool(v) => query.bind(v),
             };
