@@ -254,9 +254,51 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// The text of sanitized HTML (statuses' content): tags dropped, paragraphs and line breaks
+/// as newlines, the common entities decoded. For matching filters and writing push messages.
+pub fn html_to_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&decode_entities(&rest[..lt]));
+        let Some(gt) = rest[lt..].find('>') else {
+            rest = "";
+            break;
+        };
+        let tag = rest[lt + 1..lt + gt].trim().to_ascii_lowercase();
+        if tag.starts_with("br") || (tag.starts_with("/p") && !out.is_empty()) {
+            out.push('\n');
+        }
+        rest = &rest[lt + gt + 1..];
+    }
+    out.push_str(&decode_entities(rest));
+    out.trim().to_owned()
+}
+
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_owned();
+    }
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&apos;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_becomes_text() {
+        assert_eq!(
+            html_to_text("<p>I love <a href=\"x\">#anime</a> &amp; more</p><p>second<br>line</p>"),
+            "I love #anime & more\nsecond\nline"
+        );
+    }
 
     fn alice(m: &MentionRef) -> Option<ResolvedMention> {
         (m.username == "alice" && m.domain.is_none()).then(|| ResolvedMention {

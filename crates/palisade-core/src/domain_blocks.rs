@@ -122,7 +122,7 @@ impl Core {
             following.len() as i64,
         )
         .await?;
-        notify_severed(tx, member, event).await?;
+        notify_severed(self, tx, member, event).await?;
         Ok(Some(event))
     }
 

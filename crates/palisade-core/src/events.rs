@@ -83,6 +83,17 @@ pub enum Event {
         report_id: i64,
         recipients: Vec<i64>,
     },
+    /// A member voted in another server's poll: each choice goes to its author as a Note.
+    PollVoted {
+        poll_id: i64,
+        account_id: i64,
+        choices: Vec<i64>,
+    },
+    /// A local poll's tallies changed (or it ended): an Update of the Question goes to
+    /// the author's followers and the remote voters.
+    PollUpdated {
+        status_id: i64,
+    },
 }
 
 impl Event {
@@ -139,6 +150,10 @@ impl Event {
             } => format!("block:{account_id}:{target_id}"),
             Event::ProfileUpdated { account_id } => format!("profile:{account_id}"),
             Event::ReportForwarded { report_id, .. } => format!("report:{report_id}"),
+            Event::PollVoted {
+                poll_id, account_id, ..
+            } => format!("vote:{poll_id}:{account_id}"),
+            Event::PollUpdated { status_id } => format!("status:{status_id}"),
         }
     }
 }

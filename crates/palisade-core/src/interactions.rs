@@ -121,6 +121,7 @@ impl Core {
         self.fan_out(&mut tx, &reblog, &[], &[]).await?;
         self.emit(&mut tx, vec![Event::Reblogged { status_id: rid }])
             .await?;
+        self.live(&mut tx, crate::live::LiveEvent::StatusCreated { id: rid });
         tx.commit().await?;
         self.status_view(Some(me), rid).await
     }

@@ -20,16 +20,29 @@ pub enum Queue {
     Outbound,
     /// One signed POST to one inbox each.
     Deliver,
+    /// Work that falls due later (`timers::Timer`): scheduled statuses, poll ends,
+    /// announcements.
+    Timers,
+    /// One Web Push message each (`push::PushJob`).
+    Push,
 }
 
 impl Queue {
-    pub const ALL: [Queue; 3] = [Queue::Inbound, Queue::Outbound, Queue::Deliver];
+    pub const ALL: [Queue; 5] = [
+        Queue::Inbound,
+        Queue::Outbound,
+        Queue::Deliver,
+        Queue::Timers,
+        Queue::Push,
+    ];
 
     pub const fn name(self) -> &'static str {
         match self {
             Queue::Inbound => "inbound",
             Queue::Outbound => "outbound",
             Queue::Deliver => "deliver",
+            Queue::Timers => "timers",
+            Queue::Push => "push",
         }
     }
 

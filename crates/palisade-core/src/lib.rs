@@ -5,41 +5,55 @@
 pub mod accounts;
 mod actors;
 pub mod admin;
+pub mod announcements;
 pub mod auth;
 pub mod blocklists;
 pub mod content;
+pub mod conversations;
 pub mod csv;
 pub mod domain_blocks;
 pub mod domain_views;
 mod error;
 pub mod events;
+pub mod featured_tags;
+pub mod filters;
 pub mod instance;
 pub mod instance_settings;
 pub mod interactions;
 pub mod jobs;
 pub mod languages;
+pub mod lists;
+pub mod live;
 mod lookups;
 pub mod model;
 pub mod moderation;
+pub mod notification_requests;
 pub mod notifications;
 pub mod oauth;
 mod peer_tally;
 pub mod peer_views;
 pub mod peers;
 pub mod policy;
+pub mod polls;
 pub mod preferences;
 pub mod profiles;
+pub mod push;
 pub mod relationships;
 pub mod remote;
 pub mod reports;
+pub mod scheduled;
 pub mod scopes;
 pub mod search;
 pub mod secrets;
 pub mod settings;
 mod status_rows;
 pub mod statuses;
+pub mod streaming;
+pub mod suggestions;
 pub mod tags;
 pub mod timelines;
+pub mod timers;
+pub mod trends;
 pub mod urls;
 pub mod views;
 pub mod web_sessions;
@@ -63,6 +77,8 @@ pub struct Core {
     intake: Arc<std::sync::OnceLock<tokio::sync::mpsc::Sender<jobs::Waiting>>>,
     /// Per-peer figures not written yet.
     tally: Arc<peer_tally::PeerTally>,
+    /// The Web Push (VAPID) key pair, once loaded or generated.
+    vapid: Arc<std::sync::OnceLock<push::VapidKeys>>,
 }
 
 /// Opens the database at `url` (`sqlite:PATH`, created if missing, or `postgres://…`) and
@@ -84,6 +100,7 @@ impl Core {
             policies: Arc::default(),
             intake: Arc::default(),
             tally: Arc::default(),
+            vapid: Arc::default(),
         }
     }
 

@@ -186,7 +186,7 @@ impl Core {
             let event = severances::create_event(&mut tx, "domain_block", &block.domain).await?;
             for loss in palisade_store::suspensions::sever_all(&mut tx, &block.domain, event).await? {
                 severances::add_member(&mut tx, loss.member, event, loss.followers, loss.following).await?;
-                crate::notifications::notify_severed(&mut tx, loss.member, event).await?;
+                crate::notifications::notify_severed(self, &mut tx, loss.member, event).await?;
             }
             block.severance_event_id = Some(event);
         }

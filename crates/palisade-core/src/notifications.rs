@@ -52,42 +52,155 @@ impl Core {
         if recipients.is_empty() {
             return Ok(());
         }
-        let sender_domain = accounts::by_id(&mut *tx, from).await?.and_then(|a| a.domain);
+        let Some(sender) = accounts::by_id(&mut *tx, from).await? else {
+            return Ok(());
+        };
         let followers_only = match self
             .policies()
             .await?
-            .decide(Boundary::Notification, sender_domain.as_deref())
+            .decide(Boundary::Notification, sender.domain.as_deref())
         {
             Decision::Refuse => return Ok(()),
             // A follow request from a silenced domain is exactly what the member must see.
             Decision::FollowersOnly => kind != "follow_request",
             _ => false,
         };
+        let (accepted, filtered) = self
+            .sort_by_policy(tx, recipients, &sender, kind, status_id)
+            .await?;
         let created_at = now_ms();
         let group = group_key(kind, status_id, created_at);
-        notifications::insert_for(
-            &mut *tx,
-            recipients,
-            from,
-            kind,
-            status_id,
-            group.as_deref(),
-            created_at,
-            followers_only,
-        )
-        .await?;
+        for (list, filter) in [(accepted, false), (filtered, true)] {
+            if list.is_empty() {
+                continue;
+            }
+            let written = notifications::insert_for(
+                &mut *tx,
+                &list,
+                from,
+                kind,
+                status_id,
+                group.as_deref(),
+                created_at,
+                followers_only,
+                filter,
+            )
+            .await?;
+            if filter {
+                let held: Vec<i64> = written.iter().map(|(_, a)| *a).collect();
+                palisade_store::notification_requests::file(&mut *tx, &held, from, status_id).await?;
+            } else {
+                self.after_notified(tx, &written).await?;
+            }
+        }
         Ok(())
+    }
+
+    /// What the recipients' notification policies (Mastodon 4.3) make of a notification
+    /// from `sender`: those who accept it, and those who hold it as a request; those who
+    /// drop it are left out.
+    async fn sort_by_policy(
+        &self,
+        tx: &mut Tx,
+        recipients: &[i64],
+        sender: &palisade_store::accounts::Account,
+        kind: &str,
+        status_id: Option<i64>,
+    ) -> Result<(Vec<i64>, Vec<i64>)> {
+        use palisade_store::notification_requests::{self as requests, Policy};
+        if !matches!(
+            kind,
+            "mention" | "reblog" | "follow" | "follow_request" | "favourite"
+        ) {
+            return Ok((recipients.to_vec(), Vec::new()));
+        }
+        let stored = requests::policies_of(&mut *tx, recipients).await?;
+        let policy_of = |r: i64| {
+            stored
+                .iter()
+                .find(|p| p.account_id == r)
+                .cloned()
+                .unwrap_or_else(|| Policy::default_for(r))
+        };
+        let following_sender: std::collections::HashSet<i64> =
+            palisade_store::relationships::followers_among(&mut *tx, sender.id, recipients)
+                .await?
+                .into_iter()
+                .collect();
+        let followed_by_sender: std::collections::HashSet<i64> =
+            palisade_store::relationships::following_among(&mut *tx, sender.id, recipients)
+                .await?
+                .into_iter()
+                .collect();
+        let permitted = requests::permitted_among(&mut *tx, sender.id, recipients).await?;
+        let status = match (kind, status_id) {
+            ("mention", Some(id)) => palisade_store::statuses::by_id(&mut *tx, id).await?,
+            _ => None,
+        };
+        let new_account = sender.created_at > now_ms() - 30 * 86_400_000;
+        let (mut accepted, mut filtered) = (Vec::new(), Vec::new());
+        for &r in recipients {
+            if r == sender.id || permitted.contains(&r) {
+                accepted.push(r);
+                continue;
+            }
+            let p = policy_of(r);
+            let not_following = !following_sender.contains(&r);
+            let private_mention = status.as_ref().is_some_and(|s| {
+                s.visibility == palisade_store::Visibility::Direct && s.in_reply_to_account_id != Some(r)
+            });
+            let applicable = [
+                (not_following, &p.for_not_following),
+                (!followed_by_sender.contains(&r), &p.for_not_followers),
+                (new_account, &p.for_new_accounts),
+                (private_mention && not_following, &p.for_private_mentions),
+                (
+                    sender.silenced_at.is_some() && not_following,
+                    &p.for_limited_accounts,
+                ),
+            ];
+            let says = |what: &str| {
+                applicable
+                    .iter()
+                    .any(|(applies, v)| *applies && v.as_str() == what)
+            };
+            if says("drop") {
+                continue;
+            }
+            if says("filter") {
+                filtered.push(r);
+            } else {
+                accepted.push(r);
+            }
+        }
+        Ok((accepted, filtered))
+    }
+
+    /// What follows new notifications in their transaction: the live event for streams,
+    /// and Web Push deliveries for the recipients who subscribed.
+    pub(crate) async fn after_notified(&self, tx: &mut Tx, created: &[(i64, i64)]) -> Result<()> {
+        if created.is_empty() {
+            return Ok(());
+        }
+        self.live(
+            tx,
+            crate::live::LiveEvent::Notified {
+                ids: created.iter().map(|(id, _)| *id).collect(),
+            },
+        );
+        self.queue_pushes(tx, created).await
     }
 }
 
 /// Tells a member that an event (their domain block, an instance suspension) severed some
 /// of their follows: a `severed_relationships` notification (from themselves, as there is no
 /// one account to name).
-pub(crate) async fn notify_severed(tx: &mut Tx, to: i64, event_id: i64) -> Result<()> {
+pub(crate) async fn notify_severed(core: &Core, tx: &mut Tx, to: i64, event_id: i64) -> Result<()> {
+    let id = new_id();
     notifications::insert(
         &mut *tx,
         &Notification {
-            id: new_id(),
+            id,
             account_id: to,
             from_account_id: to,
             kind: "severed_relationships".into(),
@@ -98,7 +211,7 @@ pub(crate) async fn notify_severed(tx: &mut Tx, to: i64, event_id: i64) -> Resul
         },
     )
     .await?;
-    Ok(())
+    core.after_notified(tx, &[(id, to)]).await
 }
 
 /// Favourites and boosts of one status, and follows, group per day (Mastodon 4.3's
@@ -246,5 +359,69 @@ impl Core {
             .find(|m| m.timeline == "notifications")
             .map_or(0, |m| m.last_read_id);
         Ok(notifications::count_after(&self.db, account, since, limit).await?)
+    }
+}
+
+/// A notification with what its entity shows: who, about which status, which severance.
+#[derive(Clone, Debug)]
+pub struct NotificationView {
+    pub notification: Notification,
+    pub account: palisade_store::accounts::Account,
+    pub status: Option<crate::views::StatusView>,
+    pub severance: Option<palisade_store::severances::MemberSeverance>,
+}
+
+impl Core {
+    /// Views of notifications for their owner, in a constant number of queries (plus one
+    /// per severance notice). Left out: those from accounts that cannot be shown, about
+    /// statuses the owner can no longer see, or hidden by the owner's filters.
+    pub async fn notification_views(
+        &self,
+        owner: Option<&palisade_store::accounts::Account>,
+        list: &[Notification],
+    ) -> Result<Vec<NotificationView>> {
+        use std::collections::HashMap;
+        let account_ids: Vec<i64> = list.iter().map(|n| n.from_account_id).collect();
+        let accounts: HashMap<i64, _> = self
+            .account_views(&account_ids)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect();
+        let status_ids: Vec<i64> = list.iter().filter_map(|n| n.status_id).collect();
+        let opts = crate::views::ViewOptions {
+            filter: Some(crate::filters::FilterContext::Notifications),
+            ..Default::default()
+        };
+        let statuses: HashMap<i64, _> = self
+            .status_views(owner, &status_ids, opts)
+            .await?
+            .into_iter()
+            .map(|v| (v.status.id, v))
+            .collect();
+        let mut out = Vec::with_capacity(list.len());
+        for n in list {
+            let Some(account) = accounts.get(&n.from_account_id) else {
+                continue;
+            };
+            let status = match n.status_id {
+                Some(id) => match statuses.get(&id) {
+                    Some(v) => Some(v.clone()),
+                    None => continue,
+                },
+                None => None,
+            };
+            let severance = match n.event_id {
+                Some(e) => self.severance_of(n.account_id, e).await?,
+                None => None,
+            };
+            out.push(NotificationView {
+                notification: n.clone(),
+                account: account.clone(),
+                status,
+                severance,
+            });
+        }
+        Ok(out)
     }
 }

@@ -406,6 +406,9 @@ impl Core {
                 ));
             }
             apps::revoke_token(&self.db, t.id).await?;
+            // Its streaming connections end.
+            self.live_now(crate::live::LiveEvent::TokenRevoked { token: t.id })
+                .await?;
         }
         Ok(())
     }

@@ -26,6 +26,11 @@ impl Core {
         users::by_id(&self.db, id).await?.ok_or_else(Error::not_found)
     }
 
+    /// The user of a local account, if it has one.
+    pub(crate) async fn user_of_account(&self, account_id: i64) -> Result<Option<User>> {
+        Ok(users::by_account_id(&self.db, account_id).await?)
+    }
+
     pub async fn update_posting_defaults(
         &self,
         viewer: &Viewer,

@@ -8,6 +8,7 @@ use palisade_store::statuses::{self, Status, StatusEdit};
 use palisade_store::{Visibility, accounts, accounts::Account, ids, interactions, now_ms, tags};
 
 use crate::events::Event;
+use crate::live::LiveEvent;
 use crate::policy::{Boundary, Decision, Subject};
 use crate::status_rows::{NewStatusRow, RowKind, build};
 use crate::{Core, Error, Result};
@@ -37,6 +38,8 @@ pub struct RemoteStatus {
     pub tags: Vec<String>,
     pub published: i64,
     pub edited: Option<i64>,
+    /// A Question's poll.
+    pub poll: Option<crate::polls::RemotePoll>,
 }
 
 impl Core {
@@ -188,9 +191,14 @@ impl Core {
         if let Some(p) = &new.in_reply_to {
             statuses::add_counts(&mut tx, p.id, 1, 0, 0).await?;
         }
+        if let Some(poll) = &new.poll {
+            self.store_remote_poll(&mut tx, id, new.author.id, poll).await?;
+        }
         self.notify_many(&mut tx, &new.mentions, new.author.id, "mention", Some(id))
             .await?;
         self.fan_out(&mut tx, &status, &new.mentions, &tag_ids).await?;
+        self.add_to_conversations(&mut tx, &status, &new.mentions).await?;
+        self.live(&mut tx, LiveEvent::StatusCreated { id });
         tx.commit().await?;
         Ok(status)
     }
@@ -248,6 +256,7 @@ impl Core {
             .collect();
         self.notify_many(&mut tx, &boosters, status.account_id, "update", Some(status.id))
             .await?;
+        self.live(&mut tx, LiveEvent::StatusEdited { id: status.id });
         tx.commit().await?;
         Ok(())
     }
@@ -302,6 +311,7 @@ impl Core {
         )
         .await?;
         self.fan_out(&mut tx, &boost, &[], &[]).await?;
+        self.live(&mut tx, LiveEvent::StatusCreated { id });
         tx.commit().await?;
         Ok(())
     }

@@ -15,6 +15,15 @@ pub enum SearchKind {
     Hashtags,
 }
 
+/// What resolving a search query made known (federation fetches it first).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Resolved {
+    #[default]
+    Nothing,
+    Account(i64),
+    Status(i64),
+}
+
 #[derive(Default)]
 pub struct SearchResults {
     pub accounts: Vec<Account>,
@@ -38,6 +47,8 @@ pub(crate) fn check_query(q: &str) -> Result<()> {
 }
 
 impl Core {
+    /// Searches; what resolving found (`resolved`: an account or status fetched by its URL
+    /// or handle) comes first, as Mastodon answers it at once.
     pub async fn search(
         &self,
         viewer: Option<&Account>,
@@ -45,6 +56,7 @@ impl Core {
         kind: Option<SearchKind>,
         limit: i64,
         offset: i64,
+        resolved: Resolved,
     ) -> Result<SearchResults> {
         let q = q.trim();
         check_query(q)?;
@@ -53,19 +65,33 @@ impl Core {
             return Ok(out);
         }
         let wants = |k: SearchKind| kind.is_none_or(|w| w == k);
+        let is_url = q.starts_with("https://") || q.starts_with("http://");
         if wants(SearchKind::Accounts) {
             out.accounts = self
                 .search_accounts(viewer.map(|v| v.id), q, false, limit, offset)
                 .await?;
+            // An account named by its URL: the one resolved, or one known by that URI.
+            let by_url = match resolved {
+                Resolved::Account(id) => Some(id),
+                _ if is_url => palisade_store::domain_views::by_url(&self.db, q)
+                    .await?
+                    .map(|a| a.id),
+                _ => None,
+            };
+            if let Some(id) = by_url.filter(|_| offset == 0)
+                && !out.accounts.iter().any(|a| a.id == id)
+            {
+                let found = self.account_views(&[id]).await?;
+                out.accounts.splice(0..0, found);
+                out.accounts.truncate(limit.max(1) as usize);
+            }
         }
         if wants(SearchKind::Statuses) && offset == 0 {
             // A status by its URL, URI or id; full-text search is not offered.
-            let found = match q.parse::<i64>() {
-                Ok(id) => Some(id),
-                Err(_) if q.starts_with("https://") || q.starts_with("http://") => {
-                    statuses::by_uri(&self.db, q).await?.map(|s| s.id)
-                }
-                Err(_) => None,
+            let found = match (resolved, q.parse::<i64>()) {
+                (Resolved::Status(id), _) | (_, Ok(id)) => Some(id),
+                _ if is_url => statuses::by_uri(&self.db, q).await?.map(|s| s.id),
+                _ => None,
             };
             if let Some(id) = found {
                 out.statuses = self.status_views(viewer, &[id], Default::default()).await?;

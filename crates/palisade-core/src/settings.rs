@@ -32,6 +32,12 @@ pub struct Limits {
     pub rate_limit_anonymous: u32,
     /// Sign-up attempts per IP per 30 minutes.
     pub rate_limit_signups: u32,
+    /// Streaming connections (WebSocket or server-sent events) open at once per access
+    /// token and per client address.
+    pub streaming_per_token: usize,
+    pub streaming_per_address: usize,
+    /// Messages a streaming client may fall behind by before it is disconnected.
+    pub streaming_backlog: usize,
 }
 
 impl Default for Limits {
@@ -44,6 +50,9 @@ impl Default for Limits {
             rate_limit_authenticated: 1500,
             rate_limit_anonymous: 300,
             rate_limit_signups: 5,
+            streaming_per_token: 16,
+            streaming_per_address: 64,
+            streaming_backlog: 256,
         }
     }
 }

@@ -87,3 +87,32 @@ pub(crate) fn build(new: NewStatusRow<'_>) -> Status {
     }
     status
 }
+
+/// A bare public status, for unit tests.
+#[cfg(test)]
+pub(crate) fn blank_status() -> Status {
+    Status {
+        id: 1,
+        account_id: 10,
+        uri: String::new(),
+        url: None,
+        local: true,
+        visibility: Visibility::Public,
+        text_source: String::new(),
+        content_html: String::new(),
+        spoiler_text: String::new(),
+        sensitive: false,
+        language: None,
+        in_reply_to_id: None,
+        in_reply_to_account_id: None,
+        in_reply_to_uri: None,
+        reblog_of_id: None,
+        app_id: None,
+        replies_count: 0,
+        reblogs_count: 0,
+        favourites_count: 0,
+        created_at: 0,
+        edited_at: None,
+        conversation_id: None,
+    }
+}

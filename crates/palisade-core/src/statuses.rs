@@ -7,6 +7,7 @@ use crate::accounts::find_mention;
 use crate::auth::Viewer;
 use crate::content::{self, Rendered};
 use crate::events::Event;
+use crate::live::LiveEvent;
 use crate::preferences::{parse_visibility, preferences_of};
 use crate::status_rows::{NewStatusRow, RowKind, build};
 use crate::views::{StatusView, ViewOptions};
@@ -24,6 +25,15 @@ pub struct NewStatus {
     pub idempotency_key: Option<String>,
     pub app_id: Option<i64>,
     pub media_ids: Vec<String>,
+    pub poll: Option<crate::polls::NewPoll>,
+    /// Publish later (Unix ms): at least five minutes ahead, as Mastodon requires.
+    pub scheduled_at: Option<i64>,
+}
+
+/// What became of a submitted status.
+pub enum Posted {
+    Now(Box<StatusView>),
+    Later(Box<crate::scheduled::ScheduledStatus>),
 }
 
 /// An edit (`PUT /api/v1/statuses/:id`).
@@ -42,7 +52,25 @@ pub struct Context {
     pub descendants: Vec<StatusView>,
 }
 
+/// A status checked and rendered, ready to be written.
+pub(crate) struct Prepared {
+    pub status: Status,
+    pub rendered: Rendered,
+    pub parent: Option<Status>,
+    pub poll: Option<crate::polls::NewPoll>,
+}
+
 impl Core {
+    /// `POST /api/v1/statuses`: posts now, or schedules when `scheduled_at` is given.
+    pub async fn post_status(&self, viewer: &Viewer, new: NewStatus) -> Result<Posted> {
+        match new.scheduled_at {
+            Some(at) => Ok(Posted::Later(Box::new(
+                self.schedule_status(viewer, new, at).await?,
+            ))),
+            None => Ok(Posted::Now(Box::new(self.create_status(viewer, new).await?))),
+        }
+    }
+
     pub async fn create_status(&self, viewer: &Viewer, new: NewStatus) -> Result<StatusView> {
         let author = viewer.account()?;
         if let Some(key) = &new.idempotency_key
@@ -50,8 +78,21 @@ impl Core {
         {
             return self.status_view(Some(author), id).await;
         }
-        self.check_text(&new.text, &new.spoiler_text, &new.media_ids)?;
-        let visibility = match new.visibility.as_deref() {
+        let visibility = self.visibility_for(viewer, new.visibility.as_deref())?;
+        let prepared = self.prepare_status(author, visibility, &new, true).await?;
+        let id = prepared.status.id;
+        let mut tx = self.db.begin().await?;
+        self.write_status(&mut tx, author, prepared).await?;
+        if let Some(key) = &new.idempotency_key {
+            statuses::remember_idempotent(&mut tx, author.id, key, id).await?;
+        }
+        tx.commit().await?;
+        self.status_view(Some(author), id).await
+    }
+
+    /// The visibility a new status gets: the one asked for, else the poster's default.
+    pub(crate) fn visibility_for(&self, viewer: &Viewer, asked: Option<&str>) -> Result<Visibility> {
+        Ok(match asked {
             Some(given) => parse_visibility("visibility", given)?,
             None => viewer
                 .user
@@ -59,9 +100,29 @@ impl Core {
                 .and_then(|u| preferences_of(u).default_privacy)
                 .and_then(|p| Visibility::parse(&p))
                 .unwrap_or(Visibility::Public),
-        };
+        })
+    }
+
+    /// Checks and renders a new status of `author`. With `strict`, a reply to a status the
+    /// author cannot see is refused; otherwise (a scheduled status published later) it
+    /// becomes a status of its own.
+    pub(crate) async fn prepare_status(
+        &self,
+        author: &Account,
+        visibility: Visibility,
+        new: &NewStatus,
+        strict: bool,
+    ) -> Result<Prepared> {
+        self.check_text(&new.text, &new.spoiler_text, &new.media_ids)?;
+        if let Some(p) = &new.poll {
+            crate::polls::validate(p)?;
+        }
         let parent = match new.in_reply_to_id {
-            Some(id) => Some(self.status_view(Some(author), id).await?.status),
+            Some(id) => match self.status_view(Some(author), id).await {
+                Ok(v) => Some(v.status),
+                Err(e) if strict => return Err(e),
+                Err(_) => None,
+            },
             None => None,
         };
         let rendered = self.render_status(&new.text).await?;
@@ -86,31 +147,49 @@ impl Core {
                 edited_at: None,
             },
         });
-        let mut tx = self.db.begin().await?;
-        statuses::insert(&mut tx, &status).await?;
-        statuses::insert_mentions(&mut tx, id, &rendered.mention_ids).await?;
-        let tag_ids: Vec<i64> = tags::upsert(&mut tx, &rendered.tags)
+        Ok(Prepared {
+            status,
+            rendered,
+            parent,
+            poll: new.poll.clone(),
+        })
+    }
+
+    /// Writes a prepared status in `tx`: row, mentions, tags, counters, poll, notifications,
+    /// feeds, conversations, the federation event and the live event.
+    pub(crate) async fn write_status(&self, tx: &mut Tx, author: &Account, p: Prepared) -> Result<()> {
+        let Prepared {
+            status,
+            rendered,
+            parent,
+            poll,
+        } = p;
+        let id = status.id;
+        statuses::insert(&mut *tx, &status).await?;
+        statuses::insert_mentions(&mut *tx, id, &rendered.mention_ids).await?;
+        let tag_ids: Vec<i64> = tags::upsert(&mut *tx, &rendered.tags)
             .await?
             .iter()
             .map(|t| t.id)
             .collect();
-        tags::attach(&mut tx, id, &tag_ids).await?;
-        accounts::add_counts(&mut tx, author.id, 1, 0, 0).await?;
-        accounts::set_last_status_at(&mut tx, author.id, status.created_at).await?;
+        tags::attach(&mut *tx, id, &tag_ids).await?;
+        accounts::add_counts(&mut *tx, author.id, 1, 0, 0).await?;
+        accounts::set_last_status_at(&mut *tx, author.id, status.created_at).await?;
         if let Some(p) = &parent {
-            statuses::add_counts(&mut tx, p.id, 1, 0, 0).await?;
+            statuses::add_counts(&mut *tx, p.id, 1, 0, 0).await?;
         }
-        self.notify_many(&mut tx, &rendered.mention_ids, author.id, "mention", Some(id))
-            .await?;
-        self.fan_out(&mut tx, &status, &rendered.mention_ids, &tag_ids)
-            .await?;
-        if let Some(key) = &new.idempotency_key {
-            statuses::remember_idempotent(&mut tx, author.id, key, id).await?;
+        if let Some(poll) = &poll {
+            self.insert_local_poll(tx, id, author.id, poll).await?;
         }
-        self.emit(&mut tx, vec![Event::StatusCreated { status_id: id }])
+        self.notify_many(tx, &rendered.mention_ids, author.id, "mention", Some(id))
             .await?;
-        tx.commit().await?;
-        self.status_view(Some(author), id).await
+        self.fan_out(tx, &status, &rendered.mention_ids, &tag_ids).await?;
+        self.add_to_conversations(tx, &status, &rendered.mention_ids)
+            .await?;
+        self.emit(tx, vec![Event::StatusCreated { status_id: id }])
+            .await?;
+        self.live(tx, LiveEvent::StatusCreated { id });
+        Ok(())
     }
 
     pub async fn edit_status(&self, viewer: &Viewer, id: i64, changes: StatusChanges) -> Result<StatusView> {
@@ -181,6 +260,7 @@ impl Core {
                 .await?;
             self.emit(&mut tx, vec![Event::StatusUpdated { status_id: id }])
                 .await?;
+            self.live(&mut tx, LiveEvent::StatusEdited { id });
         }
         tx.commit().await?;
         self.status_view(Some(author), id).await
@@ -225,8 +305,35 @@ impl Core {
     /// (and returns `false`) when a concurrent request removed it first.
     pub(crate) async fn remove_status(&self, tx: &mut Tx, status: &Status) -> Result<bool> {
         let boosters = statuses::reblog_ids_of(&mut *tx, status.id).await?;
+        let conversations = palisade_store::conversations::holding(&mut *tx, status.id).await?;
+        let tag_names: Vec<String> = tags::of_statuses(&mut *tx, &[status.id])
+            .await?
+            .into_iter()
+            .map(|(_, t)| t.name)
+            .collect();
+        let mentioned: Vec<i64> = statuses::mentions_of(&mut *tx, &[status.id])
+            .await?
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect();
         if !statuses::delete(&mut *tx, status.id).await? {
             return Ok(false);
+        }
+        palisade_store::conversations::refresh(&mut *tx, &conversations).await?;
+        self.live(
+            tx,
+            LiveEvent::StatusDeleted {
+                id: status.id,
+                author: status.account_id,
+                visibility: status.visibility,
+                local: status.local,
+                boost: status.reblog_of_id.is_some(),
+                tags: tag_names,
+                mentioned,
+            },
+        );
+        if !conversations.is_empty() {
+            self.live(tx, LiveEvent::Conversations { ids: conversations });
         }
         for (_, booster) in boosters {
             accounts::add_counts(&mut *tx, booster, -1, 0, 0).await?;
@@ -258,6 +365,8 @@ impl Core {
         let descendant_ids = depth_first(id, &pairs);
         let opts = ViewOptions {
             hide_blocked_and_muted: true,
+            filter: Some(crate::filters::FilterContext::Thread),
+            keep_hidden: false,
         };
         Ok(Context {
             ancestors: self.status_views(viewer, &ancestor_ids, opts).await?,

@@ -24,6 +24,8 @@ pub struct TagView {
     pub tag: Tag,
     pub history: Vec<(i64, i64, i64)>,
     pub following: bool,
+    /// The viewer features it on their profile.
+    pub featuring: bool,
 }
 
 impl Core {
@@ -43,23 +45,28 @@ impl Core {
                 },
                 history: Vec::new(),
                 following: false,
+                featuring: false,
             }),
         }
     }
 
-    async fn tag_view_of(&self, viewer: Option<&Account>, tag: Tag) -> Result<TagView> {
+    pub(crate) async fn tag_view_of(&self, viewer: Option<&Account>, tag: Tag) -> Result<TagView> {
         let now = now_ms();
         let today = now - now.rem_euclid(DAY_MS);
         let days: Vec<i64> = (0..7).map(|i| today - i * DAY_MS).collect();
         let history = tags::history(&self.db, tag.id, &days).await?;
-        let following = match viewer {
-            Some(v) => !tags::followed_among(&self.db, v.id, &[tag.id]).await?.is_empty(),
-            None => false,
+        let (following, featuring) = match viewer {
+            Some(v) => (
+                !tags::followed_among(&self.db, v.id, &[tag.id]).await?.is_empty(),
+                self.features(v.id, tag.id).await?,
+            ),
+            None => (false, false),
         };
         Ok(TagView {
             tag,
             history,
             following,
+            featuring,
         })
     }
 

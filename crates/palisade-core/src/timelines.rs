@@ -6,6 +6,7 @@ use palisade_store::statuses::{self, AccountFilter, Status};
 use palisade_store::{Page, PageQuery, Tx, Visibility, accounts::Account, relationships, tags};
 
 use crate::auth::Viewer;
+use crate::filters::FilterContext;
 use crate::policy;
 use crate::views::{StatusView, ViewOptions};
 use crate::{Core, Error, Result};
@@ -90,6 +91,9 @@ impl Core {
                 }
             }
         }
+        // Lists of those who get it at home; exclusive lists keep it from their home feed.
+        let exclusive = self.fan_out_to_lists(tx, status, &recipients).await?;
+        recipients.retain(|r| !exclusive.contains(r));
         feeds::push(&mut *tx, &recipients, status.id, author).await?;
         // Followers who asked to be notified of new posts ("notify"), not of replies to others.
         let announces = status.reblog_of_id.is_none()
@@ -110,7 +114,8 @@ impl Core {
     pub async fn home_timeline(&self, viewer: &Viewer, page: &PageQuery) -> Result<StatusPage> {
         let account = viewer.account()?;
         let ids = feeds::home(&self.db, account.id, page).await?;
-        self.page_of(Some(account), ids, true).await
+        self.page_of(Some(account), ids, true, Some(FilterContext::Home))
+            .await
     }
 
     pub async fn public_timeline(
@@ -125,7 +130,7 @@ impl Core {
             return Ok(StatusPage::empty());
         }
         let ids = feeds::public(&self.db, origin, viewer.map(|v| v.id), page).await?;
-        self.page_of(viewer, ids, true).await
+        self.page_of(viewer, ids, true, Some(FilterContext::Public)).await
     }
 
     pub async fn tag_timeline(
@@ -139,7 +144,7 @@ impl Core {
             return Ok(StatusPage::empty());
         };
         let ids = tags::timeline(&self.db, tag.id, local, page).await?;
-        self.page_of(viewer, ids, true).await
+        self.page_of(viewer, ids, true, Some(FilterContext::Public)).await
     }
 
     /// An account's statuses as the viewer may see them (pinned ones with `pinned`).
@@ -155,7 +160,11 @@ impl Core {
         let account = self.account(account_id).await?;
         if pinned {
             let ids = interactions::pinned(&self.db, account.id).await?;
-            let statuses = self.status_views(viewer, &ids, ViewOptions::default()).await?;
+            let opts = ViewOptions {
+                filter: Some(FilterContext::Account),
+                ..Default::default()
+            };
+            let statuses = self.status_views(viewer, &ids, opts).await?;
             return Ok(StatusPage {
                 statuses,
                 ..StatusPage::empty()
@@ -175,20 +184,29 @@ impl Core {
                     .is_empty();
         }
         let ids = statuses::by_account(&self.db, account.id, &filter, page).await?;
-        self.page_of(viewer, ids, false).await
+        self.page_of(viewer, ids, false, Some(FilterContext::Account))
+            .await
     }
 
     pub async fn marked_statuses(&self, viewer: &Viewer, mark: Mark, page: &PageQuery) -> Result<StatusPage> {
         let account = viewer.account()?;
         let ids = interactions::page_of_account(&self.db, mark, account.id, page).await?;
-        self.page_of(Some(account), ids, false).await
+        self.page_of(Some(account), ids, false, None).await
     }
 
-    async fn page_of(&self, viewer: Option<&Account>, page: Page<i64>, hide: bool) -> Result<StatusPage> {
+    pub(crate) async fn page_of(
+        &self,
+        viewer: Option<&Account>,
+        page: Page<i64>,
+        hide: bool,
+        filter: Option<FilterContext>,
+    ) -> Result<StatusPage> {
         let keys = page.keys();
         let ids: Vec<i64> = page.items.into_iter().map(|(_, id)| id).collect();
         let opts = ViewOptions {
             hide_blocked_and_muted: hide,
+            filter,
+            keep_hidden: false,
         };
         let statuses = self.status_views(viewer, &ids, opts).await?;
         Ok(StatusPage {

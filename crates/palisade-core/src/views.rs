@@ -23,8 +23,11 @@ pub struct StatusView {
     pub mentions: Vec<Account>,
     pub tags: Vec<Tag>,
     pub app: Option<App>,
-    /// The viewer's marks; `None` for anonymous viewers.
+    /// The viewer's marks; `None` for anonymous viewers. A boost carries its original's.
     pub viewer: Option<ViewerMarks>,
+    /// The viewer's filters this status (or, for a boost, its original) matches.
+    pub filtered: Vec<crate::filters::FilterMatch>,
+    pub poll: Option<crate::polls::PollView>,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -42,6 +45,11 @@ pub struct ViewerMarks {
 pub struct ViewOptions {
     /// Also leave out authors the viewer blocks or mutes (timelines; not a direct fetch).
     pub hide_blocked_and_muted: bool,
+    /// Apply the viewer's filters of this context: `filtered` on what matches, and what a
+    /// `hide` filter matches left out (unless `keep_hidden`).
+    pub filter: Option<crate::filters::FilterContext>,
+    /// Keep statuses a `hide` filter matches (a status asked for by id).
+    pub keep_hidden: bool,
 }
 
 impl Core {
@@ -148,6 +156,16 @@ impl Core {
             None => policy::MemberBlocks::default(),
         };
         let policies = self.policies().await?;
+        let content_ids: Vec<i64> = all
+            .values()
+            .filter(|s| s.reblog_of_id.is_none())
+            .map(|s| s.id)
+            .collect();
+        let polls = self.poll_views(viewer_id, &content_ids).await?;
+        let filters = match opts.filter {
+            Some(_) => self.active_filters(viewer_id).await?,
+            None => crate::filters::ActiveFilters::default(),
+        };
         let build = |s: &Status| -> Option<StatusView> {
             let account = accounts.get(&s.account_id)?.clone();
             if account.suspended_at.is_some() {
@@ -187,6 +205,8 @@ impl Core {
                 tags: tags_by_status.get(&s.id).cloned().unwrap_or_default(),
                 app: s.app_id.and_then(|a| apps.get(&a).cloned()),
                 viewer: marks.as_ref().map(|m| m.of(s)),
+                filtered: Vec::new(),
+                poll: polls.get(&s.id).cloned(),
             })
         };
 
@@ -198,16 +218,42 @@ impl Core {
                 let Some(orig) = all.get(&orig_id).and_then(&build) else {
                     continue;
                 };
+                // A boost answers for its original: favourited, boosted, bookmarked.
+                if let (Some(mine), Some(theirs)) = (view.viewer.as_mut(), orig.viewer) {
+                    mine.favourited = theirs.favourited;
+                    mine.reblogged = theirs.reblogged;
+                    mine.bookmarked = theirs.bookmarked;
+                    mine.muted = theirs.muted;
+                }
                 view.reblog = Some(Box::new(orig));
+            }
+            if let Some(context) = opts.filter.filter(|_| !filters.is_empty()) {
+                let content = view.reblog.as_deref().unwrap_or(&view);
+                let options = content
+                    .poll
+                    .as_ref()
+                    .map(|p| p.poll.options.as_slice())
+                    .unwrap_or(&[]);
+                let text = crate::filters::searchable_text(&content.status, options);
+                let boost = view.reblog.as_ref().map(|_| view.status.id);
+                view.filtered = filters.matches(context, &content.status, boost, &text);
+                if !opts.keep_hidden && view.filtered.iter().any(|m| m.hides()) {
+                    continue;
+                }
             }
             out.push(view);
         }
         Ok(out)
     }
 
-    /// One status as the viewer may see it, or 404.
+    /// One status as the viewer may see it (with the filters of threads it matches), or 404.
     pub async fn status_view(&self, viewer: Option<&Account>, id: i64) -> Result<StatusView> {
-        self.status_views(viewer, &[id], ViewOptions::default())
+        let opts = ViewOptions {
+            filter: Some(crate::filters::FilterContext::Thread),
+            keep_hidden: true,
+            ..Default::default()
+        };
+        self.status_views(viewer, &[id], opts)
             .await?
             .pop()
             .ok_or_else(crate::Error::not_found)
@@ -255,5 +301,17 @@ impl MarkSets {
             bookmarked: self.bookmarked.contains(&id),
             pinned: self.pinned.contains(&id),
         }
+    }
+}
+
+impl Core {
+    /// Statuses by id (`GET /api/v1/statuses?id[]=`): those the viewer may see, in order.
+    pub async fn visible_statuses(&self, viewer: Option<&Account>, ids: &[i64]) -> Result<Vec<StatusView>> {
+        let opts = ViewOptions {
+            filter: Some(crate::filters::FilterContext::Thread),
+            keep_hidden: true,
+            ..Default::default()
+        };
+        self.status_views(viewer, ids, opts).await
     }
 }

@@ -309,24 +309,29 @@ impl Federation {
     /// Makes what a search names known here: `@user@domain` through WebFinger, or an actor
     /// or status URL fetched from its origin. Failures are quiet: the search then simply
     /// finds nothing new.
-    pub async fn resolve_query(&self, q: &str) {
+    pub async fn resolve_query(&self, q: &str) -> palisade_core::search::Resolved {
+        use palisade_core::search::Resolved;
         let q = q.trim();
         let result = if q.starts_with("https://") || q.starts_with("http://") {
             match self.status_by_uri(q, 0).await {
-                Ok(_) => Ok(()),
-                Err(_) => self.actor(q).await.map(|_| ()),
+                Ok(s) => Ok(Resolved::Status(s.id)),
+                Err(_) => self.actor(q).await.map(|a| Resolved::Account(a.id)),
             }
         } else if q
             .trim_start_matches('@')
             .split_once('@')
             .is_some_and(|(u, d)| !u.is_empty() && (d.contains('.') || d.contains(':')))
         {
-            self.resolve_handle(q).await.map(|_| ())
+            self.resolve_handle(q).await.map(|a| Resolved::Account(a.id))
         } else {
-            Ok(())
+            Ok(Resolved::Nothing)
         };
-        if let Err(e) = result {
-            tracing::debug!(query = q, error = %e, "could not resolve a search");
+        match result {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::debug!(query = q, error = %e, "could not resolve a search");
+                Resolved::Nothing
+            }
         }
     }
 }

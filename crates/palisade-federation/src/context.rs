@@ -83,7 +83,7 @@ impl Federation {
     pub async fn new(core: Core, config: FederationConfig) -> FedResult<Federation> {
         let fetcher = Fetcher::new(config.fetch.clone())?;
         let instance_actor = core.instance_actor().await?;
-        Ok(Federation {
+        let fed = Federation {
             core,
             fetcher,
             config: Arc::new(config),
@@ -92,7 +92,10 @@ impl Federation {
             signers: Arc::default(),
             key_creation: Arc::default(),
             instance_actor: Arc::new(instance_actor),
-        })
+        };
+        // Web Push needs the instance's VAPID key pair from the first start on.
+        fed.ensure_vapid_keys().await?;
+        Ok(fed)
     }
 
     pub fn base_url(&self) -> &str {

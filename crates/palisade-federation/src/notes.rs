@@ -133,6 +133,10 @@ impl Federation {
             tags,
             published,
             edited: vocab::timestamp_ms(note, "updated"),
+            poll: match kind(note).as_str() {
+                "Question" => crate::polls::remote_poll(note),
+                _ => None,
+            },
         };
         Ok(self.core.receive_status(remote).await?)
     }

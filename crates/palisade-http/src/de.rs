@@ -85,3 +85,55 @@ pub fn opt_string_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<Str
 pub fn path_id(s: &str) -> Result<i64, crate::error::ApiError> {
     s.parse().map_err(|_| crate::error::ApiError::not_found())
 }
+
+/// A timestamp as clients send it (RFC 3339; without an offset, UTC, as Rails reads it), in
+/// Unix milliseconds.
+pub fn timestamp_ms(s: &str) -> Option<i64> {
+    use time::format_description::well_known::Rfc3339;
+    let s = s.trim();
+    let t = time::OffsetDateTime::parse(s, &Rfc3339)
+        .or_else(|_| time::OffsetDateTime::parse(&format!("{s}Z"), &Rfc3339))
+        .ok()?;
+    Some((t.unix_timestamp_nanos() / 1_000_000) as i64)
+}
+
+/// A poll as clients send it (`poll[options][]=…` or a JSON object), leniently typed.
+pub fn poll(v: &Value) -> Result<Option<palisade_core::polls::NewPoll>, crate::error::ApiError> {
+    if v.is_null() {
+        return Ok(None);
+    }
+    let bad = |m: &str| crate::error::ApiError::unprocessable(format!("Validation failed: {m}"));
+    let field = |k: &str| v.get(k).cloned().unwrap_or(Value::Null);
+    let options = string_list(field("options")).map_err(|_| bad("Poll options are invalid"))?;
+    let expires_in = opt_i64(field("expires_in"))
+        .map_err(|_| bad("Poll expires in is invalid"))?
+        .ok_or_else(|| bad("Poll expires in can't be blank"))?;
+    let flag = |k: &str| bool(field(k)).map_err(|_| bad("Poll options are invalid"));
+    Ok(Some(palisade_core::polls::NewPoll {
+        options,
+        expires_in,
+        multiple: flag("multiple")?,
+        hide_totals: flag("hide_totals")?,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn timestamps_from_clients() {
+        assert_eq!(
+            super::timestamp_ms("2024-01-01T00:00:00Z"),
+            Some(1_704_067_200_000)
+        );
+        assert_eq!(
+            super::timestamp_ms("2024-01-01T02:00:00+02:00"),
+            Some(1_704_067_200_000)
+        );
+        assert_eq!(
+            super::timestamp_ms("2024-01-01T00:00:00.500"),
+            Some(1_704_067_200_500)
+        );
+        assert!(super::timestamp_ms("4000-01-01T12:33:14-02:00").is_some());
+        assert_eq!(super::timestamp_ms("tomorrow"), None);
+    }
+}

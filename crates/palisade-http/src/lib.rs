@@ -12,6 +12,7 @@ mod oauth;
 pub mod pagination;
 mod ratelimit;
 mod render;
+pub mod streaming;
 mod web;
 mod wellknown;
 
@@ -34,6 +35,8 @@ pub struct AppState {
     pub core: Core,
     pub fed: Federation,
     pub limiter: Arc<RateLimiter>,
+    /// This process's streaming connections.
+    pub hub: streaming::Hub,
 }
 
 impl AppState {
@@ -41,6 +44,7 @@ impl AppState {
         let limiter = Arc::new(RateLimiter::new(&fed.core.settings.limits));
         AppState {
             core: fed.core.clone(),
+            hub: streaming::Hub::new(fed.core.clone()),
             fed,
             limiter,
         }
@@ -74,6 +78,7 @@ pub fn router(state: AppState) -> Router {
         ]);
     Router::new()
         .merge(mastodon::routes())
+        .merge(streaming::routes())
         .merge(activitypub::routes())
         .merge(oauth::routes())
         .merge(wellknown::routes())

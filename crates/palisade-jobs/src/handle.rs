@@ -30,11 +30,17 @@ pub async fn run(fed: &Federation, job: Job, attempts: i64, created_at: i64) -> 
     match job {
         Job::Inbound(j) => judge(fed.process_inbound(&j).await, attempts),
         Job::Plan(event) => judge(fed.plan_event(&event).await.map(|_| ()), attempts),
-        Job::Deliver(d) => match fed.deliver(&d, attempts, now_ms() - created_at).await {
-            outbound::Outcome::Delivered => Outcome::Done,
-            outbound::Outcome::Retry { after_ms, error } => Outcome::Retry { after_ms, error },
-            outbound::Outcome::GiveUp { error } => Outcome::GiveUp { error },
-        },
+        Job::Deliver(d) => sent(fed.deliver(&d, attempts, now_ms() - created_at).await),
+        Job::Timer(t) => judge(fed.core.run_timer(&t).await.map_err(FedError::from), attempts),
+        Job::Push(p) => sent(fed.deliver_push(&p, attempts).await),
+    }
+}
+
+fn sent(outcome: outbound::Outcome) -> Outcome {
+    match outcome {
+        outbound::Outcome::Delivered => Outcome::Done,
+        outbound::Outcome::Retry { after_ms, error } => Outcome::Retry { after_ms, error },
+        outbound::Outcome::GiveUp { error } => Outcome::GiveUp { error },
     }
 }
 

@@ -3,6 +3,8 @@
 
 use palisade_core::events::Event;
 use palisade_core::jobs::Queue;
+use palisade_core::push::PushJob;
+use palisade_core::timers::Timer;
 use palisade_federation::inbox::InboundJob;
 use palisade_federation::outbound::DeliveryJob;
 
@@ -13,6 +15,10 @@ pub enum Job {
     Plan(Event),
     /// Send one activity to one inbox.
     Deliver(DeliveryJob),
+    /// Something fell due: a scheduled status, a poll's end, an announcement.
+    Timer(Timer),
+    /// Send one Web Push message.
+    Push(PushJob),
 }
 
 impl Job {
@@ -22,6 +28,8 @@ impl Job {
             Queue::Inbound => Job::Inbound(serde_json::from_str(payload).map_err(bad)?),
             Queue::Outbound => Job::Plan(serde_json::from_str(payload).map_err(bad)?),
             Queue::Deliver => Job::Deliver(serde_json::from_str(payload).map_err(bad)?),
+            Queue::Timers => Job::Timer(serde_json::from_str(payload).map_err(bad)?),
+            Queue::Push => Job::Push(serde_json::from_str(payload).map_err(bad)?),
         })
     }
 
@@ -30,6 +38,8 @@ impl Job {
             Job::Inbound(_) => Queue::Inbound,
             Job::Plan(_) => Queue::Outbound,
             Job::Deliver(_) => Queue::Deliver,
+            Job::Timer(_) => Queue::Timers,
+            Job::Push(_) => Queue::Push,
         }
     }
 }

@@ -33,6 +33,10 @@ pub struct Config {
     pub deliveries: usize,
     /// Deliveries in flight at once to one host.
     pub per_host: usize,
+    /// Timers (scheduled statuses, poll ends, announcements) run at once.
+    pub timers: usize,
+    /// Web Push messages in flight at once.
+    pub pushes: usize,
     /// How long a claimed job stays this process's without a renewal; a crashed process's
     /// jobs come back after this.
     pub lease: Duration,
@@ -45,6 +49,8 @@ impl Default for Config {
             planning: 4,
             deliveries: 64,
             per_host: 4,
+            timers: 4,
+            pushes: 16,
             lease: Duration::from_secs(15),
         }
     }
@@ -78,6 +84,16 @@ pub fn start(fed: Federation, config: Config) -> Runners {
             queue: Queue::Deliver,
             concurrency: config.deliveries.max(1),
             per_host: Some(config.per_host.max(1)),
+        },
+        RunnerConfig {
+            queue: Queue::Timers,
+            concurrency: config.timers.max(1),
+            per_host: None,
+        },
+        RunnerConfig {
+            queue: Queue::Push,
+            concurrency: config.pushes.max(1),
+            per_host: None,
         },
     ];
     let mut tasks: Vec<JoinHandle<()>> = specs

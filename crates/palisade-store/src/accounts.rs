@@ -540,3 +540,16 @@ pub async fn set_actor_type<'a>(
         .await?;
     Ok(())
 }
+
+/// Removes a local account's avatar (`avatar`) or header image.
+pub async fn clear_image<'a>(ex: impl Into<Exec<'a>>, id: i64, avatar: bool) -> Result<()> {
+    let column = if avatar { "avatar_url" } else { "header_url" };
+    q(format!(
+        "UPDATE accounts SET {column} = NULL, updated_at = $2 WHERE id = $1"
+    ))
+    .bind(id)
+    .bind(now_ms())
+    .execute(ex)
+    .await?;
+    Ok(())
+}

@@ -248,10 +248,16 @@ pub async fn token_by_refresh_hash<'a>(ex: impl Into<Exec<'a>>, hash: &str) -> R
     .transpose()
 }
 
+/// Revokes a token; its Web Push subscription (which holds it) goes with it.
 pub async fn revoke_token<'a>(ex: impl Into<Exec<'a>>, id: i64) -> Result<()> {
+    let mut ex = ex.into();
     q("UPDATE tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
         .bind(id)
         .bind(now_ms())
+        .execute(ex.reborrow())
+        .await?;
+    q("DELETE FROM push_subscriptions WHERE token_id = $1")
+        .bind(id)
         .execute(ex)
         .await?;
     Ok(())

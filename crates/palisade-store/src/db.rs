@@ -17,7 +17,7 @@ use sqlx::sqlite::{
 use sqlx::{Postgres, Row as _, Sqlite, Transaction};
 
 use crate::StoreError;
-use crate::signals::{self, Bells};
+use crate::signals::{self, Bells, LiveBus};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -35,6 +35,8 @@ pub struct Db {
     queries: Arc<AtomicU64>,
     /// The job runners' wake-up bells.
     bells: Arc<Bells>,
+    /// Live events for streaming clients.
+    live: Arc<LiveBus>,
     /// SQLite: this process's writers queue here for the one write lock, in order, instead
     /// of retrying in SQLite's busy handler (which sleeps, and lets late comers overtake).
     writer: Option<Arc<tokio::sync::Mutex<()>>>,
@@ -79,6 +81,7 @@ impl Db {
                 pool: Pool::Postgres(pool),
                 queries: Arc::default(),
                 bells: Arc::default(),
+                live: Arc::default(),
                 writer: None,
             })
         } else if url.starts_with("sqlite:") {
@@ -100,6 +103,7 @@ impl Db {
                 pool: Pool::Sqlite(pool),
                 queries: Arc::default(),
                 bells: Arc::default(),
+                live: Arc::default(),
                 writer: Some(Arc::default()),
             })
         } else {
@@ -133,6 +137,8 @@ impl Db {
                 queries: self.queries.clone(),
                 bells: self.bells.clone(),
                 ring: Vec::new(),
+                live: self.live.clone(),
+                events: Vec::new(),
                 _turn: turn,
             },
             Pool::Postgres(p) => Tx {
@@ -148,6 +154,8 @@ impl Db {
                 queries: self.queries.clone(),
                 bells: self.bells.clone(),
                 ring: Vec::new(),
+                live: self.live.clone(),
+                events: Vec::new(),
                 _turn: turn,
             },
         })
@@ -169,6 +177,25 @@ impl Db {
     /// The job runners' bells (see `signals`).
     pub fn bells(&self) -> &Bells {
         &self.bells
+    }
+
+    /// Live events for streaming clients (see `signals`).
+    pub fn live(&self) -> &LiveBus {
+        &self.live
+    }
+
+    /// Publishes a live event now (outside a transaction): to this process and, on
+    /// PostgreSQL, to the others.
+    pub async fn publish_live(&self, payload: &str) -> Result<()> {
+        if let Pool::Postgres(p) = &self.pool {
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(signals::LIVE_CHANNEL)
+                .bind(self.live.wire(payload))
+                .execute(p)
+                .await?;
+        }
+        self.live.publish_local(payload);
+        Ok(())
     }
 
     /// A connection string's pool, for PostgreSQL's `LISTEN` (which needs its own connection).
@@ -199,6 +226,9 @@ pub struct Tx {
     bells: Arc<Bells>,
     /// Queues that got a job in this transaction: rung when it commits.
     ring: Vec<String>,
+    live: Arc<LiveBus>,
+    /// Live events published when (and only if) this transaction commits.
+    events: Vec<String>,
     /// Held until the transaction ends (SQLite's one writer at a time, see `Db::writer`).
     /// Declared last: fields drop in order, and the turn must outlive the transaction.
     _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
@@ -222,6 +252,15 @@ impl Tx {
             }
             self.ring.push(queue);
         }
+        if let TxInner::Postgres(t) = &mut self.inner {
+            for payload in &self.events {
+                sqlx::query("SELECT pg_notify($1, $2)")
+                    .bind(signals::LIVE_CHANNEL)
+                    .bind(self.live.wire(payload))
+                    .execute(&mut **t)
+                    .await?;
+            }
+        }
         match self.inner {
             TxInner::Sqlite(t) => t.commit().await?,
             TxInner::Postgres(t) => t.commit().await?,
@@ -229,7 +268,15 @@ impl Tx {
         for queue in &self.ring {
             self.bells.ring(queue);
         }
+        for payload in &self.events {
+            self.live.publish_local(payload);
+        }
         Ok(())
+    }
+
+    /// Publishes a live event once this transaction commits (never if it rolls back).
+    pub fn publish_on_commit(&mut self, payload: String) {
+        self.events.push(payload);
     }
 
     /// Rings `queue`'s bell once this transaction commits (a job was added to it).
@@ -553,4 +600,12 @@ impl Row {
     pub fn bool(&self, col: &str) -> Result<bool> {
         get!(self, col, bool)
     }
+}
+
+/// A column list (`a, b, c`) qualified with a table alias (`t.a, t.b, t.c`), for joins.
+pub fn qualified(cols: &str, alias: &str) -> String {
+    cols.split(", ")
+        .map(|c| format!("{alias}.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

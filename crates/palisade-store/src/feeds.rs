@@ -171,3 +171,21 @@ pub fn viewer_filter(author_col: &str, viewer: &str) -> String {
         crate::notifications::domain_blocked_filter(viewer, author_col)
     )
 }
+
+/// Of `accounts`, those whose home feed holds `status_id`.
+pub async fn holders<'a>(ex: impl Into<Exec<'a>>, status_id: i64, accounts: &[i64]) -> Result<Vec<i64>> {
+    if accounts.is_empty() {
+        return Ok(Vec::new());
+    }
+    q(format!(
+        "SELECT account_id FROM home_feed WHERE status_id = $1 AND account_id IN ({})",
+        crate::db::placeholders(2, accounts.len())
+    ))
+    .bind(status_id)
+    .bind_all(accounts.iter().copied())
+    .fetch_all(ex)
+    .await?
+    .iter()
+    .map(|r| r.i64("account_id"))
+    .collect()
+}

@@ -72,6 +72,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0010_web.sql"),
     },
     Migration {
+        version: 12,
+        name: "client_api",
+        sqlite: include_str!("../migrations/sqlite/0012_client_api.sql"),
+        postgres: include_str!("../migrations/postgres/0012_client_api.sql"),
+    },
+    Migration {
         version: 13,
         name: "hostile_input",
         sqlite: include_str!("../migrations/sqlite/0013_hostile_input.sql"),

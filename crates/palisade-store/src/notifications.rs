@@ -56,7 +56,7 @@ pub fn domain_blocked_filter(viewer: &str, author: &str) -> String {
 fn shown() -> String {
     // `now` is our own integer, safe to inline.
     format!(
-        " AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = n.account_id \
+        " AND n.filtered = FALSE AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = n.account_id \
            AND b.target_account_id = n.from_account_id) \
          AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = n.account_id \
            AND m.target_account_id = n.from_account_id AND m.hide_notifications = TRUE \
@@ -87,7 +87,8 @@ pub async fn insert<'a>(ex: impl Into<Exec<'a>>, n: &Notification) -> Result<()>
 /// leaving out in the same statement each recipient who would not want it: itself, a
 /// remote account, one blocking or blocked by `from`, one muting `from` with notifications
 /// hidden, one who blocks `from`'s domain, one who muted the status' thread, and with
-/// `followers_only`, one who does not follow `from`. Returns how many were written.
+/// `followers_only`, one who does not follow `from`. With `filtered`, they wait in the
+/// recipients' notification requests. Returns the ids written and their recipients.
 #[allow(clippy::too_many_arguments)]
 pub async fn insert_for<'a>(
     ex: impl Into<Exec<'a>>,
@@ -98,9 +99,10 @@ pub async fn insert_for<'a>(
     group_key: Option<&str>,
     created_at: i64,
     followers_only: bool,
-) -> Result<u64> {
+    filtered: bool,
+) -> Result<Vec<(i64, i64)>> {
     let mut ex = ex.into();
-    let mut written = 0;
+    let mut written = Vec::new();
     // Two placeholders per recipient (its new id and its account), five fixed ones first.
     for chunk in recipients.chunks(400) {
         let rows = (0..chunk.len())
@@ -113,8 +115,8 @@ pub async fn insert_for<'a>(
             ""
         };
         let sql = format!(
-            "INSERT INTO notifications ({COLS}) \
-             SELECT r.id, r.account_id, $1, $2, $3, $4, $5, NULL FROM ({rows}) r \
+            "INSERT INTO notifications ({COLS}, filtered) \
+             SELECT r.id, r.account_id, $1, $2, $3, $4, $5, NULL, {filtered} FROM ({rows}) r \
              JOIN accounts a ON a.id = r.account_id AND a.domain IS NULL AND a.id <> $1 \
              JOIN accounts s ON s.id = $1 \
              WHERE NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.account_id = r.account_id AND b.target_account_id = $1) \
@@ -124,7 +126,8 @@ pub async fn insert_for<'a>(
                AND NOT EXISTS (SELECT 1 FROM account_domain_blocks adb WHERE adb.account_id = r.account_id \
                  AND s.domain IS NOT NULL AND {}) \
                AND NOT EXISTS (SELECT 1 FROM statuses st JOIN conversation_mutes cm \
-                 ON cm.conversation_id = st.conversation_id AND cm.account_id = r.account_id WHERE st.id = $3){followers}",
+                 ON cm.conversation_id = st.conversation_id AND cm.account_id = r.account_id WHERE st.id = $3){followers} \
+             RETURNING id, account_id",
             crate::domains::covers_sql("adb.domain", "s.domain")
         );
         let mut query = q(sql)
@@ -136,7 +139,9 @@ pub async fn insert_for<'a>(
         for r in chunk {
             query = query.bind(crate::ids::new_id()).bind(*r);
         }
-        written += query.execute(ex.reborrow()).await?;
+        for r in query.fetch_all(ex.reborrow()).await? {
+            written.push((r.i64("id")?, r.i64("account_id")?));
+        }
     }
     Ok(written)
 }
@@ -201,6 +206,24 @@ pub async fn get<'a>(ex: impl Into<Exec<'a>>, account_id: i64, id: i64) -> Resul
     .as_ref()
     .map(from_row)
     .transpose()
+}
+
+/// Notifications by id, whoever they are for (live events name them by id).
+pub async fn by_ids<'a>(ex: impl Into<Exec<'a>>, ids: &[i64]) -> Result<Vec<Notification>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    q(format!(
+        "SELECT {COLS} FROM notifications n WHERE n.id IN ({}){}",
+        placeholders(1, ids.len()),
+        shown()
+    ))
+    .bind_all(ids.iter().copied())
+    .fetch_all(ex)
+    .await?
+    .iter()
+    .map(from_row)
+    .collect()
 }
 
 pub async fn dismiss<'a>(ex: impl Into<Exec<'a>>, account_id: i64, id: i64) -> Result<bool> {

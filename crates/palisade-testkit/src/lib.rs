@@ -16,6 +16,8 @@ use serde_json::Value;
 use tower::ServiceExt;
 use tower_http::normalize_path::NormalizePath;
 
+pub mod streaming;
+
 pub const BASE_URL: &str = "https://palisade.test";
 pub const DOMAIN: &str = "palisade.test";
 
@@ -26,6 +28,8 @@ pub struct TestServer {
     pub fed: Federation,
     /// For spawned servers: the job runners.
     runners: Option<palisade_jobs::Runners>,
+    /// The streaming connections of this server.
+    pub hub: palisade_http::streaming::Hub,
     /// For spawned servers: the base URL.
     pub url: String,
     /// The database this server uses (another process would connect to the same).
@@ -84,7 +88,9 @@ impl TestServer {
         config.fetch.allow_private_addresses = true;
         config.plain_http_peers = true;
         let fed = Federation::new(core.clone(), config).await.expect("federation");
-        let app = palisade_http::app(AppState::new(fed.clone()));
+        let state = AppState::new(fed.clone());
+        let hub = state.hub.clone();
+        let app = palisade_http::app(state);
         let url = core.settings.public_url.clone();
         TestServer {
             core,
@@ -93,6 +99,7 @@ impl TestServer {
             app,
             sqlite_path,
             runners: None,
+            hub,
             url,
             database_url,
         }
@@ -121,11 +128,18 @@ impl TestServer {
             >(app);
             let _ = axum::serve(listener, service).await;
         });
-        srv.runners = Some(palisade_jobs::start(
-            srv.fed.clone(),
-            palisade_jobs::Config::default(),
-        ));
+        srv.start_runners();
         srv
+    }
+
+    /// Starts the job runners (spawned servers have them from the start).
+    pub fn start_runners(&mut self) {
+        if self.runners.is_none() {
+            self.runners = Some(palisade_jobs::start(
+                self.fed.clone(),
+                palisade_jobs::Config::default(),
+            ));
+        }
     }
 
     /// A new user with `role` (`admin`, `moderator`…) and a token with the admin scopes.

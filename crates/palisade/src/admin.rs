@@ -52,6 +52,11 @@ pub enum AdminCommand {
         #[arg(long, default_value = "50")]
         limit: i64,
     },
+    /// Announcements shown to members in their apps.
+    Announcement {
+        #[command(subcommand)]
+        command: crate::announcements_cli::AnnouncementCommand,
+    },
     /// Fixtures for third-party test suites.
     Seed {
         #[command(subcommand)]
@@ -210,6 +215,7 @@ async fn dispatch(core: &Core, command: AdminCommand) -> Result<(), String> {
             command: SeedCommand::Mastodonpy,
         } => crate::seed::mastodonpy(core).await?,
         AdminCommand::Peers => crate::peers_cli::list(core).await?,
+        AdminCommand::Announcement { command } => crate::announcements_cli::run(core, command).await?,
         AdminCommand::DomainBlock { command } => crate::domains_cli::block(core, command).await?,
         AdminCommand::DomainAllow { command } => crate::domains_cli::allow(core, command).await?,
         AdminCommand::Audit { limit } => crate::domains_cli::audit(core, limit).await?,

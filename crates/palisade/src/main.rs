@@ -1,6 +1,7 @@
 //! The `palisade` binary: command line, configuration, wiring. No domain logic here.
 
 mod admin;
+mod announcements_cli;
 mod config;
 mod domains_cli;
 mod listen;

@@ -69,7 +69,9 @@ pub async fn serve(config: Config, role: Role, how: String) -> Result<(), String
         tracing::info!("Palisade {} worker is ready", env!("CARGO_PKG_VERSION"));
         shutdown_signal().await;
     } else {
-        let app = palisade_http::app(AppState::new(fed.clone()));
+        let state = AppState::new(fed.clone());
+        let hub = state.hub.clone();
+        let app = palisade_http::app(state);
         let listener = tokio::net::TcpListener::bind(&config.listen)
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
@@ -82,7 +84,12 @@ pub async fn serve(config: Config, role: Role, how: String) -> Result<(), String
             env!("CARGO_PKG_VERSION")
         );
         welcome(&config, &fed.core, how).await;
-        crate::listen::serve(listener, app, shutdown_signal())
+        // Streaming connections never end by themselves: they are closed first.
+        let stopped = async move {
+            shutdown_signal().await;
+            hub.close_all();
+        };
+        crate::listen::serve(listener, app, stopped)
             .await
             .map_err(|e| format!("server error: {e}"))?;
     }

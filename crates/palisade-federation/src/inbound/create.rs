@@ -17,6 +17,10 @@ pub async fn handle(fed: &Federation, signer: &Account, a: &Value) -> FedResult<
                 fed.status_by_uri(&id, 0).await?;
                 return Ok(());
             }
+            // A vote in one of our polls is not a status.
+            if fed.receive_vote(signer, object).await? {
+                return Ok(());
+            }
             fed.store_note(object, signer, 0).await?;
         }
         _ => {

@@ -36,6 +36,12 @@ pub async fn handle(fed: &Federation, signer: &Account, a: &Value) -> FedResult<
             fed.core
                 .receive_status_update(&status, &content, &summary, sensitive, edited)
                 .await?;
+            // A Question's Update carries its new tallies.
+            if kind(object) == "Question"
+                && let Some(poll) = crate::polls::remote_poll(object)
+            {
+                fed.core.receive_poll_update(status.id, signer.id, &poll).await?;
+            }
         }
         _ => {}
     }

@@ -19,7 +19,8 @@ pub struct Application {
     pub client_secret_expires_at: Option<i64>,
 }
 
-pub fn application(app: &App, with_secret: bool) -> Application {
+/// `vapid_key`: the instance's Web Push key, which clients subscribe with.
+pub fn application(app: &App, with_secret: bool, vapid_key: &str) -> Application {
     let uris: Vec<String> = app.redirect_uris.split('\n').map(str::to_owned).collect();
     Application {
         id: app.id.to_string(),
@@ -28,8 +29,7 @@ pub fn application(app: &App, with_secret: bool) -> Application {
         scopes: app.scopes.split(' ').map(str::to_owned).collect(),
         redirect_uri: uris.join("\n"),
         redirect_uris: uris,
-        // Web Push is not offered; clients only read the key when they subscribe.
-        vapid_key: String::new(),
+        vapid_key: vapid_key.to_owned(),
         client_id: with_secret.then(|| app.client_id.clone()),
         client_secret: with_secret.then(|| app.client_secret.clone()),
         client_secret_expires_at: with_secret.then_some(0),

@@ -54,7 +54,13 @@ fn media_config() -> Value {
 }
 
 fn polls_config() -> Value {
-    json!({"max_options": 4, "max_characters_per_option": 50, "min_expiration": 300, "max_expiration": 2629746})
+    use palisade_core::polls::{MAX_EXPIRATION_S, MAX_OPTION_CHARS, MAX_OPTIONS, MIN_EXPIRATION_S};
+    json!({
+        "max_options": MAX_OPTIONS,
+        "max_characters_per_option": MAX_OPTION_CHARS,
+        "min_expiration": MIN_EXPIRATION_S,
+        "max_expiration": MAX_EXPIRATION_S,
+    })
 }
 
 pub fn instance_v1(s: &Settings, stats: &Stats, contact: Option<Value>) -> Value {
@@ -77,7 +83,7 @@ pub fn instance_v1(s: &Settings, stats: &Stats, contact: Option<Value>) -> Value
         "approval_required": s.registrations == Registrations::Approval,
         "invites_enabled": false,
         "configuration": {
-            "accounts": {"max_featured_tags": 0},
+            "accounts": {"max_featured_tags": palisade_core::featured_tags::MAX_FEATURED_TAGS},
             "statuses": statuses_config(s),
             "media_attachments": media_config(),
             "polls": polls_config(),
@@ -87,7 +93,7 @@ pub fn instance_v1(s: &Settings, stats: &Stats, contact: Option<Value>) -> Value
     })
 }
 
-pub fn instance_v2(s: &Settings, stats: &Stats, contact: Option<Value>) -> Value {
+pub fn instance_v2(s: &Settings, stats: &Stats, contact: Option<Value>, vapid_key: &str) -> Value {
     json!({
         "domain": host(s),
         "title": s.instance.title,
@@ -111,13 +117,13 @@ pub fn instance_v2(s: &Settings, stats: &Stats, contact: Option<Value>) -> Value
                 "privacy_policy": Value::Null,
                 "terms_of_service": Value::Null,
             },
-            "vapid": {"public_key": ""},
+            "vapid": {"public_key": vapid_key},
             "accounts": {
                 "max_display_name_length": 30,
                 "max_note_length": s.limits.max_note_chars,
                 "max_avatar_description_length": 150,
                 "max_header_description_length": 150,
-                "max_featured_tags": 0,
+                "max_featured_tags": palisade_core::featured_tags::MAX_FEATURED_TAGS,
                 "max_pinned_statuses": 5,
                 "max_profile_fields": s.limits.max_profile_fields,
                 "profile_field_name_limit": 255,

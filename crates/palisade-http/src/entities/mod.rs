@@ -3,15 +3,24 @@
 
 mod account;
 mod app;
+mod collections;
+mod filter;
 mod instance;
 mod notification;
+mod poll;
 mod relationship;
 mod status;
 
 pub use account::{Account, CredentialAccount, account, credential_account};
 pub use app::{Application, application};
+pub use collections::{
+    announcement, conversation, featured_tag, list, notification_policy, notification_policy_v1,
+    notification_request, push_subscription, scheduled_status,
+};
+pub use filter::{filter, filter_keyword, filter_result, filter_status, filter_v1};
 pub use instance::{instance_v1, instance_v2, rules};
-pub use notification::{Notification, notification};
+pub use notification::{Notification, notification, notification_of};
+pub use poll::poll;
 pub use relationship::{Relationship, relationship};
 pub use status::{Status, StatusEdit, status, status_edit, tag};
 

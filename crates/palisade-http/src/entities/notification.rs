@@ -32,3 +32,18 @@ pub fn notification(
         event: None,
     }
 }
+
+/// A notification from its core view, for `owner`.
+pub fn notification_of(
+    v: &palisade_core::notifications::NotificationView,
+    urls: &palisade_core::urls::Urls<'_>,
+) -> Notification {
+    let owner = Some(v.notification.account_id);
+    let mut n = notification(
+        &v.notification,
+        super::account(&v.account, urls),
+        v.status.as_ref().map(|s| super::status(s, owner, urls)),
+    );
+    n.event = v.severance.as_ref().map(crate::mastodon::severance_json);
+    n
+}

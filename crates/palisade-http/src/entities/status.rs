@@ -99,7 +99,7 @@ pub fn status(v: &StatusView, viewer_id: Option<i64>, urls: &Urls<'_>) -> Status
             .filter(|_| own && s.reblog_of_id.is_none())
             .map(|m| m.pinned),
         content: s.content_html.clone(),
-        filtered: Vec::new(),
+        filtered: v.filtered.iter().map(super::filter_result).collect(),
         reblog: v.reblog.as_ref().map(|r| Box::new(status(r, viewer_id, urls))),
         application: s.local.then(|| {
             v.app
@@ -122,7 +122,7 @@ pub fn status(v: &StatusView, viewer_id: Option<i64>, urls: &Urls<'_>) -> Status
         emojis: Vec::new(),
         quote: None,
         card: None,
-        poll: None,
+        poll: v.poll.as_ref().map(|p| super::poll(p, viewer_id)),
         text: None,
     }
 }

@@ -165,7 +165,12 @@ fn insert(root: &mut Value, key: &str, value: String) {
                     list.push(Value::String(value));
                     return;
                 }
-                list.push(Value::Object(Map::new()));
+                // Rails: `a[][k]` fills the last hash until it already has `k`.
+                let next = parts.get(i + 1).copied().unwrap_or("");
+                let reuse = matches!(list.last(), Some(Value::Object(m)) if !m.contains_key(next));
+                if !reuse {
+                    list.push(Value::Object(Map::new()));
+                }
                 let Some(n) = list.last_mut() else { return };
                 node = n;
                 continue;
@@ -239,6 +244,15 @@ mod tests {
             v,
             json!({"types": ["mention", "follow"], "limit": "5",
                    "fields_attributes": [{"name": "a", "value": "x"}, {"name": "b"}]})
+        );
+    }
+
+    #[test]
+    fn rails_arrays_of_hashes() {
+        let v = parse_query("k[][keyword]=spam&k[][whole_word]=true&k[][keyword]=eggs&k[][whole_word]=false");
+        assert_eq!(
+            v,
+            json!({"k": [{"keyword": "spam", "whole_word": "true"}, {"keyword": "eggs", "whole_word": "false"}]})
         );
     }
 

@@ -39,10 +39,10 @@ async fn create(State(st): State<AppState>, Params(p): Params<CreateApp>) -> Api
             scopes: p.scopes,
         })
         .await?;
-    Ok(Json(application(&app, true)))
+    Ok(Json(application(&app, true, &st.core.vapid_public_key())))
 }
 
 async fn verify(State(st): State<AppState>, Auth(viewer): Auth) -> ApiResult<Json<Application>> {
     let app = st.core.viewer_app(&viewer).await?;
-    Ok(Json(application(&app, false)))
+    Ok(Json(application(&app, false, &st.core.vapid_public_key())))
 }

@@ -38,7 +38,13 @@ async fn v1(State(st): State<AppState>) -> ApiResult<Json<Value>> {
 
 async fn v2(State(st): State<AppState>) -> ApiResult<Json<Value>> {
     let stats = st.core.stats().await?;
-    Ok(Json(instance_v2(&st.core.settings, &stats, contact(&st).await?)))
+    let vapid = st.core.vapid_public_key();
+    Ok(Json(instance_v2(
+        &st.core.settings,
+        &stats,
+        contact(&st).await?,
+        &vapid,
+    )))
 }
 
 async fn peers(State(st): State<AppState>) -> ApiResult<Json<Vec<String>>> {

@@ -1,18 +1,15 @@
 //! `/api/v1/notifications…`.
 
-use std::collections::HashMap;
-
 use axum::extract::{OriginalUri, Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use palisade_core::auth::Viewer;
 use palisade_core::model::{Notification as Row, NotificationFilter as Filter};
-use palisade_core::views::ViewOptions;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::entities::{Notification, notification};
+use crate::entities::{Notification, notification_of};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Auth, Params};
 use crate::pagination::PageParams;
@@ -79,47 +76,12 @@ async fn list(
     ))
 }
 
-/// Renders notifications with their accounts and statuses in a constant number of queries.
+/// Renders notifications with their accounts and statuses (core's views: filters of the
+/// notifications context applied).
 async fn render(st: &AppState, viewer: &Viewer, list: &[Row]) -> ApiResult<Vec<Notification>> {
-    let account_ids: Vec<i64> = list.iter().map(|n| n.from_account_id).collect();
-    let accounts: HashMap<i64, _> = st
-        .core
-        .account_views(&account_ids)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a))
-        .collect();
-    let status_ids: Vec<i64> = list.iter().filter_map(|n| n.status_id).collect();
-    let statuses: HashMap<i64, _> = st
-        .core
-        .status_views(viewer.account.as_ref(), &status_ids, ViewOptions::default())
-        .await?
-        .into_iter()
-        .map(|v| (v.status.id, v))
-        .collect();
-    // Severance notices carry their event (a handful at most per page).
-    let mut events = HashMap::new();
-    for n in list {
-        if let Some(event_id) = n.event_id
-            && let Some(s) = st.core.severance_of(n.account_id, event_id).await?
-        {
-            events.insert(event_id, super::domain_blocks::severance_json(&s));
-        }
-    }
-    Ok(list
-        .iter()
-        .filter_map(|n| {
-            let account = st.account_json(accounts.get(&n.from_account_id)?);
-            let status = match n.status_id {
-                // A notification about a status the viewer can no longer see is left out.
-                Some(id) => Some(st.status_json(statuses.get(&id)?, Some(viewer))),
-                None => None,
-            };
-            let mut entity = notification(n, account, status);
-            entity.event = n.event_id.and_then(|e| events.get(&e).cloned());
-            Some(entity)
-        })
-        .collect())
+    let views = st.core.notification_views(viewer.account.as_ref(), list).await?;
+    let urls = st.core.urls();
+    Ok(views.iter().map(|v| notification_of(v, &urls)).collect())
 }
 
 async fn show(

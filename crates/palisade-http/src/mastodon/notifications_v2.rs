@@ -81,9 +81,13 @@ async fn body(st: &AppState, viewer: &Viewer, groups: &[Group], partial_avatars:
     } else {
         (accounts, Vec::new())
     };
+    let opts = ViewOptions {
+        filter: Some(palisade_core::filters::FilterContext::Notifications),
+        ..Default::default()
+    };
     let statuses = st
         .core
-        .status_views(viewer.account.as_ref(), &status_ids, ViewOptions::default())
+        .status_views(viewer.account.as_ref(), &status_ids, opts)
         .await?;
     let visible: HashMap<i64, ()> = statuses.iter().map(|v| (v.status.id, ())).collect();
     // Groups keep only accounts that can be shown (suspended ones drop out, as in v1).

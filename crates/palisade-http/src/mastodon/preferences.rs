@@ -24,5 +24,6 @@ async fn show(State(st): State<AppState>, auth: Auth) -> ApiResult<Json<Value>> 
         "reading:expand:media": "default",
         "reading:expand:spoilers": false,
         "reading:autoplay:gifs": false,
+        "posting:default:quote_policy": "public",
     })))
 }

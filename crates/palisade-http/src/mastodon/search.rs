@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use palisade_core::search::SearchKind;
+use palisade_core::search::{Resolved, SearchKind};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -44,9 +44,11 @@ async fn search(
         _ => None,
     };
     // Resolving reaches out to other servers: only for signed-in users, as in Mastodon.
-    if p.resolve && viewer.as_ref().is_some_and(|v| v.account.is_some()) {
-        st.fed.resolve_query(p.q.as_deref().unwrap_or("")).await;
-    }
+    let resolved = if p.resolve && viewer.as_ref().is_some_and(|v| v.account.is_some()) {
+        st.fed.resolve_query(p.q.as_deref().unwrap_or("")).await
+    } else {
+        Resolved::Nothing
+    };
     let limit = p.limit.unwrap_or(20).clamp(1, 40);
     let offset = p.offset.unwrap_or(0).max(0);
     let results = st
@@ -57,6 +59,7 @@ async fn search(
             kind,
             limit,
             offset,
+            resolved,
         )
         .await?;
     let urls = st.core.urls();

@@ -18,10 +18,12 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/tags/{name}", get(show))
         .route("/api/v1/tags/{name}/follow", post(follow))
         .route("/api/v1/tags/{name}/unfollow", post(unfollow))
+        .route("/api/v1/tags/{name}/feature", post(feature))
+        .route("/api/v1/tags/{name}/unfeature", post(unfeature))
         .route("/api/v1/followed_tags", get(followed))
 }
 
-fn tag_json(st: &AppState, t: &TagView) -> Value {
+pub(super) fn tag_json(st: &AppState, t: &TagView) -> Value {
     json!({
         "id": if t.tag.id == 0 { String::new() } else { t.tag.id.to_string() },
         "name": t.tag.name,
@@ -30,7 +32,7 @@ fn tag_json(st: &AppState, t: &TagView) -> Value {
             "day": (day / 1000).to_string(), "uses": uses.to_string(), "accounts": accounts.to_string(),
         })).collect::<Vec<_>>(),
         "following": t.following,
-        "featuring": false,
+        "featuring": t.featuring,
     })
 }
 
@@ -58,6 +60,22 @@ async fn unfollow(
 ) -> ApiResult<Json<Value>> {
     let viewer = auth.scoped(&["write:follows", "follow"])?;
     let tag = st.core.set_tag_followed(&viewer, &name, false).await?;
+    Ok(Json(tag_json(&st, &tag)))
+}
+
+async fn feature(State(st): State<AppState>, auth: Auth, Path(name): Path<String>) -> ApiResult<Json<Value>> {
+    let viewer = auth.scoped(&["write:accounts"])?;
+    let tag = st.core.set_tag_featured(&viewer, &name, true).await?;
+    Ok(Json(tag_json(&st, &tag)))
+}
+
+async fn unfeature(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(name): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let viewer = auth.scoped(&["write:accounts"])?;
+    let tag = st.core.set_tag_featured(&viewer, &name, false).await?;
     Ok(Json(tag_json(&st, &tag)))
 }
 

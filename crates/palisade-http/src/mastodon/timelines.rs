@@ -18,6 +18,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/timelines/home", get(home))
         .route("/api/v1/timelines/public", get(public))
         .route("/api/v1/timelines/tag/{hashtag}", get(tag))
+        .route("/api/v1/timelines/link", get(link))
 }
 
 async fn home(
@@ -83,4 +84,11 @@ async fn tag(
         .tag_timeline(viewer_account(viewer.as_ref()), &hashtag, local, &page)
         .await?;
     Ok(st.status_page(&uri, &page, result, viewer.as_ref()))
+}
+
+/// Statuses sharing a trending link: links trend by their preview cards, which this server
+/// does not make yet, so no link is known (404, as Mastodon answers for an unknown one).
+async fn link(auth: MaybeAuth) -> ApiResult<Response> {
+    auth.scoped(&["read:statuses"])?;
+    Err(crate::error::ApiError::not_found())
 }

@@ -33,16 +33,18 @@ pub async fn search(State(st): State<AppState>, ctx: Ctx, Query(p): Query<Search
         .trim_start_matches('@')
         .split_once('@')
         .is_some_and(|(u, d)| !u.is_empty() && d.contains(['.', ':']));
-    if ctx.signed_in() && (is_url || is_handle) {
+    let resolved = if ctx.signed_in() && (is_url || is_handle) {
         // Reaching out to other servers is for members only, as in Mastodon.
-        st.fed.resolve_query(&q).await;
-    }
+        st.fed.resolve_query(&q).await
+    } else {
+        palisade_core::search::Resolved::Nothing
+    };
     let domain = as_domain(&q);
     let on_domain = match &domain {
         Some(d) => st.core.accounts_on_domain(ctx.account(), d, 60).await?,
         None => Vec::new(),
     };
-    let mut results = st.core.search(ctx.account(), &q, None, 20, 0).await?;
+    let mut results = st.core.search(ctx.account(), &q, None, 20, 0, resolved).await?;
     if is_url
         && let Some(a) = st.core.account_by_url(&q).await?
         && !results.accounts.iter().any(|x| x.id == a.id)

@@ -16,5 +16,6 @@ mod reports;
 mod shapes;
 mod startup;
 mod statuses;
+mod streaming;
 mod timelines;
 mod web;

@@ -338,6 +338,7 @@ async fn remote_status(
             tags: Vec::new(),
             published: palisade_store::now_ms(),
             edited: None,
+            poll: None,
         })
         .await
         .unwrap()

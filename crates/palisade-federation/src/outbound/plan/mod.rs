@@ -9,6 +9,7 @@ mod follow;
 mod like;
 mod profile;
 mod status;
+mod vote;
 
 use palisade_core::events::Event;
 use palisade_core::jobs::{NewJob, Queue};
@@ -30,9 +31,23 @@ pub(super) struct Plan {
 impl Federation {
     /// Turns one event into delivery jobs (one per distinct inbox); returns how many.
     pub async fn plan_event(&self, event: &Event) -> FedResult<usize> {
-        let Some(plan) = self.plan(event).await? else {
-            return Ok(0);
+        let plans = match event {
+            Event::PollVoted {
+                poll_id,
+                account_id,
+                choices,
+            } => vote::plan(self, *poll_id, *account_id, choices).await?,
+            _ => self.plan(event).await?.into_iter().collect(),
         };
+        let mut jobs = 0;
+        for plan in plans {
+            jobs += self.enqueue_plan(event, plan).await?;
+        }
+        Ok(jobs)
+    }
+
+    /// One delivery job per distinct inbox of `plan`.
+    async fn enqueue_plan(&self, event: &Event, plan: Plan) -> FedResult<usize> {
         let mut inboxes = plan.inboxes;
         inboxes.sort();
         inboxes.dedup();
@@ -123,6 +138,9 @@ impl Federation {
                 report_id,
                 recipients,
             } => flag::plan(self, *report_id, recipients).await,
+            Event::PollUpdated { status_id } => status::created(self, *status_id, true).await,
+            // Planned by `plan_event` (one Create per choice).
+            Event::PollVoted { .. } => Ok(None),
         }
     }
 

@@ -8,7 +8,7 @@ use crate::context::{FedResult, Federation};
 use crate::documents::{self, PUBLIC};
 
 /// `Create` (or with `edited`, `Update`) of a status, to followers, the mentioned and the
-/// author replied to.
+/// author replied to (and, for a poll's new tallies, the remote voters).
 pub(super) async fn created(fed: &Federation, status_id: i64, edited: bool) -> FedResult<Option<Plan>> {
     let Some(s) = fed.core.find_status(status_id).await? else {
         return Ok(None);
@@ -29,7 +29,10 @@ pub(super) async fn created(fed: &Federation, status_id: i64, edited: bool) -> F
     let mut activity = documents::activity(kind, &id, &author.uri, note, &[], &[]);
     activity["to"] = to;
     activity["cc"] = cc;
-    let inboxes = audience_inboxes(fed, &s, &author, &mentioned).await?;
+    let mut inboxes = audience_inboxes(fed, &s, &author, &mentioned).await?;
+    if edited && let Some(poll) = fed.core.poll_of_status(s.id).await? {
+        inboxes.extend(fed.core.poll_voter_inboxes(poll.poll.id).await?);
+    }
     Ok(Some(Plan {
         signer: author,
         activity,
@@ -82,7 +85,10 @@ impl Federation {
             Some(p) => self.core.find_status(p).await?.map(|p| p.uri),
             None => s.in_reply_to_uri.clone(),
         };
-        let note = documents::note(s, author, &mentioned, &tags, parent.as_deref(), self.base_url());
+        let mut note = documents::note(s, author, &mentioned, &tags, parent.as_deref(), self.base_url());
+        if let Some(poll) = self.core.poll_of_status(s.id).await? {
+            crate::polls::add_question(&mut note, &poll);
+        }
         Ok((note, mentioned))
     }
 }

@@ -11,7 +11,8 @@ use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/statuses", post(write::create))
+        .route("/api/v1/statuses", post(write::create).get(read::many))
+        .route("/api/v1/statuses/{id}/translate", post(read::translate))
         .route(
             "/api/v1/statuses/{id}",
             get(read::show).put(write::edit).delete(write::delete),

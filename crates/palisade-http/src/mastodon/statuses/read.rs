@@ -112,3 +112,46 @@ async fn audience(
         .await?;
     st.account_page(&uri, &page, rows).await
 }
+
+#[derive(serde::Deserialize)]
+pub struct Many {
+    #[serde(default, deserialize_with = "de::string_list")]
+    id: Vec<String>,
+}
+
+/// `GET /api/v1/statuses?id[]=…`: those the viewer may see, in the order asked.
+pub async fn many(
+    State(st): State<AppState>,
+    auth: MaybeAuth,
+    Params(p): Params<Many>,
+) -> ApiResult<Json<Vec<Status>>> {
+    let viewer = auth.scoped(&["read:statuses"])?;
+    let ids: Vec<i64> =
+        p.id.iter()
+            .filter_map(|i| i.trim().parse().ok())
+            .take(20)
+            .collect();
+    let views = st
+        .core
+        .visible_statuses(viewer_account(viewer.as_ref()), &ids)
+        .await?;
+    Ok(Json(st.statuses_json(&views, viewer.as_ref())))
+}
+
+/// No translation service is configured on this server: a clear 503.
+pub async fn translate(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let viewer = auth.scoped(&["read:statuses"])?;
+    st.core
+        .status_view(viewer.account.as_ref(), de::path_id(&id)?)
+        .await?;
+    Ok((
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        Json(json!({"error": "no translation service configured"})),
+    )
+        .into_response())
+}

@@ -3,10 +3,11 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use palisade_core::statuses::{NewStatus, StatusChanges};
+use palisade_core::statuses::{NewStatus, Posted, StatusChanges};
 use serde::Deserialize;
+use serde_json::Value;
 
-use crate::entities::Status;
+use crate::entities::{self, Status};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Auth, Params};
 use crate::{AppState, de};
@@ -28,7 +29,7 @@ pub struct Create {
     #[serde(default, deserialize_with = "de::string_list")]
     media_ids: Vec<String>,
     #[serde(default)]
-    poll: Option<serde_json::Value>,
+    poll: Option<Value>,
     #[serde(default, deserialize_with = "de::opt_string")]
     scheduled_at: Option<String>,
 }
@@ -38,25 +39,23 @@ pub async fn create(
     auth: Auth,
     headers: HeaderMap,
     Params(p): Params<Create>,
-) -> ApiResult<Json<Status>> {
+) -> ApiResult<Json<Value>> {
     let viewer = auth.scoped(&["write:statuses"])?;
-    if p.poll.as_ref().is_some_and(|v| !v.is_null()) {
-        return Err(ApiError::unprocessable(
-            "Validation failed: Polls are not supported by this server yet",
-        ));
-    }
-    if p.scheduled_at.as_deref().is_some_and(|s| !s.is_empty()) {
-        return Err(ApiError::unprocessable(
-            "Validation failed: Scheduled posts are not supported by this server yet",
-        ));
-    }
+    let poll = de::poll(p.poll.as_ref().unwrap_or(&Value::Null))?;
+    let scheduled_at =
+        match p.scheduled_at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => Some(de::timestamp_ms(s).ok_or_else(|| {
+                ApiError::unprocessable("Validation failed: Scheduled at is not a valid date")
+            })?),
+            None => None,
+        };
     let key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let view = st
+    let posted = st
         .core
-        .create_status(
+        .post_status(
             &viewer,
             NewStatus {
                 text: p.status.unwrap_or_default(),
@@ -68,10 +67,17 @@ pub async fn create(
                 idempotency_key: key,
                 app_id: viewer.token.app_id,
                 media_ids: p.media_ids,
+                poll,
+                scheduled_at,
             },
         )
         .await?;
-    Ok(Json(st.status_json(&view, Some(&viewer))))
+    Ok(Json(match posted {
+        Posted::Now(view) => {
+            serde_json::to_value(st.status_json(&view, Some(&viewer))).unwrap_or(Value::Null)
+        }
+        Posted::Later(s) => entities::scheduled_status(&s),
+    }))
 }
 
 #[derive(Deserialize)]

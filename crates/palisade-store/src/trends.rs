@@ -1,0 +1,54 @@
+//! What is trending, simply counted from recent public activity: hashtags used by the most
+//! accounts, statuses with the most boosts and favourites. Both read a recent id range.
+
+use crate::Result;
+use crate::db::{Exec, q};
+
+/// Tags of public statuses newer than `since_id`, by distinct accounts then uses:
+/// (tag id, name).
+pub async fn tags<'a>(
+    ex: impl Into<Exec<'a>>,
+    since_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<(i64, String)>> {
+    q(
+        "SELECT t.id, t.name, COUNT(DISTINCT s.account_id) AS accounts, COUNT(*) AS uses \
+       FROM status_tags st JOIN statuses s ON s.id = st.status_id JOIN tags t ON t.id = st.tag_id \
+       WHERE st.status_id > $1 AND s.visibility = 'public' AND s.reblog_of_id IS NULL \
+         AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = s.account_id AND a.suspended_at IS NOT NULL) \
+       GROUP BY t.id, t.name ORDER BY accounts DESC, uses DESC, t.id DESC LIMIT $2 OFFSET $3",
+    )
+    .bind(since_id)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(ex)
+    .await?
+    .iter()
+    .map(|r| Ok((r.i64("id")?, r.string("name")?)))
+    .collect()
+}
+
+/// Public original statuses newer than `since_id` that were boosted or favourited, most
+/// first.
+pub async fn statuses<'a>(
+    ex: impl Into<Exec<'a>>,
+    since_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<i64>> {
+    q(
+        "SELECT s.id FROM statuses s WHERE s.id > $1 AND s.visibility = 'public' AND s.reblog_of_id IS NULL \
+         AND s.reblogs_count + s.favourites_count > 0 \
+         AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = s.account_id AND a.suspended_at IS NOT NULL) \
+       ORDER BY s.reblogs_count + s.favourites_count DESC, s.id DESC LIMIT $2 OFFSET $3",
+    )
+    .bind(since_id)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(ex)
+    .await?
+    .iter()
+    .map(|r| r.i64("id"))
+    .collect()
+}
