@@ -178,7 +178,8 @@ pub async fn members<'a>(ex: impl Into<Exec<'a>>, list_id: i64, page: &PageQuery
     Ok(page.finish(items))
 }
 
-/// Copies `member`'s recent entries of the owner's home feed into a list timeline.
+/// Copies `member`'s recent entries of the owner's home feed into a list timeline. (`WHERE
+/// TRUE`: SQLite would read `ON CONFLICT` after a bare `SELECT … FROM` as a join.)
 pub async fn backfill<'a>(
     ex: impl Into<Exec<'a>>,
     list_id: i64,
@@ -189,7 +190,7 @@ pub async fn backfill<'a>(
     q("INSERT INTO list_feed (list_id, status_id, author_id) \
        SELECT $1, status_id, author_id FROM (SELECT status_id, author_id FROM home_feed \
          WHERE account_id = $2 AND author_id = $3 ORDER BY status_id DESC LIMIT $4) AS recent \
-       ON CONFLICT DO NOTHING")
+       WHERE TRUE ON CONFLICT DO NOTHING")
     .bind(list_id)
     .bind(owner)
     .bind(member)
