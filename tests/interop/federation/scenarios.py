@@ -11,9 +11,10 @@ tables and Palisade's Mastodon API and admin CLI. Prints one line per check ("ok
 "not ok - ...: reason"), then "N passed, M failed"; exits 1 on a failure, after printing the
 tail of each Palisade's log. Every wait is a poll with a deadline.
 
-The checks live in scenarios_federation.py (1-10), scenarios_control.py (11-12) and
-scenarios_pasture.py (13), scenarios_web.py (14, the browser); harness.py has the machinery they share. They run in this order:
-1-9, 11, 12, 14, 13, then the health checks 10a, 10c, 10b.
+The checks live in scenarios_federation.py (1-10), scenarios_control.py (11-12),
+scenarios_pasture.py (13), scenarios_web.py (14, the browser) and scenarios_polls.py (15);
+harness.py has the machinery they share. They run in this order: 1-9, 11, 12, 15, 14, 13,
+then the health checks 10a, 10c, 10b.
 """
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from harness import WORK, Checks, Fail, Palisade, Peer, log, stop
 from scenarios_control import CONTROL_MEMBERS, THREADS_USERS, control_checks
 from scenarios_federation import federation_checks, health_checks
 from scenarios_pasture import pasture_checks
+from scenarios_polls import POLL_MEMBER, poll_checks
 from scenarios_web import WEB_MEMBER, web_checks
 
 
@@ -44,7 +46,7 @@ def main():
             x.wait_ready()
         ours.user("alice")
         ours.user("carol")
-        for name in CONTROL_MEMBERS + (WEB_MEMBER,):
+        for name in CONTROL_MEMBERS + (WEB_MEMBER, POLL_MEMBER):
             ours.user(name)
         ours.user("admin", role="admin", scopes="read write follow admin:read admin:write")
         other.user("bob")
@@ -62,6 +64,8 @@ def main():
     federation_checks(C, ours, other, peer, broken)
     # 11, 12: federation control: a member's domain block, the instance's policies.
     control_checks(C, ours, peer, threads)
+    # 15: polls with the Fedify peer, both ways.
+    poll_checks(C, ours, peer)
     # 14: the web interface in a real browser: the member's and the admin's stories.
     web_checks(C, ours, threads, broken, WORK)
     # 13: fediverse-pasture's verify_actor (13b starts secure.test and adds it to instances).

@@ -10,8 +10,8 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { Temporal } from "@js-temporal/polyfill";
 import { createFederation, generateCryptoKeyPair, MemoryKvStore } from "@fedify/fedify";
 import {
-  Accept, Activity, Announce, Block, Create, Delete, Endpoints, Flag, Follow, Hashtag, isActor, Like,
-  Mention, Note, Person, PUBLIC_COLLECTION, Reject, Tombstone, Undo, Update,
+  Accept, Activity, Announce, Block, Collection, Create, Delete, Endpoints, Flag, Follow, Hashtag, isActor, Like,
+  Mention, Note, Person, PUBLIC_COLLECTION, Question, Reject, Tombstone, Undo, Update,
 } from "@fedify/vocab";
 
 const { values: opt } = parseArgs({
@@ -53,6 +53,7 @@ for (const name of USERS) {
 const followIds = new Map();   // id of a received Follow -> { actor: its actor id, user: the local user followed }
 const sentFollows = new Map(); // id of a Follow we sent -> the local user who sent it
 const notes = new Map();       // local id -> { user, note, recipients }
+const polls = new Map();       // local id -> { user, question, recipients, options, counts, voters: Set }
 let followPolicy = "accept"; // what to do with an incoming Follow: accept | reject | ignore
 
 const federation = createFederation({ kv: new MemoryKvStore(), origin: ORIGIN, allowPrivateAddress: true });
@@ -78,6 +79,11 @@ federation.setFollowersDispatcher("/users/{identifier}/followers", (_ctx, identi
 federation.setObjectDispatcher(Note, "/users/{identifier}/notes/{id}", (_ctx, { identifier, id }) => {
   const entry = notes.get(id);
   return entry?.user === identifier ? entry.note : null;
+});
+
+federation.setObjectDispatcher(Question, "/users/{identifier}/polls/{id}", (_ctx, { identifier, id }) => {
+  const entry = polls.get(id);
+  return entry?.user === identifier ? entry.question : null;
 });
 
 federation.setNodeInfoDispatcher("/nodeinfo/2.1", () => ({
@@ -151,7 +157,20 @@ inbox.on(Block, async (ctx, block) => {
     u.following.delete(block.actorId.href);
   }
 });
-for (const Type of [Create, Update, Delete, Announce, Like, Flag, Activity]) inbox.on(Type, record);
+// A Create of a Note with a name, in reply to one of our Questions, is a vote: counted.
+inbox.on(Create, async (ctx, create) => {
+  await record(ctx, create);
+  const note = await create.getObject(ctx).catch(() => null);
+  if (!(note instanceof Note) || !note.name || !note.replyTargetId) return;
+  const parsed = ctx.parseUri(note.replyTargetId);
+  const poll = parsed?.type === "object" ? polls.get(parsed.values.id) : null;
+  const choice = poll?.options.indexOf(String(note.name));
+  if (poll && choice >= 0) {
+    poll.counts[choice] += 1;
+    poll.voters.add(create.actorId?.href);
+  }
+});
+for (const Type of [Update, Delete, Announce, Like, Flag, Activity]) inbox.on(Type, record);
 inbox.onError((_ctx, error) => {
   console.error("inbox listener error:", error);
   errors.push(String(error?.stack ?? error));
@@ -219,6 +238,37 @@ async function post(ctx, user, body) {
   if (recipients.length) await send(ctx, user, recipients, create);
   return { id: noteId.href, activity: create.id.href, delivered: recipients.map((a) => a.id.href) };
 }
+// A Question to the user's followers: {content, options: [...], multiple?, as?}.
+async function poll(ctx, user, body) {
+  const options = [].concat(body.options ?? []).map(String);
+  if (options.length < 2) throw new Error("options: two or more");
+  const id = randomUUID();
+  const questionId = ctx.getObjectUri(Question, { identifier: user, id });
+  const followersUri = ctx.getFollowersUri(user);
+  const choices = options.map((name) => new Note({ name, replies: new Collection({ totalItems: 0 }) }));
+  const question = new Question({
+    id: questionId, attribution: me(ctx, user), url: questionId,
+    content: `<p>${body.content ?? "a question"}</p>`, tos: [PUBLIC_COLLECTION], ccs: [followersUri],
+    published: Temporal.Now.instant(), endTime: Temporal.Now.instant().add({ hours: 1 }), voters: 0,
+    ...(body.multiple ? { inclusiveOptions: choices } : { exclusiveOptions: choices }),
+  });
+  const recipients = [...users.get(user).followers.values()];
+  polls.set(id, { user, question, recipients, options, counts: options.map(() => 0), voters: new Set() });
+  const create = new Create({ id: new URL(`${questionId.href}/activity`), actor: me(ctx, user), object: question, tos: [PUBLIC_COLLECTION], ccs: [followersUri] });
+  if (recipients.length) await send(ctx, user, recipients, create);
+  return { id: questionId.href, delivered: recipients.map((a) => a.id.href) };
+}
+// A vote in someone's Question: a Create of a Note named after the option, to its author.
+async function vote(ctx, user, q) {
+  const question = await lookupAny(ctx, user, q.get("object"), (o) => o instanceof Question);
+  const author = await authorOf(ctx, user, question);
+  const noteId = newId(ctx, user, "votes");
+  const note = new Note({ id: noteId, attribution: me(ctx, user), name: q.get("choice"), replyTarget: question.id, to: author.id });
+  const create = new Create({ id: new URL(`${noteId.href}/activity`), actor: me(ctx, user), object: note, to: author.id });
+  await send(ctx, user, author, create);
+  return { id: create.id.href };
+}
+
 function ownNote(ctx, url) {
   const parsed = ctx.parseUri(new URL(url));
   const entry = parsed?.type === "object" ? notes.get(parsed.values.id) : null;
@@ -272,6 +322,10 @@ const routes = {
     return { id: undo.id.href };
   },
   "POST /_test/post": (ctx, q, body) => post(ctx, actingUser(q, body), body),
+  "POST /_test/poll": (ctx, q, body) => poll(ctx, actingUser(q, body), body),
+  "POST /_test/vote": (ctx, q) => vote(ctx, actingUser(q), q),
+  "GET /_test/polls": () => Object.fromEntries([...polls].map(([id, p]) =>
+    [p.question.id.href, { options: p.options, counts: p.counts, voters: p.voters.size }])),
   "POST /_test/reply": (ctx, q, body) => {
     if (!body.inReplyTo) throw new Error("inReplyTo required");
     return post(ctx, actingUser(q, body), body);
