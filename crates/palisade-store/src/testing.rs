@@ -23,3 +23,37 @@ pub async fn fresh_postgres(base_url: &str) -> Result<String> {
         .unwrap_or_default();
     Ok(format!("{prefix}/{name}{query}"))
 }
+
+/// Drops a database made by [`fresh_postgres`] (its open connections are ended), so test
+/// runs do not fill the disk with their databases.
+pub async fn drop_postgres(base_url: &str, url: &str) -> Result<()> {
+    let name = url
+        .rsplit_once('/')
+        .map(|(_, rest)| rest.split('?').next().unwrap_or(rest))
+        .filter(|n| {
+            n.starts_with("palisade_test_") && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+        .ok_or_else(|| StoreError::Config(format!("not a test database: {url}")))?;
+    let mut conn = sqlx::PgConnection::connect(base_url).await?;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+    )))
+    .execute(&mut conn)
+    .await?;
+    conn.close().await?;
+    Ok(())
+}
+
+/// [`drop_postgres`] from synchronous code (a `Drop`), on a thread of its own.
+pub fn drop_postgres_blocking(base_url: &str, url: &str) {
+    let (base_url, url) = (base_url.to_owned(), url.to_owned());
+    let _ = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+        if let Ok(rt) = runtime
+            && let Err(e) = rt.block_on(drop_postgres(&base_url, &url))
+        {
+            tracing::warn!(error = %e, "could not drop the test database");
+        }
+    })
+    .join();
+}

@@ -36,6 +36,8 @@ pub struct TestServer {
     pub database_url: String,
     app: NormalizePath<axum::Router>,
     sqlite_path: Option<std::path::PathBuf>,
+    /// On PostgreSQL: the server the test database was made on (it is dropped there).
+    pg_base: Option<String>,
 }
 
 /// A response: status, headers and JSON body (`Value::Null` when not JSON).
@@ -64,19 +66,20 @@ impl TestServer {
             .with_test_writer()
             .with_env_filter("warn")
             .try_init();
-        let (url, sqlite_path) = match std::env::var("PALISADE_TEST_DATABASE_URL") {
+        let (url, sqlite_path, pg_base) = match std::env::var("PALISADE_TEST_DATABASE_URL") {
             Ok(base) if !base.is_empty() => (
                 palisade_store::testing::fresh_postgres(&base)
                     .await
                     .expect("create a test database"),
                 None,
+                Some(base),
             ),
             _ => {
                 let mut bytes = [0u8; 8];
                 getrandom::fill(&mut bytes).expect("random");
                 let path =
                     std::env::temp_dir().join(format!("palisade-test-{}.db", u64::from_le_bytes(bytes)));
-                (format!("sqlite:{}", path.display()), Some(path))
+                (format!("sqlite:{}", path.display()), Some(path), None)
             }
         };
         let database_url = url.clone();
@@ -98,6 +101,7 @@ impl TestServer {
             fed,
             app,
             sqlite_path,
+            pg_base,
             runners: None,
             hub,
             url,
@@ -373,6 +377,9 @@ impl TestServer {
 impl Drop for TestServer {
     fn drop(&mut self) {
         // Dropping the runners stops them.
+        if let Some(base) = &self.pg_base {
+            palisade_store::testing::drop_postgres_blocking(base, &self.database_url);
+        }
         if let Some(p) = &self.sqlite_path {
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));

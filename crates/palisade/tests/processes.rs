@@ -11,14 +11,20 @@ use std::time::Duration;
 use palisade_testkit::streaming::{TokenVia, Ws};
 use serde_json::json;
 
-struct Procs(Vec<Child>);
+/// The processes, stopped at the end (also when the test fails), then their database dropped.
+struct Procs {
+    children: Vec<Child>,
+    /// The PostgreSQL server and the test database on it.
+    database: (String, String),
+}
 
 impl Drop for Procs {
     fn drop(&mut self) {
-        for c in &mut self.0 {
+        for c in &mut self.children {
             let _ = c.kill();
             let _ = c.wait();
         }
+        palisade_store::testing::drop_postgres_blocking(&self.database.0, &self.database.1);
     }
 }
 
@@ -112,11 +118,14 @@ async fn a_socket_on_one_web_process_hears_the_others() {
         }
         c.spawn().unwrap()
     };
-    let _procs = Procs(vec![
-        spawn("web", Some(&format!("127.0.0.1:{port_a}"))),
-        spawn("web", Some(&format!("127.0.0.1:{port_b}"))),
-        spawn("worker", None),
-    ]);
+    let _procs = Procs {
+        children: vec![
+            spawn("web", Some(&format!("127.0.0.1:{port_a}"))),
+            spawn("web", Some(&format!("127.0.0.1:{port_b}"))),
+            spawn("worker", None),
+        ],
+        database: (base.clone(), db.clone()),
+    };
     wait_ready(&url_a).await;
     wait_ready(&url_b).await;
 

@@ -31,7 +31,12 @@ export PALISADE_DATABASE_URL=$DATABASE_URL PALISADE_LISTEN=127.0.0.1:3000 PALISA
 cd "$WORK"
 "$BIN" admin seed mastodonpy >&2
 SERVER=
-trap '[ -n "$SERVER" ] && { kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; }' EXIT
+# At the end: stop the server, and drop the PostgreSQL database (test runs must not fill the disk).
+cleanup() {
+  if [ -n "$SERVER" ]; then kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; fi
+  if [ "$DB" = postgres ]; then psql "$base" -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)" >&2 || true; fi
+}
+trap cleanup EXIT
 # Start once the port is free (up to 30 minutes); our own server must be the one answering.
 for attempt in $(seq 1 180); do
   if ! (exec 3<>/dev/tcp/127.0.0.1/3000) 2>/dev/null; then
