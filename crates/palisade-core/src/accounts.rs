@@ -70,6 +70,10 @@ pub fn fields_of(account: &Account) -> Vec<Field> {
 /// Changes from `PATCH /api/v1/accounts/update_credentials`; `None` leaves a value as is.
 #[derive(Default)]
 pub struct ProfileChanges {
+    pub avatar: Option<crate::media::UploadFile>,
+    pub header: Option<crate::media::UploadFile>,
+    pub avatar_description: Option<String>,
+    pub header_description: Option<String>,
     pub display_name: Option<String>,
     pub note: Option<String>,
     pub fields: Option<Vec<(String, String)>>,
@@ -369,11 +373,58 @@ impl Core {
             }
             None => fields_of(account),
         };
+        for d in [&changes.avatar_description, &changes.header_description]
+            .into_iter()
+            .flatten()
+        {
+            if d.chars().count() > 150 {
+                return Err(Error::field(
+                    "description",
+                    "ERR_TOO_LONG",
+                    "is too long (maximum is 150 characters)",
+                ));
+            }
+        }
         let resolved = self.resolve_mentions(&content::mentions(&note_source)).await?;
         let note_html = content::render(&note_source, &self.settings.public_url, &|m| {
             find_mention(&resolved, m)
         })
         .html;
+        let mut fields = fields;
+        crate::links::carry_marks(&fields_of(account), &mut fields);
+        let links_changed = fields_of(account)
+            .iter()
+            .map(|f| crate::links::field_link(&f.value_html))
+            .ne(fields.iter().map(|f| crate::links::field_link(&f.value_html)));
+        let mut texts: Vec<&str> = vec![&display_name, &note_source];
+        for f in &fields {
+            texts.push(&f.name);
+            texts.push(&f.value);
+        }
+        let emojis_json = Core::emojis_json(&self.local_emojis_in(&texts).await?);
+        // Images are processed before the transaction; if it fails, their files go.
+        let mut prepared = Vec::new();
+        for (which, file) in [
+            (
+                palisade_store::account_media::ProfileImage::Avatar,
+                &changes.avatar,
+            ),
+            (
+                palisade_store::account_media::ProfileImage::Header,
+                &changes.header,
+            ),
+        ] {
+            if let Some(f) = file {
+                match self.prepare_profile_image(account.id, which, f).await {
+                    Ok(m) => prepared.push((which, m)),
+                    Err(e) => {
+                        let done: Vec<_> = prepared.into_iter().map(|(_, m)| m).collect();
+                        self.discard_prepared(&done).await;
+                        return Err(e);
+                    }
+                }
+            }
+        }
         let update = accounts::ProfileUpdate {
             display_name,
             note_source,
@@ -385,16 +436,69 @@ impl Core {
             indexable: changes.indexable.unwrap_or(account.indexable),
             hide_collections: changes.hide_collections.unwrap_or(account.hide_collections),
         };
-        let mut tx = self.db.begin().await?;
-        accounts::update_profile(&mut tx, account.id, &update).await?;
-        self.emit(
-            &mut tx,
-            vec![Event::ProfileUpdated {
-                account_id: account.id,
-            }],
-        )
-        .await?;
-        tx.commit().await?;
+        let result = async {
+            let mut tx = self.db.begin().await?;
+            accounts::update_profile(&mut tx, account.id, &update).await?;
+            palisade_store::account_media::set_emojis_json(&mut tx, account.id, &emojis_json).await?;
+            for (which, description) in [
+                (
+                    palisade_store::account_media::ProfileImage::Avatar,
+                    &changes.avatar_description,
+                ),
+                (
+                    palisade_store::account_media::ProfileImage::Header,
+                    &changes.header_description,
+                ),
+            ] {
+                let new = prepared.iter().find(|(w, _)| *w == which).map(|(_, m)| m);
+                let (current_path, current_desc) = match which {
+                    palisade_store::account_media::ProfileImage::Avatar => {
+                        (&account.avatar_path, &account.avatar_description)
+                    }
+                    palisade_store::account_media::ProfileImage::Header => {
+                        (&account.header_path, &account.header_description)
+                    }
+                };
+                let description = description.clone().unwrap_or_else(|| current_desc.clone());
+                if new.is_some() {
+                    self.install_profile_image(&mut tx, account.id, which, new, &description)
+                        .await?;
+                } else if description != *current_desc {
+                    palisade_store::account_media::set_profile_image(
+                        &mut tx,
+                        account.id,
+                        which,
+                        current_path.as_deref(),
+                        &description,
+                    )
+                    .await?;
+                }
+            }
+            if links_changed {
+                self.enqueue_media_job(
+                    &mut tx,
+                    &crate::media::MediaJob::VerifyLinks {
+                        account_id: account.id,
+                    },
+                )
+                .await?;
+            }
+            self.emit(
+                &mut tx,
+                vec![Event::ProfileUpdated {
+                    account_id: account.id,
+                }],
+            )
+            .await?;
+            tx.commit().await?;
+            Ok::<(), Error>(())
+        }
+        .await;
+        if let Err(e) = result {
+            let done: Vec<_> = prepared.into_iter().map(|(_, m)| m).collect();
+            self.discard_prepared(&done).await;
+            return Err(e);
+        }
         self.account(account.id).await
     }
 

@@ -19,16 +19,20 @@ pub enum Queue {
     Outbound,
     /// One signed POST to one inbox each.
     Deliver,
+    /// Media work: uploads to transcode, remote files to fetch, preview cards, profile
+    /// link checks, files to delete (`media::MediaJob`).
+    Media,
 }
 
 impl Queue {
-    pub const ALL: [Queue; 3] = [Queue::Inbound, Queue::Outbound, Queue::Deliver];
+    pub const ALL: [Queue; 4] = [Queue::Inbound, Queue::Outbound, Queue::Deliver, Queue::Media];
 
     pub const fn name(self) -> &'static str {
         match self {
             Queue::Inbound => "inbound",
             Queue::Outbound => "outbound",
             Queue::Deliver => "deliver",
+            Queue::Media => "media",
         }
     }
 

@@ -7,15 +7,20 @@ mod actors;
 pub mod admin;
 pub mod auth;
 pub mod blocklists;
+pub mod cards;
 pub mod content;
 pub mod domain_blocks;
+pub mod emojis;
 mod error;
 pub mod events;
+pub mod html;
 pub mod instance;
 pub mod interactions;
 pub mod jobs;
 pub mod languages;
+pub mod links;
 mod lookups;
+pub mod media;
 pub mod model;
 pub mod moderation;
 pub mod notifications;
@@ -27,6 +32,7 @@ pub mod preferences;
 pub mod profiles;
 pub mod relationships;
 pub mod remote;
+pub mod remote_actors;
 pub mod reports;
 pub mod scopes;
 pub mod search;
@@ -45,6 +51,11 @@ pub use error::{Error, FieldError, Result, Validation};
 pub use palisade_store::{Db, PageQuery};
 pub use settings::Settings;
 
+/// Opens the media storage a configuration names (the binary checks it before starting).
+pub fn media_storage(config: &palisade_media::StorageConfig) -> Result<palisade_media::Storage> {
+    palisade_media::Storage::new(config).map_err(|e| Error::Internal(e.to_string()))
+}
+
 /// The services of one instance: cheap to clone, shared by every request and worker. The
 /// database is private: other crates go through these services (and read the types of
 /// `model`), so only core decides what is written.
@@ -58,6 +69,8 @@ pub struct Core {
     intake: Arc<std::sync::OnceLock<tokio::sync::mpsc::Sender<jobs::Waiting>>>,
     /// Per-peer figures not written yet.
     tally: Arc<peer_tally::PeerTally>,
+    /// Where media files go, and ffmpeg.
+    media: Arc<media::MediaServices>,
 }
 
 /// Opens the database at `url` (`sqlite:PATH`, created if missing, or `postgres://…`) and
@@ -73,12 +86,14 @@ type CachedPolicies = (std::time::Instant, Arc<policy::PolicySet>);
 
 impl Core {
     pub fn new(db: Db, settings: Settings) -> Core {
+        let media = Arc::new(media::MediaServices::new(&settings.media));
         Core {
             db,
             settings: Arc::new(settings),
             policies: Arc::default(),
             intake: Arc::default(),
             tally: Arc::default(),
+            media,
         }
     }
 
@@ -113,7 +128,10 @@ impl Core {
     }
 
     pub fn urls(&self) -> urls::Urls<'_> {
-        urls::Urls::new(&self.settings.public_url)
+        urls::Urls::with_files(
+            &self.settings.public_url,
+            self.settings.media.public_base_url.as_deref(),
+        )
     }
 
     /// Which database this instance runs on.

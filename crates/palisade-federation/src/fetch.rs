@@ -162,6 +162,14 @@ pub struct Fetched {
     pub body: Vec<u8>,
 }
 
+/// A file fetched to disk within the limits.
+pub struct Downloaded {
+    pub status: StatusCode,
+    pub url: Url,
+    pub content_type: String,
+    pub size: u64,
+}
+
 const MAX_REDIRECTS: usize = 5;
 
 impl Fetcher {
@@ -231,6 +239,74 @@ impl Fetcher {
             ));
         }
         Ok(())
+    }
+
+    /// GETs a file into `dest` (at most `max_bytes`), with only the headers given here: no
+    /// cookie, no address or header of whoever caused the fetch is ever forwarded.
+    pub async fn download(
+        &self,
+        url: &Url,
+        accept: &str,
+        max_bytes: u64,
+        dest: &std::path::Path,
+    ) -> Result<Downloaded, FetchError> {
+        use tokio::io::AsyncWriteExt;
+        self.check_url(url)?;
+        let mut headers = header::HeaderMap::new();
+        if let Ok(v) = header::HeaderValue::from_str(accept) {
+            headers.insert(header::ACCEPT, v);
+        }
+        let mut response = self
+            .client
+            .get(url.clone())
+            .headers(headers)
+            .send()
+            .await
+            .map_err(classify)?;
+        let status = response.status();
+        let final_url = response.url().clone();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        if !status.is_success() {
+            return Ok(Downloaded {
+                status,
+                url: final_url,
+                content_type,
+                size: 0,
+            });
+        }
+        if let Some(len) = response.content_length()
+            && len > max_bytes
+        {
+            return Err(FetchError::new(
+                FailureClass::Refused,
+                format!("the file of {len} bytes is over the limit of {max_bytes}"),
+            ));
+        }
+        let io = |e: std::io::Error| FetchError::new(FailureClass::Other, format!("writing the file: {e}"));
+        let mut file = tokio::fs::File::create(dest).await.map_err(io)?;
+        let mut size = 0u64;
+        while let Some(chunk) = response.chunk().await.map_err(classify)? {
+            size += chunk.len() as u64;
+            if size > max_bytes {
+                return Err(FetchError::new(
+                    FailureClass::Refused,
+                    format!("the file is over the limit of {max_bytes} bytes"),
+                ));
+            }
+            file.write_all(&chunk).await.map_err(io)?;
+        }
+        file.flush().await.map_err(io)?;
+        Ok(Downloaded {
+            status,
+            url: final_url,
+            content_type,
+            size,
+        })
     }
 
     /// Sends a request with the given headers and reads the answer within the size limit.

@@ -133,6 +133,8 @@ impl Federation {
             tags,
             published,
             edited: vocab::timestamp_ms(note, "updated"),
+            attachments: crate::media::vocab::attachments(note),
+            emojis: crate::media::vocab::emojis(note),
         };
         Ok(self.core.receive_status(remote).await?)
     }

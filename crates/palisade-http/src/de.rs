@@ -85,3 +85,14 @@ pub fn opt_string_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<Str
 pub fn path_id(s: &str) -> Result<i64, crate::error::ApiError> {
     s.parse().map_err(|_| crate::error::ApiError::not_found())
 }
+
+/// The bytes of a `data:…;base64,…` URI (Mastodon accepts thumbnails and images so).
+pub fn data_uri(s: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    let rest = s.trim().strip_prefix("data:")?;
+    let (meta, data) = rest.split_once(',')?;
+    if !meta.ends_with(";base64") {
+        return None;
+    }
+    base64::engine::general_purpose::STANDARD.decode(data.trim()).ok()
+}

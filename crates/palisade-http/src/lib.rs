@@ -12,6 +12,7 @@ mod oauth;
 pub mod pagination;
 mod ratelimit;
 mod render;
+mod system;
 mod web;
 mod wellknown;
 
@@ -78,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .merge(oauth::routes())
         .merge(wellknown::routes())
         .merge(web::routes())
+        .merge(system::routes())
         .fallback(|| async { error::ApiError::not_found() })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

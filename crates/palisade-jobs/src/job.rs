@@ -3,6 +3,7 @@
 
 use palisade_core::events::Event;
 use palisade_core::jobs::Queue;
+use palisade_core::media::MediaJob;
 use palisade_federation::inbox::InboundJob;
 use palisade_federation::outbound::DeliveryJob;
 
@@ -13,6 +14,8 @@ pub enum Job {
     Plan(Event),
     /// Send one activity to one inbox.
     Deliver(DeliveryJob),
+    /// Media work: transcode, fetch a remote file, a preview card, a link check…
+    Media(MediaJob),
 }
 
 impl Job {
@@ -22,6 +25,7 @@ impl Job {
             Queue::Inbound => Job::Inbound(serde_json::from_str(payload).map_err(bad)?),
             Queue::Outbound => Job::Plan(serde_json::from_str(payload).map_err(bad)?),
             Queue::Deliver => Job::Deliver(serde_json::from_str(payload).map_err(bad)?),
+            Queue::Media => Job::Media(serde_json::from_str(payload).map_err(bad)?),
         })
     }
 
@@ -30,6 +34,7 @@ impl Job {
             Job::Inbound(_) => Queue::Inbound,
             Job::Plan(_) => Queue::Outbound,
             Job::Deliver(_) => Queue::Deliver,
+            Job::Media(_) => Queue::Media,
         }
     }
 }

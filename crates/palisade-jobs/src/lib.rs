@@ -21,6 +21,7 @@ use tokio::task::JoinHandle;
 pub use handle::Outcome;
 pub use job::Job;
 pub use runner::RunnerConfig;
+pub use runner::run_due_now;
 
 /// How many jobs of each kind run at once in one process.
 #[derive(Clone, Debug)]
@@ -33,6 +34,8 @@ pub struct Config {
     pub deliveries: usize,
     /// Deliveries in flight at once to one host.
     pub per_host: usize,
+    /// Media jobs at once (ffmpeg is heavy: a few per process).
+    pub media: usize,
     /// How long a claimed job stays this process's without a renewal; a crashed process's
     /// jobs come back after this.
     pub lease: Duration,
@@ -45,6 +48,7 @@ impl Default for Config {
             planning: 4,
             deliveries: 64,
             per_host: 4,
+            media: 2,
             lease: Duration::from_secs(15),
         }
     }
@@ -63,7 +67,7 @@ pub fn start(fed: Federation, config: Config) -> Runners {
     let worker: Arc<str> = format!("{}-{}", std::process::id(), new_id()).into();
     let (stop, stop_rx) = watch::channel(false);
     let lease_ms = config.lease.as_millis() as i64;
-    let specs = [
+    let specs: [RunnerConfig; 4] = [
         RunnerConfig {
             queue: Queue::Inbound,
             concurrency: config.inbound.max(1),
@@ -78,6 +82,12 @@ pub fn start(fed: Federation, config: Config) -> Runners {
             queue: Queue::Deliver,
             concurrency: config.deliveries.max(1),
             per_host: Some(config.per_host.max(1)),
+        },
+        RunnerConfig {
+            queue: Queue::Media,
+            concurrency: config.media.max(1),
+            // Card and link fetches name their host: one peer cannot take every slot.
+            per_host: Some(1),
         },
     ];
     let mut tasks: Vec<JoinHandle<()>> = specs

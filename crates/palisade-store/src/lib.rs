@@ -1,18 +1,22 @@
 //! Palisade's storage: the only crate with SQL in it. One module per aggregate; each function
 //! runs on SQLite and PostgreSQL alike (dialect branches stay inside this crate).
 
+pub mod account_media;
 pub mod accounts;
 pub mod apps;
+pub mod cards;
 mod db;
 pub mod domain_blocks;
 pub mod domain_policies;
 pub mod domains;
+pub mod emojis;
 pub mod feeds;
 pub mod ids;
 pub mod interactions;
 pub mod jobs;
 pub mod kinds;
 pub mod markers;
+pub mod media;
 mod migrate;
 pub mod notifications;
 mod page;

@@ -66,6 +66,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0009_job_pipeline.sql"),
     },
     Migration {
+        version: 11,
+        name: "media",
+        sqlite: include_str!("../migrations/sqlite/0011_media.sql"),
+        postgres: include_str!("../migrations/postgres/0011_media.sql"),
+    },
+    Migration {
         version: 13,
         name: "hostile_input",
         sqlite: include_str!("../migrations/sqlite/0013_hostile_input.sql"),

@@ -4,6 +4,7 @@
 mod account;
 mod app;
 mod instance;
+mod media;
 mod notification;
 mod relationship;
 mod status;
@@ -11,6 +12,7 @@ mod status;
 pub use account::{Account, CredentialAccount, account, credential_account};
 pub use app::{Application, application};
 pub use instance::{instance_v1, instance_v2, rules};
+pub use media::{CustomEmoji, MediaAttachment, custom_emoji, emoji_ref, media_attachment, preview_card};
 pub use notification::{Notification, notification};
 pub use relationship::{Relationship, relationship};
 pub use status::{Status, StatusEdit, status, status_edit, tag};

@@ -4,7 +4,9 @@
 mod auth;
 mod client_ip;
 mod params;
+mod upload;
 
 pub use auth::{Auth, MaybeAuth};
 pub use client_ip::ClientIp;
 pub use params::{Params, parse_query};
+pub use upload::WithFiles;

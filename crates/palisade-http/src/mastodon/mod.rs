@@ -9,9 +9,11 @@ mod follow_requests;
 mod instance;
 mod markers;
 mod marks;
+mod media;
 mod notifications;
 mod notifications_v2;
 mod preferences;
+mod profile;
 mod reports;
 mod search;
 mod statuses;
@@ -33,9 +35,11 @@ pub fn routes() -> Router<AppState> {
         .merge(instance::routes())
         .merge(markers::routes())
         .merge(marks::routes())
+        .merge(media::routes())
         .merge(notifications::routes())
         .merge(notifications_v2::routes())
         .merge(preferences::routes())
+        .merge(profile::routes())
         .merge(reports::routes())
         .merge(search::routes())
         .merge(statuses::routes())

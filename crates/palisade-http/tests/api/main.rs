@@ -7,6 +7,8 @@ mod domains;
 mod errors;
 mod federation;
 mod instance;
+mod media;
+mod media_hostile;
 mod moderation;
 mod notifications;
 mod oauth;

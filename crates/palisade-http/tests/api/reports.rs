@@ -338,6 +338,8 @@ async fn remote_status(
             tags: Vec::new(),
             published: palisade_store::now_ms(),
             edited: None,
+            attachments: Vec::new(),
+            emojis: Vec::new(),
         })
         .await
         .unwrap()

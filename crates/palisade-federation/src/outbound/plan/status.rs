@@ -82,7 +82,9 @@ impl Federation {
             Some(p) => self.core.find_status(p).await?.map(|p| p.uri),
             None => s.in_reply_to_uri.clone(),
         };
-        let note = documents::note(s, author, &mentioned, &tags, parent.as_deref(), self.base_url());
+        let mut note = documents::note(s, author, &mentioned, &tags, parent.as_deref(), self.base_url());
+        let (media, emojis) = self.note_media_of(s.id).await?;
+        crate::media::publish::note_media(&mut note, &media, &emojis, &self.core.urls());
         Ok((note, mentioned))
     }
 }
