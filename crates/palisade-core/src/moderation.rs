@@ -93,6 +93,7 @@ impl Core {
                 format!("{} relationships end now: {} members follow accounts there, {} accounts there follow members", impact.relationships, impact.members_following, impact.followers_there),
                 format!("{} members are told with a severed-relationships notice", impact.members_affected),
                 format!("{} accounts and {} statuses from there are hidden at once and deleted after {days} days", impact.accounts, impact.statuses),
+                format!("{} media files from there are no longer shown; their cached copies are deleted now", impact.media),
                 "nothing is delivered there, nothing from there is accepted, its fetches are refused".into(),
                 format!("lifting the suspension within {days} days restores what was hidden and the severed relationships"),
             ],
