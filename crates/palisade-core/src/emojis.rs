@@ -184,12 +184,16 @@ impl Core {
             .ok_or_else(Error::not_found)?;
         let mut tx = self.db.begin().await?;
         store::delete(&mut tx, e.id).await?;
-        if let Some(mid) = e.media_id {
-            let records: Vec<Media> = media_store::by_ids(&mut tx, &[mid]).await?;
-            self.drop_media_records(&mut tx, &records).await?;
-        }
+        let records: Vec<Media> = match e.media_id {
+            Some(mid) => media_store::by_ids(&mut tx, &[mid]).await?,
+            None => Vec::new(),
+        };
+        let ids: Vec<i64> = records.iter().map(|m| m.id).collect();
+        media_store::delete_many(&mut tx, &ids).await?;
         tx.commit().await?;
-        Ok(())
+        // At once (an admin sees the effect); what cannot be deleted now is queued.
+        let keys: Vec<String> = records.iter().flat_map(crate::media::keys_of).collect();
+        self.delete_files_now_or_later(&keys).await
     }
 
     /// Records the emoji of another server (new ones, or ones whose image changed); their

@@ -385,6 +385,13 @@ pub async fn cached_before<'a>(ex: impl Into<Exec<'a>>, before: i64, limit: i64)
     )
 }
 
+pub async fn count_cached_before<'a>(ex: impl Into<Exec<'a>>, before: i64) -> Result<i64> {
+    q("SELECT COUNT(*) FROM media_attachments WHERE cached_at IS NOT NULL AND cached_at < $1")
+        .bind(before)
+        .fetch_i64(ex)
+        .await
+}
+
 /// Uploads no status shows, older than `before` (abandoned uploads, media of deleted posts).
 pub async fn unattached_before<'a>(ex: impl Into<Exec<'a>>, before: i64, limit: i64) -> Result<Vec<Media>> {
     rows(

@@ -3,6 +3,7 @@
 mod admin;
 mod config;
 mod domains_cli;
+mod media_cli;
 mod peers_cli;
 mod seed;
 mod serve;

@@ -38,6 +38,11 @@ impl Core {
         Ok(store::cached_before(&self.db, now_ms() - older_than_ms.max(0), BATCH).await?)
     }
 
+    /// How many cached remote files are older than `older_than_ms`.
+    pub async fn count_prunable_media(&self, older_than_ms: i64) -> Result<i64> {
+        Ok(store::count_cached_before(&self.db, now_ms() - older_than_ms.max(0)).await?)
+    }
+
     /// Removes one cached remote file (the record stays: it is fetched again when needed).
     pub async fn prune_cached(&self, m: &Media) -> Result<PruneReport> {
         store::set_uncached(&self.db, &[m.id]).await?;
@@ -97,6 +102,21 @@ impl Core {
         let keys = store::keys_of_domain_accounts(&self.db, domain).await?;
         if !keys.is_empty() {
             self.queue_media_job(&MediaJob::DeleteFiles { keys }).await?;
+        }
+        Ok(())
+    }
+
+    /// Deletes files whose records are gone now; those that fail are queued for a worker.
+    pub(crate) async fn delete_files_now_or_later(&self, keys: &[String]) -> Result<()> {
+        let mut left = Vec::new();
+        for k in keys {
+            if self.storage().delete(k).await.is_err() {
+                left.push(k.clone());
+            }
+        }
+        if !left.is_empty() {
+            self.queue_media_job(&MediaJob::DeleteFiles { keys: left })
+                .await?;
         }
         Ok(())
     }

@@ -162,6 +162,23 @@ impl Federation {
         Ok(self.core.cache_remote_file(m, file.path(), fmt).await?)
     }
 
+    /// Drops a remote record's cached files and fetches them again (admin refetch).
+    pub async fn refetch_remote_media(&self, m: &Media) -> FedResult<Media> {
+        if !self.core.remote_media_allowed(m.domain.as_deref()).await? {
+            return Err(FedError::Refused(format!(
+                "media from {} is rejected here",
+                m.domain.clone().unwrap_or_default()
+            )));
+        }
+        self.core.prune_cached(m).await?;
+        let fresh = self
+            .core
+            .media_record(m.id)
+            .await?
+            .ok_or_else(|| FedError::Invalid("the media record is gone".into()))?;
+        self.cache_remote_media(&fresh).await
+    }
+
     /// A remote file for a client: from the cache, or fetched now (after a prune, or before
     /// the worker got to it). Every request to the origin comes from this instance.
     pub async fn proxied_file(

@@ -63,6 +63,17 @@ fn local_path(srv: &TestServer, url: &Value) -> String {
         .to_owned()
 }
 
+/// The `palisade_media_bytes{origin="remote"}` gauge of `srv`.
+async fn remote_bytes(srv: &TestServer) -> i64 {
+    let mut text = String::new();
+    palisade_http::metrics::render_media(&mut text, srv.core.media_totals().await.unwrap());
+    text.lines()
+        .find(|l| l.starts_with("palisade_media_bytes{origin=\"remote\"}"))
+        .and_then(|l| l.rsplit_once(' '))
+        .and_then(|(_, v)| v.parse::<i64>().ok())
+        .unwrap_or(-1)
+}
+
 /// Alice on `a`, bob on `b` following her (accepted).
 async fn follow(a: &TestServer, b: &TestServer) -> (String, String) {
     let alice = a.user("alice").await;
@@ -162,11 +173,13 @@ async fn remote_media_is_served_by_this_instance_and_comes_back_after_a_prune() 
         assert!(image::load_from_memory(&body).is_ok(), "{url} is an image");
     }
     assert!(!b.stored("cache").await.is_empty(), "cached at bob's instance");
+    assert!(remote_bytes(&b).await > 0);
 
     // Pruned: gone from the store, fetched again on demand.
     let pruned = b.core.prune_media(0).await.unwrap();
     assert!(pruned.files >= 2, "{pruned:?}");
     assert!(b.stored("cache").await.is_empty());
+    assert_eq!(remote_bytes(&b).await, 0);
     let (status, _, _) = b.get_bytes(&local_path(&b, &m["url"]), &[]).await;
     assert_eq!(status, 200);
     assert!(!b.stored("cache").await.is_empty());
