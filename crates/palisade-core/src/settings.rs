@@ -165,6 +165,32 @@ impl MediaSettings {
     }
 }
 
+/// Each test instance stores its files apart: in a folder of its own, or, when
+/// `PALISADE_TEST_S3_ENDPOINT` names an S3 server (CI runs the media tests so), under a
+/// prefix of its own in that server's bucket.
+fn test_media_settings() -> MediaSettings {
+    let token = palisade_media::temp::random_token(12);
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let mut m = MediaSettings {
+        local_path: std::env::temp_dir().join(format!("palisade-test-media-{token}")),
+        ..MediaSettings::default()
+    };
+    if let Some(endpoint) = var("PALISADE_TEST_S3_ENDPOINT") {
+        m.storage = StorageKind::S3;
+        m.s3 = palisade_media::storage::S3Config {
+            endpoint,
+            bucket: var("PALISADE_TEST_S3_BUCKET").unwrap_or_else(|| "palisade".into()),
+            region: "us-east-1".into(),
+            access_key_id: var("PALISADE_TEST_S3_ACCESS_KEY").unwrap_or_default(),
+            secret_access_key: var("PALISADE_TEST_S3_SECRET_KEY").unwrap_or_default(),
+            path_style: true,
+            allow_http: true,
+            prefix: format!("test-{token}"),
+        };
+    }
+    m
+}
+
 /// Core settings.
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -189,14 +215,7 @@ impl Settings {
             limits: Limits::default(),
             instance: InstanceInfo::default(),
             moderation: Moderation::default(),
-            media: MediaSettings {
-                // Each test instance stores its files in a folder of its own.
-                local_path: std::env::temp_dir().join(format!(
-                    "palisade-test-media-{}",
-                    palisade_media::temp::random_token(12)
-                )),
-                ..MediaSettings::default()
-            },
+            media: test_media_settings(),
         }
     }
 }

@@ -34,6 +34,8 @@ pub struct S3Config {
     pub path_style: bool,
     /// Allow an `http://` endpoint (test servers only).
     pub allow_http: bool,
+    /// A folder inside the bucket for every key (empty: the bucket's root).
+    pub prefix: String,
 }
 
 /// Which backend, and its settings.
@@ -110,8 +112,14 @@ impl Storage {
                     b = b.with_endpoint(&s3.endpoint);
                 }
                 let store = b.build().map_err(storage_err)?;
+                let prefix = s3.prefix.trim_matches('/');
+                let store: Arc<dyn ObjectStore> = if prefix.is_empty() {
+                    Arc::new(store)
+                } else {
+                    Arc::new(object_store::prefix::PrefixStore::new(store, key(prefix)?))
+                };
                 Ok(Storage {
-                    store: Ok(Arc::new(store)),
+                    store: Ok(store),
                     s3: true,
                     description: format!("S3 bucket {} at {}", s3.bucket, s3.endpoint),
                 })
@@ -273,6 +281,60 @@ impl Storage {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    /// An S3 server for tests: `PALISADE_TEST_S3_ENDPOINT` (and `_BUCKET`, `_ACCESS_KEY`,
+    /// `_SECRET_KEY`); `scripts/ci/s3.sh` starts s3s-fs and sets them.
+    pub(crate) fn s3_from_env() -> Option<S3Config> {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        Some(S3Config {
+            endpoint: var("PALISADE_TEST_S3_ENDPOINT")?,
+            bucket: var("PALISADE_TEST_S3_BUCKET").unwrap_or_else(|| "palisade".into()),
+            access_key_id: var("PALISADE_TEST_S3_ACCESS_KEY").unwrap_or_default(),
+            secret_access_key: var("PALISADE_TEST_S3_SECRET_KEY").unwrap_or_default(),
+            region: "us-east-1".into(),
+            path_style: true,
+            allow_http: true,
+            prefix: format!("test-{}", crate::temp::random_token(10)),
+        })
+    }
+
+    #[tokio::test]
+    async fn s3_round_trip() {
+        let Some(config) = s3_from_env() else {
+            eprintln!("PALISADE_TEST_S3_ENDPOINT is not set: S3 not tested here (scripts/ci/s3.sh does)");
+            return;
+        };
+        let s = Storage::new(&StorageConfig::S3(config)).unwrap();
+        s.put("media/1/a/original.png", b"hello".to_vec(), "image/png")
+            .await
+            .unwrap();
+        assert_eq!(
+            &s.get("media/1/a/original.png").await.unwrap().unwrap()[..],
+            b"hello"
+        );
+        let r = s
+            .read("media/1/a/original.png", Some(1..3))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((r.size, r.range), (5, 1..3));
+        // Large files go up in parts.
+        let big = crate::temp::TempFile::new("bin");
+        std::fs::write(big.path(), vec![7u8; 9 * 1024 * 1024]).unwrap();
+        s.put_file("media/2/b/original.mp4", big.path(), "video/mp4")
+            .await
+            .unwrap();
+        assert_eq!(
+            s.size("media/2/b/original.mp4").await.unwrap(),
+            Some(9 * 1024 * 1024)
+        );
+        assert_eq!(s.list("media").await.unwrap().len(), 2);
+        for k in s.list("media").await.unwrap() {
+            s.delete(&k).await.unwrap();
+        }
+        assert!(s.get("media/1/a/original.png").await.unwrap().is_none());
+        assert!(s.list("media").await.unwrap().is_empty());
+    }
 
     #[tokio::test]
     async fn local_round_trip() {

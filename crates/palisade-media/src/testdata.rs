@@ -193,3 +193,17 @@ pub fn animated_gif(frames: u32) -> Option<Vec<u8>> {
     }
     std::fs::read(out.path()).ok()
 }
+
+/// Whether a test without ffmpeg must fail rather than skip (`PALISADE_REQUIRE_FFMPEG=1`:
+/// CI installs ffmpeg, so a missing one there is an error, not a reason to skip).
+pub fn skip_without_ffmpeg(available: bool) -> bool {
+    if available {
+        return false;
+    }
+    assert!(
+        std::env::var("PALISADE_REQUIRE_FFMPEG").as_deref() != Ok("1"),
+        "PALISADE_REQUIRE_FFMPEG=1 but ffmpeg/ffprobe are not installed"
+    );
+    eprintln!("ffmpeg is not installed here: video and audio not tested (CI installs it)");
+    true
+}

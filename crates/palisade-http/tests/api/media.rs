@@ -306,8 +306,7 @@ async fn media_ids_are_checked_as_mastodon_does() {
 #[tokio::test]
 async fn video_and_audio_are_processed_in_the_background() {
     let srv = TestServer::new().await;
-    if !srv.core.ffmpeg().available().await {
-        eprintln!("ffmpeg is not installed here: skipped (CI installs it)");
+    if testdata::skip_without_ffmpeg(srv.core.ffmpeg().available().await) {
         return;
     }
     let alice = srv.user("alice").await;

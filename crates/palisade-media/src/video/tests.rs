@@ -16,8 +16,7 @@ async fn missing_programs_are_reported() {
 #[tokio::test]
 async fn videos_are_probed_planned_and_converted() {
     let f = Ffmpeg::default();
-    if !f.available().await {
-        eprintln!("ffmpeg is not installed: video processing not tested here (CI installs it)");
+    if testdata::skip_without_ffmpeg(f.available().await) {
         return;
     }
     let input = TempFile::new("webm");
