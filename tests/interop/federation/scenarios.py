@@ -11,9 +11,9 @@ tables and Palisade's Mastodon API and admin CLI. Prints one line per check ("ok
 "not ok - ...: reason"), then "N passed, M failed"; exits 1 on a failure, after printing the
 tail of each Palisade's log. Every wait is a poll with a deadline.
 
-The checks live in scenarios_federation.py (1-10), scenarios_control.py (11-12) and
-scenarios_pasture.py (13); harness.py has the machinery they share. They run in this order:
-1-9, 11, 12, 13, then the health checks 10a, 10c, 10b.
+The checks live in scenarios_federation.py (1-10), scenarios_control.py (11-12),
+scenarios_pasture.py (13) and scenarios_media.py (14); harness.py has the machinery they share.
+They run in this order: 1-9, 11, 12, 13, 14, then the health checks 10a, 10c, 10b.
 """
 import subprocess
 import sys
@@ -21,13 +21,14 @@ import sys
 from harness import WORK, Checks, Fail, Palisade, Peer, log, stop
 from scenarios_control import CONTROL_MEMBERS, THREADS_USERS, control_checks
 from scenarios_federation import federation_checks, health_checks
+from scenarios_media import MEDIA_MEMBERS, MEDIA_PEER_USERS, media_checks
 from scenarios_pasture import pasture_checks
 
 
 def main():
     ours = Palisade("ours.test", "127.0.0.2", 3001)
     other = Palisade("other.test", "127.0.0.3", 3002)
-    peer = Peer("peer.test", "127.0.0.4", users=("alice", "pat"))
+    peer = Peer("peer.test", "127.0.0.4", users=("alice", "pat", *MEDIA_PEER_USERS))
     threads = Peer("threads.test", "127.0.0.5", users=THREADS_USERS)
     broken = Peer("broken.test", "127.0.0.6")
     instances = [ours, other]
@@ -43,7 +44,7 @@ def main():
             x.wait_ready()
         ours.user("alice")
         ours.user("carol")
-        for name in CONTROL_MEMBERS:
+        for name in (*CONTROL_MEMBERS, *MEDIA_MEMBERS):
             ours.user(name)
         ours.user("admin", role="admin", scopes="read write follow admin:read admin:write")
         other.user("bob")
@@ -63,6 +64,8 @@ def main():
     control_checks(C, ours, peer, threads)
     # 13: fediverse-pasture's verify_actor (13b starts secure.test and adds it to instances).
     pasture = pasture_checks(C, ours, instances)
+    # 14: media across the boundary; no member's address reaches the peer.
+    media_checks(C, ours, peer)
     # 10a, 10c, 10b: health at the end, over every instance and peer.
     health_checks(C, ours, peers, instances)
 
