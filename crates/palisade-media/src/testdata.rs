@@ -178,6 +178,56 @@ pub fn video(container: &str, sound: bool) -> Option<Vec<u8>> {
     std::fs::read(out.path()).ok()
 }
 
+/// One second of sound (Ogg Vorbis) made by ffmpeg; `None` without ffmpeg.
+pub fn audio() -> Option<Vec<u8>> {
+    ffmpeg_made(
+        "ogg",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440",
+            "-t",
+            "1",
+            "-c:a",
+            "libvorbis",
+        ],
+    )
+}
+
+/// A 64×48 AVIF still image made by ffmpeg; `None` without ffmpeg.
+pub fn avif() -> Option<Vec<u8>> {
+    ffmpeg_made(
+        "avif",
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=64x48",
+            "-frames:v",
+            "1",
+            "-c:v",
+            "libaom-av1",
+            "-still-picture",
+            "1",
+        ],
+    )
+}
+
+fn ffmpeg_made(ext: &str, args: &[&str]) -> Option<Vec<u8>> {
+    let out = crate::temp::TempFile::new(ext);
+    let ok = std::process::Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-y"])
+        .args(args)
+        .arg(out.path())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        return None;
+    }
+    std::fs::read(out.path()).ok()
+}
+
 /// An animated GIF of `frames` frames made by ffmpeg; `None` without ffmpeg.
 pub fn animated_gif(frames: u32) -> Option<Vec<u8>> {
     let out = crate::temp::TempFile::new("gif");

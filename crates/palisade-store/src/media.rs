@@ -537,7 +537,7 @@ pub async fn with_media_among<'a>(ex: impl Into<Exec<'a>>, status_ids: &[i64]) -
 pub async fn totals<'a>(ex: impl Into<Exec<'a>>) -> Result<[(i64, i64); 2]> {
     let mut out = [(0, 0); 2];
     for r in q(
-        "SELECT CASE WHEN remote_url IS NULL THEN 0 ELSE 1 END AS remote, \
+        "SELECT CAST(CASE WHEN remote_url IS NULL THEN 0 ELSE 1 END AS BIGINT) AS remote, \
                   CAST(SUM(CASE WHEN file_key IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS files, \
                   CAST(COALESCE(SUM(file_size), 0) AS BIGINT) AS bytes \
                 FROM media_attachments GROUP BY CASE WHEN remote_url IS NULL THEN 0 ELSE 1 END",

@@ -241,7 +241,14 @@ impl Core {
                 match process_image(png, Format::Png, Shape::Thumbnail).await {
                     Ok(p) => {
                         let key = format!("{prefix}/small.{}", p.small.format.extension());
-                        size += put_image(storage, &key, &p.small).await?;
+                        match put_image(storage, &key, &p.small).await {
+                            Ok(n) => size += n,
+                            Err(e) => {
+                                // Nothing half-stored: the original goes too.
+                                let _ = storage.delete(&file_key).await;
+                                return Err(e);
+                            }
+                        }
                         meta["small"] = dims(p.small.width, p.small.height);
                         blurhash = p.blurhash;
                         preview_key = Some(key);

@@ -114,7 +114,9 @@ impl Core {
             ..Default::default()
         };
         row.meta_json = with_focus(&row.meta_json, focus_meta);
-        let heavy = !format.is_native_image() || self.animated_gif(upload.file.path(), format).await;
+        // Video, audio and animated GIFs go to a worker; images (AVIF too) are done now.
+        let heavy = matches!(format.kind(), Kind::Video | Kind::Audio)
+            || self.animated_gif(upload.file.path(), format).await;
         if heavy && !wait {
             return self.queue_upload(row, &upload, format, thumb_keys).await;
         }

@@ -112,3 +112,44 @@ pub fn preview_card(c: &Card, urls: &Urls<'_>) -> Value {
         "authors": [],
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use palisade_core::media::Media;
+    use palisade_core::urls::Urls;
+
+    #[test]
+    fn remote_files_are_served_here_and_their_origin_hidden_unless_asked() {
+        let m = Media {
+            id: 7,
+            kind: "image".into(),
+            remote_url: Some("https://peer.test/a.png".into()),
+            meta_json: "{}".into(),
+            ..Default::default()
+        };
+        let urls = Urls::new("https://ours.test");
+        let hidden = super::media_attachment(&m, &urls, false);
+        assert_eq!(
+            hidden.url.as_deref(),
+            Some("https://ours.test/system/proxy/7/original")
+        );
+        assert_eq!(
+            hidden.preview_url.as_deref(),
+            Some("https://ours.test/system/proxy/7/small")
+        );
+        assert_eq!(hidden.remote_url, None);
+        assert_eq!(hidden.description, None);
+        let shown = super::media_attachment(&m, &urls, true);
+        assert_eq!(shown.remote_url.as_deref(), Some("https://peer.test/a.png"));
+        // A CDN serves local files only; remote ones stay on the instance (refetch on demand).
+        let cdn = Urls::with_files("https://ours.test", Some("https://cdn.test/"));
+        assert_eq!(
+            cdn.file("media/1/x/original.png"),
+            "https://cdn.test/media/1/x/original.png"
+        );
+        assert_eq!(
+            super::media_attachment(&m, &cdn, false).url.as_deref(),
+            Some("https://ours.test/system/proxy/7/original")
+        );
+    }
+}

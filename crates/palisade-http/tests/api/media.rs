@@ -369,6 +369,32 @@ async fn video_and_audio_are_processed_in_the_background() {
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["type"], "gifv");
     assert!(r.body["url"].as_str().unwrap().ends_with(".mp4"));
+    let r = srv
+        .multipart(
+            Method::POST,
+            "/api/v1/media",
+            Some(&alice),
+            &[],
+            &[("file", "tone.ogg", "audio/ogg", &testdata::audio().unwrap())],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["type"], "audio");
+    assert!(r.body["url"].as_str().unwrap().ends_with(".mp3"), "{}", r.text);
+    assert!(r.body["meta"]["original"]["duration"].as_f64().unwrap() > 0.5);
+    // AVIF is decoded by ffmpeg and stored as PNG.
+    let r = srv
+        .upload(
+            &alice,
+            "still.avif",
+            "image/avif",
+            &testdata::avif().unwrap(),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["type"], "image");
+    assert_eq!(r.body["meta"]["original"]["width"], 64);
     if let Some(gif) = testdata::animated_gif(5) {
         let r = srv
             .multipart(

@@ -11,29 +11,35 @@ use palisade_media::testdata;
 use palisade_testkit::TestServer;
 use serde_json::{Value, json};
 
+/// Path → (content type, body).
+type Table = Arc<Mutex<HashMap<String, (String, Vec<u8>)>>>;
+
 /// A small web server on 127.0.0.5: `pages` by path (content type, body); counts requests.
 struct Pages {
     base: String,
     hits: Arc<Mutex<HashMap<String, usize>>>,
+    table: Table,
 }
 
 impl Pages {
     async fn start(pages: Vec<(&str, &str, Vec<u8>)>) -> Pages {
         let hits: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
-        let table: Arc<HashMap<String, (String, Vec<u8>)>> = Arc::new(
+        let table: Table = Arc::new(Mutex::new(
             pages
                 .into_iter()
                 .map(|(p, t, b)| (p.to_owned(), (t.to_owned(), b)))
                 .collect(),
-        );
+        ));
+        let served = table.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.5:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let counter = hits.clone();
         let app = axum::Router::new().fallback(move |uri: axum::http::Uri| {
-            let (table, counter) = (table.clone(), counter.clone());
+            let (table, counter) = (served.clone(), counter.clone());
             async move {
                 *counter.lock().unwrap().entry(uri.path().to_owned()).or_default() += 1;
-                match table.get(uri.path()) {
+                let page = table.lock().unwrap().get(uri.path()).cloned();
+                match page {
                     Some((t, b)) => {
                         ([(axum::http::header::CONTENT_TYPE, t.clone())], b.clone()).into_response()
                     }
@@ -44,7 +50,15 @@ impl Pages {
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        Pages { base, hits }
+        Pages { base, hits, table }
+    }
+
+    /// Changes what `path` serves.
+    fn set(&self, path: &str, content_type: &str, body: Vec<u8>) {
+        self.table
+            .lock()
+            .unwrap()
+            .insert(path.to_owned(), (content_type.to_owned(), body));
     }
 
     fn hits(&self, path: &str) -> usize {
@@ -189,6 +203,72 @@ async fn remote_media_is_served_by_this_instance_and_comes_back_after_a_prune() 
             .iter()
             .any(|u| u.domain.as_deref() == Some(a.core.settings.domain.as_str()) && u.bytes > 0)
     );
+
+    // An edit that drops the picture: bob's view follows, the history keeps both versions.
+    let status_id = r.body["id"].as_str().unwrap().to_owned();
+    let r = a
+        .put_json(
+            &format!("/api/v1/statuses/{status_id}"),
+            Some(&alice),
+            json!({"status": "a picture, gone :wave:", "media_ids": []}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let s = in_home(&b, &bob, "gone").await;
+    assert_eq!(s["media_attachments"], json!([]));
+    let id = s["id"].as_str().unwrap();
+    let history = b
+        .get(&format!("/api/v1/statuses/{id}/history"), Some(&bob))
+        .await
+        .body;
+    assert_eq!(history.as_array().unwrap().len(), 2, "{history}");
+    assert_eq!(
+        history[0]["media_attachments"].as_array().unwrap().len(),
+        1,
+        "{history}"
+    );
+    assert_eq!(history[1]["media_attachments"], json!([]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_suspension_drops_the_files_and_its_purge_the_records() {
+    let a = TestServer::spawn(2).await;
+    let b = TestServer::spawn_with(3, |s| s.moderation.suspension_grace_days = 0).await;
+    let (alice, bob) = follow(&a, &b).await;
+    let up = a
+        .upload(&alice, "p.png", "image/png", &testdata::png(64, 64, false), &[])
+        .await;
+    a.post_json(
+        "/api/v1/statuses",
+        Some(&alice),
+        json!({"status": "to be purged", "media_ids": [up.body["id"]]}),
+    )
+    .await;
+    let s = in_home(&b, &bob, "to be purged").await;
+    let url = s["media_attachments"][0]["url"].clone();
+    assert_eq!(b.get_bytes(&local_path(&b, &url), &[]).await.0, 200);
+    let admin = b.staff("root", "admin").await;
+    let r = b
+        .post_form(
+            "/api/v1/admin/domain_blocks",
+            Some(&admin),
+            &[("domain", &a.core.settings.domain), ("severity", "suspend")],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    b.eventually("the suspension drops the cache", || async {
+        b.run_media_jobs().await;
+        b.stored("cache").await.is_empty()
+    })
+    .await;
+    assert!(b.core.purge_expired_suspensions().await.unwrap() >= 1);
+    b.run_media_jobs().await;
+    let rows = palisade_store::q("SELECT COUNT(*) FROM media_attachments WHERE domain IS NOT NULL")
+        .fetch_i64(&b.db)
+        .await
+        .unwrap();
+    assert_eq!(rows, 0, "the records went with the accounts");
+    assert!(b.stored("cache").await.is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -305,6 +385,19 @@ async fn links_are_verified_by_this_instance_only() {
         .body;
     assert_eq!(me["fields"][1]["verified_at"], Value::Null);
     let hits_by_a = pages.hits("/me");
+    let marked_at = me["fields"][0]["verified_at"].clone();
+    // Re-checked (here: made due at once): still linking back, the mark keeps its time.
+    let alice_id: i64 = me["id"].as_str().unwrap().parse().unwrap();
+    palisade_store::account_media::set_links_checked_at(&a.db, alice_id, 0)
+        .await
+        .unwrap();
+    a.core.media_housekeeping().await.unwrap();
+    a.run_media_jobs().await;
+    let me = a
+        .get("/api/v1/accounts/verify_credentials", Some(&alice))
+        .await
+        .body;
+    assert_eq!(me["fields"][0]["verified_at"], marked_at);
 
     // Bob's instance learns alice's profile and checks the links itself.
     let bob = b.user("bob").await;
@@ -321,6 +414,22 @@ async fn links_are_verified_by_this_instance_only() {
     );
     let acc = b.get(&format!("/api/v1/accounts/{alice_at_b}"), None).await.body;
     assert_eq!(acc["fields"][1]["verified_at"], Value::Null);
+
+    // The page no longer links back: the next check drops the mark.
+    pages.set("/me", "text/html", b"<html>moved on</html>".to_vec());
+    palisade_store::account_media::set_links_checked_at(&a.db, alice_id, 0)
+        .await
+        .unwrap();
+    a.core.media_housekeeping().await.unwrap();
+    a.eventually("the mark is dropped on recheck", || async {
+        a.run_media_jobs().await;
+        let me = a
+            .get("/api/v1/accounts/verify_credentials", Some(&alice))
+            .await
+            .body;
+        me["fields"][0]["verified_at"].is_null()
+    })
+    .await;
 
     // A remote claim of verification is never taken: only our check marks a field.
     let claim = json!({
