@@ -5,12 +5,13 @@
 use palisade_store::Severity;
 use palisade_store::domain_policies::DomainBlock;
 
+use crate::csv::{CsvRow, csv_field, read_csv};
 use crate::moderation::BlockParams;
 use crate::policy::normalize_domain;
 use crate::settings::BlocklistVisibility;
 use crate::{Core, Result};
 
-pub const CSV_HEADER: &str = "#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate";
+pub use crate::csv::CSV_HEADER;
 
 /// What an import would do (or did) with one line.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -20,35 +21,6 @@ pub struct ImportLine {
     pub change: String,
     pub severity: String,
     pub detail: String,
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
-}
-
-/// Splits one CSV line, honouring quotes.
-fn split_csv(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                cur.push('"');
-                chars.next();
-            }
-            ('"', _) => quoted = !quoted,
-            (',', false) => out.push(std::mem::take(&mut cur)),
-            _ => cur.push(c),
-        }
-    }
-    out.push(cur);
-    out
 }
 
 /// The domain as the public sees it: with `obfuscate`, letters in the middle become `*`.
@@ -97,42 +69,19 @@ impl Core {
         csv: &str,
         dry_run: bool,
     ) -> Result<Vec<ImportLine>> {
-        let mut lines = csv.lines().map(str::trim).filter(|l| !l.is_empty());
-        let header: Vec<String> = match lines.clone().next() {
-            Some(h) if h.starts_with('#') => {
-                lines.next();
-                split_csv(h)
-                    .iter()
-                    .map(|c| c.trim().trim_start_matches('#').to_owned())
-                    .collect()
-            }
-            _ => vec![
-                "domain".into(),
-                "severity".into(),
-                "reject_media".into(),
-                "reject_reports".into(),
-                "public_comment".into(),
-                "obfuscate".into(),
-            ],
-        };
-        let col = |name: &str| header.iter().position(|h| h == name);
         let mut report = Vec::new();
-        for line in lines {
-            let cells = split_csv(line);
-            let cell = |name: &str| {
-                col(name)
-                    .and_then(|i| cells.get(i))
-                    .map(|s| s.trim().to_owned())
-                    .unwrap_or_default()
-            };
-            let flag = |name: &str| matches!(cell(name).as_str(), "true" | "1" | "TRUE" | "True");
-            let severity = match cell("severity") {
-                s if s.is_empty() => "suspend".to_owned(),
-                s => s,
-            };
-            let Some(domain) = normalize_domain(&cell("domain")) else {
+        for row in read_csv(csv) {
+            let CsvRow {
+                domain: raw_domain,
+                severity,
+                reject_media,
+                reject_reports,
+                public_comment,
+                obfuscate,
+            } = row;
+            let Some(domain) = normalize_domain(&raw_domain) else {
                 report.push(ImportLine {
-                    domain: cell("domain"),
+                    domain: raw_domain,
                     change: "invalid".into(),
                     severity,
                     detail: "not a valid domain".into(),
@@ -151,10 +100,10 @@ impl Core {
             let mut params = BlockParams {
                 domain: domain.clone(),
                 severity: Some(wanted),
-                reject_media: Some(flag("reject_media")),
-                reject_reports: Some(flag("reject_reports")),
-                public_comment: Some(cell("public_comment")).filter(|c| !c.is_empty()),
-                obfuscate: Some(flag("obfuscate")),
+                reject_media: Some(reject_media),
+                reject_reports: Some(reject_reports),
+                public_comment: Some(public_comment).filter(|c| !c.is_empty()),
+                obfuscate: Some(obfuscate),
                 ..Default::default()
             };
             let existing = self.policies().await?.block_for(&domain).cloned();
@@ -163,9 +112,9 @@ impl Core {
                     // An import only tightens: the stricter severity, every flag either side
                     // sets, our own comments kept.
                     params.severity = Some(b.severity.max(wanted));
-                    params.reject_media = Some(b.reject_media || flag("reject_media"));
-                    params.reject_reports = Some(b.reject_reports || flag("reject_reports"));
-                    params.obfuscate = Some(b.obfuscate || flag("obfuscate"));
+                    params.reject_media = Some(b.reject_media || reject_media);
+                    params.reject_reports = Some(b.reject_reports || reject_reports);
+                    params.obfuscate = Some(b.obfuscate || obfuscate);
                     if b.public_comment.is_some() {
                         params.public_comment = None;
                     }
@@ -206,7 +155,7 @@ impl Core {
     /// `/api/v1/instance/domain_blocks`: `None` when the visibility setting hides the list
     /// from this caller.
     pub async fn public_blocklist(&self, signed_in: bool) -> Result<Option<Vec<DomainBlock>>> {
-        let visible = match self.settings.moderation.domain_blocks_visibility {
+        let visible = match self.federation_mode().await?.domain_blocks_visibility {
             BlocklistVisibility::Everyone => true,
             BlocklistVisibility::Users => signed_in,
             BlocklistVisibility::Nobody => false,
@@ -235,7 +184,7 @@ mod tests {
     #[test]
     fn csv_round_trip_pieces() {
         assert_eq!(
-            split_csv(r#"a.test,suspend,false,true,"hello, ""world""",false"#)[4],
+            read_csv(r#"a.test,suspend,false,true,"hello, ""world""",false"#)[0].public_comment,
             r#"hello, "world""#
         );
         assert_eq!(csv_field("a,b"), "\"a,b\"");

@@ -155,23 +155,12 @@ impl Core {
         csv: &str,
         mode: ImportMode,
     ) -> Result<(usize, usize)> {
-        let mut wanted = Vec::new();
-        let mut skipped = 0;
-        for line in csv
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        {
-            let first = line.split(',').next().unwrap_or("").trim_matches('"');
-            // Every line is checked before anything changes: a line block_domain would refuse
-            // (our own domain) is skipped here, not an error halfway through.
-            match normalize_domain(first) {
-                Some(d) if d.eq_ignore_ascii_case(&self.settings.domain) => skipped += 1,
-                Some(d) if !wanted.contains(&d) => wanted.push(d),
-                Some(_) => {}
-                None => skipped += 1,
-            }
-        }
+        let (mut wanted, mut skipped) = crate::csv::read_domain_list(csv);
+        // Every line is checked before anything changes: our own domain (which block_domain
+        // would refuse) is skipped here, not an error halfway through.
+        let before = wanted.len();
+        wanted.retain(|d| !d.eq_ignore_ascii_case(&self.settings.domain));
+        skipped += before - wanted.len();
         if mode == ImportMode::Overwrite {
             for existing in store::all(&self.db, viewer.account_id()?).await? {
                 if !wanted.contains(&existing) {

@@ -9,12 +9,15 @@ pub mod auth;
 pub mod blocklists;
 pub mod cards;
 pub mod content;
+pub mod csv;
 pub mod domain_blocks;
+pub mod domain_views;
 pub mod emojis;
 mod error;
 pub mod events;
 pub mod html;
 pub mod instance;
+pub mod instance_settings;
 pub mod interactions;
 pub mod jobs;
 pub mod languages;
@@ -26,6 +29,7 @@ pub mod moderation;
 pub mod notifications;
 pub mod oauth;
 mod peer_tally;
+pub mod peer_views;
 pub mod peers;
 pub mod policy;
 pub mod preferences;
@@ -44,6 +48,7 @@ pub mod tags;
 pub mod timelines;
 pub mod urls;
 pub mod views;
+pub mod web_sessions;
 
 use std::sync::Arc;
 
@@ -112,7 +117,7 @@ impl Core {
                 .into_iter()
                 .map(|(_, d, _)| d)
                 .collect(),
-            self.settings.moderation.limited_federation,
+            self.federation_mode().await?.limited_federation,
             palisade_store::now_ms(),
         ));
         if let Ok(mut guard) = self.policies.write() {

@@ -6,7 +6,7 @@ pub use palisade_store::accounts::{Account, RemoteProfile};
 pub use palisade_store::apps::App;
 pub use palisade_store::domain_policies::{AdminAction, DomainBlock, Impact};
 pub use palisade_store::feeds::Origin;
-pub use palisade_store::ids::new_id;
+pub use palisade_store::ids::{id_time, new_id};
 pub use palisade_store::interactions::Mark;
 pub use palisade_store::markers::Marker;
 pub use palisade_store::notifications::{Filter as NotificationFilter, Notification};

@@ -131,23 +131,11 @@ impl Federation {
         }
         let jrd: Value = serde_json::from_slice(&fetched.body)
             .map_err(|e| FedError::Invalid(format!("WebFinger: {e}")))?;
-        jrd.get("links")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .find(|l| {
-                l.get("rel").and_then(Value::as_str) == Some("self")
-                    && l.get("type")
-                        .and_then(Value::as_str)
-                        .is_some_and(|t| t.contains("activity+json") || t.contains("ld+json"))
-            })
-            .and_then(|l| l.get("href").and_then(Value::as_str))
-            .map(str::to_owned)
-            .ok_or_else(|| {
-                FedError::Invalid(format!(
-                    "WebFinger for {username}@{domain} has no ActivityPub link"
-                ))
-            })
+        webfinger_self_link(&jrd).ok_or_else(|| {
+            FedError::Invalid(format!(
+                "WebFinger for {username}@{domain} has no ActivityPub link"
+            ))
+        })
     }
 
     /// `@user@domain` → an account, resolving remote ones through WebFinger.
@@ -220,6 +208,23 @@ impl Federation {
         self.remote_keys.insert(key_id, key.clone(), account.clone());
         Ok((key, account))
     }
+}
+
+/// The ActivityPub actor a WebFinger document points to: its `self` link of an
+/// ActivityStreams type.
+pub fn webfinger_self_link(jrd: &Value) -> Option<String> {
+    jrd.get("links")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|l| {
+            l.get("rel").and_then(Value::as_str) == Some("self")
+                && l.get("type")
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| t.contains("activity+json") || t.contains("ld+json"))
+        })
+        .and_then(|l| l.get("href").and_then(Value::as_str))
+        .map(str::to_owned)
 }
 
 /// Reads an actor document: its profile and, besides the main key, further keys

@@ -19,5 +19,5 @@ pub mod sanitize;
 pub mod signatures;
 pub mod vocab;
 
-pub use actors::parse_actor;
+pub use actors::{parse_actor, webfinger_self_link};
 pub use context::{FedError, FedResult, Federation, FederationConfig};

@@ -21,7 +21,7 @@ fn clean(s: &str) -> String {
 }
 
 /// The NodeInfo 2.x document a discovery document points to, newest schema first.
-fn schema_link(discovery: &Value) -> Option<String> {
+pub fn schema_link(discovery: &Value) -> Option<String> {
     let links = discovery.get("links")?.as_array()?;
     ["2.2", "2.1", "2.0"].iter().find_map(|v| {
         links.iter().find_map(|l| {
@@ -33,7 +33,7 @@ fn schema_link(discovery: &Value) -> Option<String> {
 }
 
 /// `(name, version)` from a NodeInfo document.
-fn software_of(doc: &Value) -> Option<(String, String)> {
+pub fn software_of(doc: &Value) -> Option<(String, String)> {
     let software = doc.get("software")?;
     let name = clean(software.get("name")?.as_str()?).to_lowercase();
     let version = clean(software.get("version").and_then(Value::as_str).unwrap_or(""));

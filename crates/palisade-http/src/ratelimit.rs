@@ -3,11 +3,11 @@
 //! Loopback clients are exempt, as in Mastodon; the headers are still sent.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header::AUTHORIZATION};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -73,6 +73,18 @@ impl RateLimiter {
     }
 }
 
+/// Sign-in attempts per IP per five minutes on the web page, as Mastodon throttles them.
+/// Loopback is not exempt here: a password guesser on the same machine is still one.
+pub const SIGN_IN_LIMIT: u32 = 25;
+
+impl RateLimiter {
+    /// Counts a sign-in attempt from `ip`; `false` once the IP has used its allowance.
+    pub fn allow_sign_in(&self, ip: Option<IpAddr>) -> bool {
+        let key = format!("signin:{}", ip.map(|i| i.to_string()).unwrap_or_default());
+        self.hit_in(key, SIGN_IN_LIMIT, false, WINDOW).3
+    }
+}
+
 fn is_loopback(ip: Option<IpAddr>) -> bool {
     // In-process tests have no peer address; treat them as local.
     ip.is_none_or(|ip| ip.is_loopback())
@@ -83,10 +95,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     if !(path.starts_with("/api/") || path.starts_with("/oauth/")) {
         return next.run(req).await;
     }
-    let ip = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
+    let ip = crate::extract::client_ip::client_ip(req.extensions(), req.headers());
     // OAuth endpoints (where passwords are tried) always count per IP: a made-up bearer
     // header must not buy a fresh allowance.
     let token = req

@@ -66,6 +66,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0009_job_pipeline.sql"),
     },
     Migration {
+        version: 10,
+        name: "web",
+        sqlite: include_str!("../migrations/sqlite/0010_web.sql"),
+        postgres: include_str!("../migrations/postgres/0010_web.sql"),
+    },
+    Migration {
         version: 11,
         name: "media",
         sqlite: include_str!("../migrations/sqlite/0011_media.sql"),

@@ -180,3 +180,13 @@ async fn set_action<'a>(ex: impl Into<Exec<'a>>, id: i64, at: Option<i64>, by: O
             > 0,
     )
 }
+
+/// Marks a report as forwarded to the reported account's server (a moderator forwarded it).
+pub async fn set_forwarded<'a>(ex: impl Into<Exec<'a>>, id: i64) -> Result<()> {
+    q("UPDATE reports SET forwarded = TRUE, updated_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(now_ms())
+        .execute(ex)
+        .await?;
+    Ok(())
+}

@@ -202,3 +202,13 @@ pub async fn count_created_between<'a>(ex: impl Into<Exec<'a>>, from: i64, to: i
         .fetch_i64(ex)
         .await
 }
+
+/// Deletes a sign-up that was never approved, with its account (a moderator rejected it).
+pub async fn delete_unapproved<'a>(ex: impl Into<Exec<'a>>, id: i64) -> Result<bool> {
+    Ok(q("DELETE FROM accounts WHERE domain IS NULL AND id IN \
+          (SELECT account_id FROM users WHERE id = $1 AND approved = FALSE)")
+    .bind(id)
+    .execute(ex)
+    .await?
+        > 0)
+}

@@ -1,6 +1,8 @@
 //! A Palisade instance in-process on a fresh database, and an HTTP client for it.
 //! SQLite by default; PostgreSQL when `PALISADE_TEST_DATABASE_URL` is set (CI runs both).
 
+pub mod fuzzing;
+
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::BodyExt;

@@ -41,6 +41,8 @@ pub struct FederationSettings {
     pub allow_private_addresses: bool,
     /// A PEM file of certificates trusted besides the system roots (a test CA).
     pub extra_root_certificates: Option<PathBuf>,
+    /// Reach peers over plain `http://` (two instances on one machine, for tests only).
+    pub plain_http_peers: bool,
     /// Deliveries in flight at once, and at once per peer.
     pub max_deliveries: usize,
     pub max_deliveries_per_peer: usize,
@@ -52,6 +54,7 @@ impl Default for FederationSettings {
             authorized_fetch: false,
             allow_private_addresses: false,
             extra_root_certificates: None,
+            plain_http_peers: false,
             max_deliveries: 64,
             max_deliveries_per_peer: 4,
         }
@@ -151,6 +154,9 @@ impl Config {
         }
         if let Some(v) = var("PALISADE_ALLOW_PRIVATE_ADDRESSES") {
             self.federation.allow_private_addresses = flag(&v);
+        }
+        if let Some(v) = var("PALISADE_PLAIN_HTTP_PEERS") {
+            self.federation.plain_http_peers = flag(&v);
         }
         if let Some(v) = var("PALISADE_EXTRA_ROOT_CERTIFICATES") {
             self.federation.extra_root_certificates = Some(PathBuf::from(v));
@@ -343,6 +349,7 @@ impl Config {
         ));
         fed.authorized_fetch = self.federation.authorized_fetch;
         fed.fetch.allow_private_addresses = self.federation.allow_private_addresses;
+        fed.plain_http_peers = self.federation.plain_http_peers;
         if let Some(path) = &self.federation.extra_root_certificates {
             let pem =
                 std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;

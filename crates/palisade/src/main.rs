@@ -3,6 +3,7 @@
 mod admin;
 mod config;
 mod domains_cli;
+mod listen;
 mod media_cli;
 mod peers_cli;
 mod seed;
@@ -71,7 +72,11 @@ enum ConfigCommand {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Colours only on a terminal (and not under NO_COLOR): a log file or pipe gets plain text.
+    let colour =
+        std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os("NO_COLOR").is_none();
     tracing_subscriber::fmt()
+        .with_ansi(colour)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("PALISADE_LOG")
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
@@ -95,6 +100,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         public_url: None,
         role: serve::Role::All,
     });
+    let how = admin_prefix(&cli.config, &cli.database_url, &command);
     let mut overrides = Overrides {
         database_url: cli.database_url,
         ..Default::default()
@@ -112,7 +118,7 @@ async fn run(cli: Cli) -> Result<(), String> {
     }
     let config = Config::load(cli.config.as_deref(), overrides)?;
     match command {
-        Command::Serve { role, .. } => serve::serve(config, role).await,
+        Command::Serve { role, .. } => serve::serve(config, role, how).await,
         Command::Migrate => {
             let db = serve::open_database(&config).await?;
             db.close().await;
@@ -133,6 +139,37 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+/// `palisade` as it must be run to reach the instance this `serve` runs: with the settings
+/// given on its command line (as environment variables, and `--config`).
+fn admin_prefix(config: &Option<PathBuf>, database_url: &Option<String>, command: &Command) -> String {
+    let mut out = String::new();
+    if let Command::Serve {
+        listen,
+        domain,
+        public_url,
+        ..
+    } = command
+    {
+        for (key, value) in [
+            ("PALISADE_LISTEN", listen),
+            ("PALISADE_DOMAIN", domain),
+            ("PALISADE_PUBLIC_URL", public_url),
+        ] {
+            if let Some(v) = value {
+                out.push_str(&format!("{key}={v} "));
+            }
+        }
+    }
+    if database_url.is_some() && std::env::var_os("PALISADE_DATABASE_URL").is_none() {
+        out.push_str("PALISADE_DATABASE_URL=… ");
+    }
+    out.push_str("palisade");
+    if let Some(c) = config {
+        out.push_str(&format!(" --config {}", c.display()));
+    }
+    out
 }
 
 /// Hides a password in a database URL.

@@ -1,10 +1,6 @@
 //! `palisade serve`: open the database, apply migrations, serve HTTP and run the federation
 //! workers (by role) until stopped.
 
-use std::net::SocketAddr;
-
-use axum::ServiceExt;
-use axum::extract::Request;
 use clap::ValueEnum;
 use palisade_core::{Core, Db};
 use palisade_federation::Federation;
@@ -39,12 +35,16 @@ pub async fn federation(config: &Config, db: Db) -> Result<Federation, String> {
     let storage = palisade_core::media_storage(&config.media.storage_config())
         .map_err(|e| format!("media storage: {e}"))?;
     let core = Core::new(db, config.settings()).with_storage(storage);
+    // The domain is recorded on first use; another one would mint URIs that point elsewhere.
+    core.check_instance_domain().await.map_err(|e| e.to_string())?;
     Federation::new(core, config.federation()?)
         .await
         .map_err(|e| format!("federation setup: {e}"))
 }
 
-pub async fn serve(config: Config, role: Role) -> Result<(), String> {
+/// `how`: `palisade` as it must be run to reach this instance, e.g.
+/// `PALISADE_LISTEN=127.0.0.1:3100 palisade`.
+pub async fn serve(config: Config, role: Role, how: String) -> Result<(), String> {
     let db = open_database(&config).await?;
     let fed = federation(&config, db.clone()).await?;
     if let Some(addr) = &config.metrics_listen {
@@ -83,13 +83,10 @@ pub async fn serve(config: Config, role: Role) -> Result<(), String> {
             "Palisade {} is ready",
             env!("CARGO_PKG_VERSION")
         );
-        axum::serve(
-            listener,
-            ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(app),
-        )
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"))?;
+        welcome(&config, &fed.core, how).await;
+        crate::listen::serve(listener, app, shutdown_signal())
+            .await
+            .map_err(|e| format!("server error: {e}"))?;
     }
     match runners {
         Some(r) => r.stop().await,
@@ -103,6 +100,20 @@ pub async fn serve(config: Config, role: Role) -> Result<(), String> {
     db.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// What the person who just started the server needs: the address to open and, while the
+/// instance has no admin, how to create one (with the same settings as this `serve`).
+async fn welcome(config: &Config, core: &Core, how: String) {
+    println!("Palisade is running: open {} in a browser.", config.public_url());
+    match core.contact_account().await {
+        Ok(None) => println!(
+            "This instance has no admin yet. Create one in another terminal with:\n  {how} admin user create NAME --email you@example.org --role admin\nIt prints a password; sign in with it at {}/auth/sign_in",
+            config.public_url()
+        ),
+        Ok(Some(_)) => {}
+        Err(e) => tracing::warn!(error = %e, "could not check for an admin"),
+    }
 }
 
 async fn shutdown_signal() {

@@ -9,7 +9,8 @@
 # (/tmp/palisade-fedrun.*).
 # Environment: PALISADE_BIN (default target/debug/palisade), FED_TIMEOUT (seconds per wait,
 # default 20), FED_VERBOSE=1 (timings and progress), FED_WORK (a new work dir),
-# FED_PEER (another peer.mjs), FED_PYTHON (a Python with requests and fediverse-pasture).
+# FED_PEER (another peer.mjs), FED_PYTHON (a Python with requests and fediverse-pasture),
+# FED_SCREENSHOTS=DIR (the browser stories save the README's screenshots there).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../../.." && pwd)
@@ -20,6 +21,7 @@ if [ "${1:-}" != "--inside" ]; then
   bin=${PALISADE_BIN:-$ROOT/target/debug/palisade}
   [ -x "$bin" ] || { echo "run.sh: $bin missing (build Palisade first)" >&2; exit 2; }
   "$HERE/setup.sh" >&2
+  "$ROOT/tests/interop/browser/setup.sh" >&2
   "$PY" -c 'import importlib.util as u, requests; assert u.find_spec("fediverse_pasture")' ||
     { echo "run.sh: $PY lacks requests or fediverse-pasture (setup.sh installs them)" >&2; exit 2; }
   WORK=${FED_WORK:-$(mktemp -d /tmp/palisade-fedrun.XXXXXX)}

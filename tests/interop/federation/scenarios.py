@@ -12,8 +12,9 @@ tables and Palisade's Mastodon API and admin CLI. Prints one line per check ("ok
 tail of each Palisade's log. Every wait is a poll with a deadline.
 
 The checks live in scenarios_federation.py (1-10), scenarios_control.py (11-12),
-scenarios_pasture.py (13) and scenarios_media.py (14); harness.py has the machinery they share.
-They run in this order: 1-9, 11, 12, 13, 14, then the health checks 10a, 10c, 10b.
+scenarios_pasture.py (13), scenarios_web.py (14, the browser) and scenarios_media.py (15);
+harness.py has the machinery they share. They run in this order: 1-9, 11, 12, 14, 13, 15, then
+the health checks 10a, 10c, 10b.
 """
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from scenarios_control import CONTROL_MEMBERS, THREADS_USERS, control_checks
 from scenarios_federation import federation_checks, health_checks
 from scenarios_media import MEDIA_MEMBERS, MEDIA_PEER_USERS, media_checks
 from scenarios_pasture import pasture_checks
+from scenarios_web import WEB_MEMBER, web_checks
 
 
 def main():
@@ -44,7 +46,7 @@ def main():
             x.wait_ready()
         ours.user("alice")
         ours.user("carol")
-        for name in (*CONTROL_MEMBERS, *MEDIA_MEMBERS):
+        for name in CONTROL_MEMBERS + (WEB_MEMBER,) + MEDIA_MEMBERS:
             ours.user(name)
         ours.user("admin", role="admin", scopes="read write follow admin:read admin:write")
         other.user("bob")
@@ -62,9 +64,11 @@ def main():
     federation_checks(C, ours, other, peer, broken)
     # 11, 12: federation control: a member's domain block, the instance's policies.
     control_checks(C, ours, peer, threads)
+    # 14: the web interface in a real browser: the member's and the admin's stories.
+    web_checks(C, ours, threads, broken, WORK)
     # 13: fediverse-pasture's verify_actor (13b starts secure.test and adds it to instances).
     pasture = pasture_checks(C, ours, instances)
-    # 14: media across the boundary; no member's address reaches the peer.
+    # 15: media across the boundary; no member's address reaches the peer.
     media_checks(C, ours, peer)
     # 10a, 10c, 10b: health at the end, over every instance and peer.
     health_checks(C, ours, peers, instances)

@@ -1,4 +1,4 @@
-"""Checks 14a-14e: media across the boundary, and the promise behind it: no member's address
+"""Checks 15a-15e: media across the boundary, and the promise behind it: no member's address
 ever reaches another server. Fresh members (milo, mona on ours.test; penny, vera on peer.test)
 so that they depend on nothing earlier."""
 import calendar
@@ -55,8 +55,8 @@ def media_checks(C, ours, peer):
     def access(path):
         return peer.call("GET", "access-log", {"path": path})
 
-    # ---- 14a. our attachments reach the peer with their fields ----------------------------
-    def c14a():
+    # ---- 15a. our attachments reach the peer with their fields ----------------------------
+    def c15a():
         # penny's profile has an icon before ours.test first fetches her (her Follow).
         peer.call("POST", "profile", body={"as": "penny", "icon": True})
         peer.call("POST", "follow", {"target": "acct:milo@ours.test", "as": "penny"})
@@ -92,11 +92,11 @@ def media_checks(C, ours, peer):
             problems.append(f"focalPoint {sent[0].get('focalPoint')!r}")
         if problems:
             raise Fail("; ".join(problems))
-    C.run("14a milo posts a picture; the peer receives a Document with mediaType, our url, the alt text "
-          "as name, width/height, and (on the wire) blurhash and focalPoint", c14a)
+    C.run("15a milo posts a picture; the peer receives a Document with mediaType, our url, the alt text "
+          "as name, width/height, and (on the wire) blurhash and focalPoint", c15a)
 
-    # ---- 14b. a peer's picture appears for a member, at our own URL -----------------------
-    def c14b():
+    # ---- 15b. a peer's picture appears for a member, at our own URL -----------------------
+    def c15b():
         acct = ours.resolve("mona", "@penny@peer.test")
         ours.api("mona", "POST", f"/api/v1/accounts/{acct['id']}/follow")
         wait_for("mona follows penny@peer.test",
@@ -120,11 +120,11 @@ def media_checks(C, ours, peer):
         if problems:
             raise Fail("; ".join(problems))
         S["peer_media"] = [m["url"], m["preview_url"], avatar]
-    C.run("14b penny@peer.test posts a picture; mona sees it (and penny's avatar) at ours.test URLs, "
-          "remote_url null", c14b)
+    C.run("15b penny@peer.test posts a picture; mona sees it (and penny's avatar) at ours.test URLs, "
+          "remote_url null", c15b)
 
-    # ---- 14c. every request for those files comes from the instance ------------------------
-    def c14c():
+    # ---- 15c. every request for those files comes from the instance ------------------------
+    def c15c():
         urls = C.need("peer_media")
         # Control: the peer's log does see the client's address when the client asks it.
         peer.call("POST", "page", body={"path": "/media/control.png", "type": "image/png", "html": ""})
@@ -146,11 +146,11 @@ def media_checks(C, ours, peer):
                     problems.append(f"{path} fetched from {e['ip']} by {e.get('userAgent')!r}")
         if problems:
             raise Fail("; ".join(problems))
-    C.run(f"14c mona's client ({CLIENT_IP}) loads the picture, thumbnail and avatar from ours.test; the "
-          "peer's access log shows every request for them from Palisade, none from the client", c14c)
+    C.run(f"15c mona's client ({CLIENT_IP}) loads the picture, thumbnail and avatar from ours.test; the "
+          "peer's access log shows every request for them from Palisade, none from the client", c15c)
 
-    # ---- 14d. reject_media: nothing fetched, nothing shown ----------------------------------
-    def c14d():
+    # ---- 15d. reject_media: nothing fetched, nothing shown ----------------------------------
+    def c15d():
         old_url = C.need("peer_media")[0]
         block = ours.api("admin", "POST", "/api/v1/admin/domain_blocks",
                          data={"domain": "peer.test", "severity": "noop", "reject_media": "true"})
@@ -168,11 +168,11 @@ def media_checks(C, ours, peer):
                 raise Fail(f"ours.test fetched it anyway: {access('/media/pic2.png')}")
         finally:
             ours.api("admin", "DELETE", f"/api/v1/admin/domain_blocks/{block['id']}")
-    C.run("14d with reject_media for peer.test, a new picture is neither fetched (3 s, the peer's "
-          "access log) nor shown, and the cached one answers 404; the block is lifted after", c14d)
+    C.run("15d with reject_media for peer.test, a new picture is neither fetched (3 s, the peer's "
+          "access log) nor shown, and the cached one answers 404; the block is lifted after", c15d)
 
-    # ---- 14e. verified links: our own check, never the peer's claim -------------------------
-    def c14e():
+    # ---- 15e. verified links: our own check, never the peer's claim -------------------------
+    def c15e():
         vera = peer.user_actor("vera")
         peer.call("POST", "page", body={"path": "/pages/vera", "html":
                                    f'<html><body><a rel="me nofollow" href="{vera}">my profile</a></body></html>'})
@@ -200,5 +200,5 @@ def media_checks(C, ours, peer):
                 problems.append(f"marked at {fields[0]['verified_at']}, before our fetch ({checks[0]['at']})")
         if problems:
             raise Fail("; ".join(problems))
-    C.run("14e vera@peer.test's link whose page has rel=me is marked after ours.test fetched it itself; "
-          "the one whose page does not link back stays unverified despite the peer's claim", c14e)
+    C.run("15e vera@peer.test's link whose page has rel=me is marked after ours.test fetched it itself; "
+          "the one whose page does not link back stays unverified despite the peer's claim", c15e)

@@ -26,7 +26,7 @@ pub fn content_digest_sha256(body: &[u8]) -> String {
 
 /// Checks a `Digest` header (`SHA-256=…, SHA-512=…`): every algorithm we know must match,
 /// and at least one must be known.
-pub(super) fn check_digest(value: &str, body: &[u8]) -> Result<(), SigError> {
+pub fn check_digest(value: &str, body: &[u8]) -> Result<(), SigError> {
     let mut known = 0;
     for part in value.split(',') {
         let Some((alg, given)) = part.trim().split_once('=') else {
@@ -55,7 +55,7 @@ pub(super) fn check_digest(value: &str, body: &[u8]) -> Result<(), SigError> {
 }
 
 /// Checks a `Content-Digest` structured field (`sha-256=:b64:, sha-512=:b64:`).
-pub(super) fn check_content_digest(value: &str, body: &[u8]) -> Result<(), SigError> {
+pub fn check_content_digest(value: &str, body: &[u8]) -> Result<(), SigError> {
     let mut known = 0;
     for part in value.split(',') {
         let Some((alg, given)) = part.trim().split_once('=') else {

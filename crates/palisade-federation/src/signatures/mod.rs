@@ -4,6 +4,7 @@
 
 mod cavage;
 mod digest;
+pub use digest::{check_content_digest, check_digest};
 mod rfc9421;
 
 use std::time::SystemTime;

@@ -1,9 +1,8 @@
-//! `GET /users/:name`, `/@:name`, `/actor`: the actor document, or the profile page.
+//! `GET /users/:name`, `/@:name` (for ActivityPub clients), `/actor`: the actor document.
 
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, Method, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
-use palisade_core::content::escape;
+use axum::response::{IntoResponse, Redirect, Response};
 
 use super::{activity_json, check_fetch, fed_error, wants_activity_json};
 use crate::AppState;
@@ -15,35 +14,20 @@ pub async fn show(
     Path(name): Path<String>,
 ) -> Response {
     if !wants_activity_json(&headers) {
-        return Redirect::to(&format!("/@{name}")).into_response();
+        // To the profile page, under the stored name (never the raw path: it may hold
+        // anything, and ends up in a header); an unknown name is a 404 here already.
+        return match st.fed.local_by_username(&name).await {
+            Ok(Some(a)) => Redirect::to(&format!("/@{}", a.username)).into_response(),
+            Ok(None) => StatusCode::NOT_FOUND.into_response(),
+            Err(e) => fed_error(e),
+        };
     }
     actor_json(&st, &uri, &headers, &name).await
 }
 
-pub async fn profile(
-    State(st): State<AppState>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    Path(name): Path<String>,
-) -> Response {
-    if wants_activity_json(&headers) {
-        return actor_json(&st, &uri, &headers, &name).await;
-    }
-    match st.fed.local_by_username(&name).await {
-        Ok(Some(a)) if a.actor_type == "Person" => Html(format!(
-            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{name} (@{user}@{domain})</title>\
-             <link rel=\"alternate\" type=\"application/activity+json\" href=\"{uri}\"></head>\
-             <body><h1>{name}</h1><p>@{user}@{domain}</p>{note}</body></html>",
-            name = escape(if a.display_name.is_empty() { &a.username } else { &a.display_name }),
-            user = escape(&a.username),
-            domain = escape(&st.core.settings.domain),
-            uri = escape(&a.uri),
-            note = a.note_html,
-        ))
-        .into_response(),
-        Ok(_) => StatusCode::NOT_FOUND.into_response(),
-        Err(e) => fed_error(e),
-    }
+/// The actor for an ActivityPub client asking at `/@name` (the web page is `web::profile`).
+pub async fn page_json(st: &AppState, uri: &axum::http::Uri, headers: &HeaderMap, name: &str) -> Response {
+    actor_json(st, uri, headers, name).await
 }
 
 /// The instance actor: served to anyone, signed or not (peers need its key to check our

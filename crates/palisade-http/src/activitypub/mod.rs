@@ -20,10 +20,8 @@ use crate::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/users/{name}", get(actor::show))
-        .route("/@{name}", get(actor::profile))
         .route("/actor", get(actor::instance))
         .route("/users/{name}/statuses/{id}", get(objects::status))
-        .route("/@{name}/{id}", get(objects::status_page))
         .route("/users/{name}/outbox", get(collections::outbox))
         .route("/users/{name}/followers", get(collections::followers))
         .route("/users/{name}/following", get(collections::following))
@@ -32,6 +30,9 @@ pub fn routes() -> Router<AppState> {
         .route("/inbox", post(inbox::shared))
         .route("/actor/inbox", post(inbox::shared))
 }
+
+pub use actor::page_json as actor_page_json;
+pub use objects::page_json as note_page_json;
 
 /// Whether the client asked for ActivityStreams rather than a web page.
 pub fn wants_activity_json(headers: &HeaderMap) -> bool {

@@ -2,7 +2,7 @@
 
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, Method, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use palisade_federation::publish::Published;
 
 use super::{activity_json, check_fetch, fed_error, wants_activity_json};
@@ -15,34 +15,32 @@ pub async fn status(
     Path((name, id)): Path<(String, String)>,
 ) -> Response {
     if !wants_activity_json(&headers) {
-        return Redirect::to(&format!("/@{name}/{id}")).into_response();
+        // Built from what is stored, never from the raw path (see `actor::show`).
+        return match (st.fed.local_by_username(&name).await, id.parse::<i64>()) {
+            (Ok(Some(a)), Ok(id)) => Redirect::to(&format!("/@{}/{id}", a.username)).into_response(),
+            (Err(e), _) => fed_error(e),
+            _ => StatusCode::NOT_FOUND.into_response(),
+        };
     }
     note(st, uri, headers, name, id).await
 }
 
-pub async fn status_page(
-    st: State<AppState>,
-    uri: OriginalUri,
-    headers: HeaderMap,
-    Path((name, id)): Path<(String, String)>,
+/// The Note for an ActivityPub client asking at `/@name/:id` (the page is `web::profile`).
+pub async fn page_json(
+    st: &AppState,
+    uri: &axum::http::Uri,
+    headers: &HeaderMap,
+    name: &str,
+    id: &str,
 ) -> Response {
-    if wants_activity_json(&headers) {
-        return note(st, uri, headers, name, id).await;
-    }
-    let Ok(id) = id.parse::<i64>() else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    match st.0.core.status_view(None, id).await {
-        Ok(v) if v.account.username == name && v.status.local => Html(format!(
-            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{user}</title>\
-             <link rel=\"alternate\" type=\"application/activity+json\" href=\"{uri}\"></head><body>{content}</body></html>",
-            user = palisade_core::content::escape(&name),
-            uri = palisade_core::content::escape(&v.status.uri),
-            content = v.status.content_html,
-        ))
-        .into_response(),
-        _ => StatusCode::NOT_FOUND.into_response(),
-    }
+    note(
+        State(st.clone()),
+        OriginalUri(uri.clone()),
+        headers.clone(),
+        name.to_owned(),
+        id.to_owned(),
+    )
+    .await
 }
 
 async fn note(

@@ -2,11 +2,11 @@
 //! (JSON, form or multipart) merged the way Rails merges them for Mastodon.
 
 mod auth;
-mod client_ip;
+pub mod client_ip;
 mod params;
 mod upload;
 
 pub use auth::{Auth, MaybeAuth};
 pub use client_ip::ClientIp;
-pub use params::{Params, parse_query};
+pub use params::{Params, check_params, parse_query};
 pub use upload::WithFiles;

@@ -88,6 +88,10 @@ const MAX_PARAMS: usize = 1000;
 /// Refuses parameters nested deeper than `MAX_DEPTH`, more than `MAX_PARAMS` values in all
 /// (a list of 40,000 ids would otherwise reach the database as 40,000 variables), and NUL
 /// characters (no text has them; PostgreSQL cannot store them).
+pub fn check_params(v: &Value) -> Result<(), ApiError> {
+    check_size(v, 0, &mut 0)
+}
+
 fn check_size(v: &Value, depth: usize, count: &mut usize) -> Result<(), ApiError> {
     if depth > MAX_DEPTH {
         return Err(ApiError::unprocessable(format!(

@@ -1,6 +1,6 @@
-//! `/oauth/authorize`: the page where a user signs in and lets an app act for them. The
-//! page asks for the password every time (there are no browser sessions yet), so it needs
-//! no CSRF token: a forged submission would have to know the password.
+//! `/oauth/authorize`: the page where a user lets an app act for them. Signed in to the web
+//! interface, they only approve (the form carries the session's CSRF token); otherwise the
+//! page asks for the password, which a forged submission would have to know.
 
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -9,8 +9,11 @@ use palisade_core::content::escape;
 use palisade_core::oauth::OOB;
 use serde::Deserialize;
 
+use palisade_core::secrets::constant_time_eq;
+
 use crate::error::ApiResult;
-use crate::extract::Params;
+use crate::extract::{ClientIp, Params};
+use crate::web::ctx::Ctx;
 use crate::{AppState, de};
 
 #[derive(Deserialize, Default)]
@@ -35,6 +38,8 @@ pub struct AuthorizeParams {
     password: Option<String>,
     #[serde(default, deserialize_with = "de::opt_string")]
     decision: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    authenticity_token: Option<String>,
 }
 
 fn page_response(status: StatusCode, body: String) -> Response {
@@ -81,7 +86,14 @@ fn hidden(name: &str, value: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
-fn form(st: &AppState, p: &AuthorizeParams, app_name: &str, scopes: &str, error: Option<&str>) -> String {
+fn form(
+    st: &AppState,
+    ctx: &Ctx,
+    p: &AuthorizeParams,
+    app_name: &str,
+    scopes: &str,
+    error: Option<&str>,
+) -> String {
     let fields = [
         hidden("response_type", &p.response_type),
         hidden("client_id", &p.client_id),
@@ -99,19 +111,31 @@ fn form(st: &AppState, p: &AuthorizeParams, app_name: &str, scopes: &str, error:
         "Authorize application",
         &format!(
             "<h1>{instance}</h1><p><strong>{app}</strong> wants to use your account with these permissions: <code>{scopes}</code></p>{error}\
-             <form method=\"post\" action=\"/oauth/authorize\">{fields}\
-             <label for=\"login\">E-mail address or username</label><input type=\"text\" id=\"login\" name=\"login\" autocomplete=\"username\" required>\
-             <label for=\"password\">Password</label><input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" required>\
+             <form method=\"post\" action=\"/oauth/authorize\">{fields}{who}\
              <button type=\"submit\" name=\"decision\" value=\"approve\">Authorize</button>\
              <button type=\"submit\" name=\"decision\" value=\"deny\" formnovalidate>Deny</button></form>",
             instance = escape(&st.core.settings.instance.title),
+            who = match ctx.account() {
+                Some(a) => format!(
+                    "<input type=\"hidden\" name=\"authenticity_token\" value=\"{}\"><p>You are signed in as <strong>@{}</strong>.</p>",
+                    escape(&ctx.csrf),
+                    escape(&a.username)
+                ),
+                None => "<label for=\"login\">E-mail address or username</label><input type=\"text\" id=\"login\" name=\"login\" autocomplete=\"username\" required>\
+                    <label for=\"password\">Password</label><input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" required>"
+                    .to_owned(),
+            },
             app = escape(app_name),
             scopes = escape(scopes),
         ),
     )
 }
 
-pub async fn page(State(st): State<AppState>, Params(p): Params<AuthorizeParams>) -> ApiResult<Response> {
+pub async fn page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Params(p): Params<AuthorizeParams>,
+) -> ApiResult<Response> {
     if p.response_type.as_deref() != Some("code") {
         return Ok(error_page("Only response_type=code is supported."));
     }
@@ -130,13 +154,18 @@ pub async fn page(State(st): State<AppState>, Params(p): Params<AuthorizeParams>
     {
         Ok((app, scopes)) => Ok(page_response(
             StatusCode::OK,
-            form(&st, &p, &app.name, &scopes.to_space_separated(), None),
+            form(&st, &ctx, &p, &app.name, &scopes.to_space_separated(), None),
         )),
         Err(e) => Ok(error_page(&e.to_string())),
     }
 }
 
-pub async fn submit(State(st): State<AppState>, Params(p): Params<AuthorizeParams>) -> ApiResult<Response> {
+pub async fn submit(
+    State(st): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ctx: Ctx,
+    Params(p): Params<AuthorizeParams>,
+) -> ApiResult<Response> {
     let redirect = p.redirect_uri.clone().unwrap_or_default();
     let (app, scopes) = match st
         .core
@@ -167,36 +196,70 @@ pub async fn submit(State(st): State<AppState>, Params(p): Params<AuthorizeParam
         return Ok(Redirect::to(&with_state(format!("{redirect}{sep}error=access_denied"))).into_response());
     }
     let challenge = p.code_challenge.clone().filter(|c| !c.is_empty());
-    let code = match st
-        .core
-        .authorize(
-            &app,
-            &scopes,
-            &redirect,
-            challenge,
-            p.login.as_deref().unwrap_or(""),
-            p.password.as_deref().unwrap_or(""),
-        )
-        .await
-    {
-        Ok(code) => code,
-        Err(palisade_core::Error::Forbidden(m)) => {
+    let by_session = match (&ctx.viewer, &p.authenticity_token) {
+        (Some(v), Some(t)) if p.login.is_none() && constant_time_eq(t, &ctx.csrf) => Some(v),
+        (_, Some(_)) if p.login.is_none() => {
             return Ok(page_response(
                 StatusCode::FORBIDDEN,
-                form(&st, &p, &app.name, &scopes.to_space_separated(), Some(&m)),
+                layout(
+                    "Authorization failed",
+                    "<h1>Authorization failed</h1><p class=\"error\">The form has expired: go back and reload the page.</p>",
+                ),
             ));
         }
-        Err(_) => {
+        _ => None,
+    };
+    let code = if let Some(viewer) = by_session {
+        st.core
+            .authorize_signed_in(viewer, &app, &scopes, &redirect, challenge)
+            .await?
+    } else {
+        // Password guesses count as sign-in attempts (25 per address per 5 minutes).
+        if !st.limiter.allow_sign_in(ip) {
             return Ok(page_response(
-                StatusCode::UNAUTHORIZED,
+                StatusCode::TOO_MANY_REQUESTS,
                 form(
                     &st,
+                    &ctx,
                     &p,
                     &app.name,
                     &scopes.to_space_separated(),
-                    Some("Invalid e-mail address, username or password."),
+                    Some("Too many sign-in attempts from your address: wait five minutes and try again."),
                 ),
             ));
+        }
+        match st
+            .core
+            .authorize(
+                &app,
+                &scopes,
+                &redirect,
+                challenge,
+                p.login.as_deref().unwrap_or(""),
+                p.password.as_deref().unwrap_or(""),
+            )
+            .await
+        {
+            Ok(code) => code,
+            Err(palisade_core::Error::Forbidden(m)) => {
+                return Ok(page_response(
+                    StatusCode::FORBIDDEN,
+                    form(&st, &ctx, &p, &app.name, &scopes.to_space_separated(), Some(&m)),
+                ));
+            }
+            Err(_) => {
+                return Ok(page_response(
+                    StatusCode::UNAUTHORIZED,
+                    form(
+                        &st,
+                        &ctx,
+                        &p,
+                        &app.name,
+                        &scopes.to_space_separated(),
+                        Some("Invalid e-mail address, username or password."),
+                    ),
+                ));
+            }
         }
     };
     if redirect == OOB {

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::Params;
+use crate::extract::{ClientIp, Params};
 use crate::{AppState, de};
 
 #[derive(Deserialize)]
@@ -64,9 +64,15 @@ fn client_credentials(headers: &HeaderMap, p: &TokenParams) -> (Option<String>, 
 
 pub async fn token(
     State(st): State<AppState>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     Params(p): Params<TokenParams>,
 ) -> ApiResult<Json<Value>> {
+    // Password guesses count as sign-in attempts (25 per address per 5 minutes), wherever
+    // they are made.
+    if p.grant_type.as_deref() == Some("password") && !st.limiter.allow_sign_in(ip) {
+        return Err(ApiError(palisade_core::Error::RateLimited));
+    }
     let (client_id, secret) = client_credentials(&headers, &p);
     let client_id = client_id.ok_or_else(|| oauth_error("invalid_client", "Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method."))?;
     let app = st.core.app_by_credentials(&client_id, secret.as_deref()).await?;

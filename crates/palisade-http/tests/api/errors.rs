@@ -276,3 +276,84 @@ async fn hostile_sizes_and_characters_get_clear_errors() {
     let me = srv.get("/api/v1/accounts/verify_credentials", Some(&alice)).await;
     assert_eq!(me.body["statuses_count"], 0, "{}", me.text);
 }
+
+/// Password guesses are throttled wherever they are made (the token endpoint, the authorize
+/// form), 25 per address per five minutes, as Mastodon does.
+#[tokio::test]
+async fn password_guesses_are_throttled() {
+    let srv = TestServer::new().await;
+    srv.user("alice").await;
+    let r = srv
+        .post_form(
+            "/api/v1/apps",
+            None,
+            &[
+                ("client_name", "guesser"),
+                ("redirect_uris", "urn:ietf:wg:oauth:2.0:oob"),
+            ],
+        )
+        .await;
+    let (id, secret) = (
+        r.body["client_id"].as_str().unwrap().to_owned(),
+        r.body["client_secret"].as_str().unwrap().to_owned(),
+    );
+    let guess = |n: usize| {
+        let (id, secret) = (id.clone(), secret.clone());
+        let srv = &srv;
+        async move {
+            srv.post_form(
+                "/oauth/token",
+                None,
+                &[
+                    ("grant_type", "password"),
+                    ("client_id", &id),
+                    ("client_secret", &secret),
+                    ("username", "alice"),
+                    ("password", &format!("wrong {n}")),
+                ],
+            )
+            .await
+            .status
+        }
+    };
+    for n in 0..25 {
+        assert_eq!(guess(n).await, 400, "guess {n}");
+    }
+    assert_eq!(guess(25).await, 429);
+    // The authorize form's password counts against the same allowance.
+    let r = srv
+        .post_form(
+            "/oauth/authorize",
+            None,
+            &[
+                ("response_type", "code"),
+                ("client_id", &id),
+                ("redirect_uri", "urn:ietf:wg:oauth:2.0:oob"),
+                ("login", "alice"),
+                ("password", "also wrong"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 429, "{}", r.text);
+}
+
+/// `/users/NAME` asked for as a web page redirects to the profile only for a real member,
+/// under its stored name: control characters in the path never reach a header.
+#[tokio::test]
+async fn actor_paths_redirect_only_to_real_members() {
+    let srv = TestServer::new().await;
+    srv.user("alice").await;
+    let r = srv.get("/users/alice", None).await;
+    assert!(r.status.is_redirection(), "{}", r.status);
+    assert_eq!(r.header("location"), Some("/@alice"));
+    for path in [
+        "/users/nobody",
+        "/users/ali%0Ace",
+        "/users/a%00b",
+        "/users/x%7F",
+        "/users/alice/statuses/x%0A1",
+    ] {
+        let r = srv.get(path, None).await;
+        assert_eq!(r.status, 404, "{path}: {}", r.text);
+    }
+}

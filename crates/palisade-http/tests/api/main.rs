@@ -21,3 +21,4 @@ mod shapes;
 mod startup;
 mod statuses;
 mod timelines;
+mod web;

@@ -1,0 +1,191 @@
+//! What each fuzz target does with its input, and the properties it checks. The libFuzzer
+//! targets in `fuzz/fuzz_targets/` call these; `tests/fuzz_corpus.rs` replays the committed
+//! corpus through the same functions in every `cargo test`. Every function must return for
+//! any input; a panic is a bug (an `assert!` here is a property that must always hold).
+
+use std::time::{Duration, SystemTime};
+
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
+use palisade_core::content::{self, MentionRef, ResolvedMention};
+use palisade_federation::signatures::{self, SignedRequest};
+use palisade_federation::{nodeinfo, sanitize, vocab};
+use serde_json::Value;
+
+/// What a target does with one input.
+pub type Target = fn(&[u8]);
+
+/// The targets by name (the folder names under `fuzz/corpus/`).
+pub const TARGETS: &[(&str, Target)] = &[
+    ("signature", signature),
+    ("digest", digest),
+    ("activity", activity),
+    ("sanitize", sanitize_html),
+    ("content", status_text),
+    ("params", params),
+    ("csv_blocklist", csv_blocklist),
+    ("discovery", discovery),
+];
+
+/// Splits fuzz input into lines (header lines, then an empty line, then the body).
+fn lines(data: &[u8]) -> (Vec<&str>, &[u8]) {
+    let text = std::str::from_utf8(data).unwrap_or("");
+    let (head, body) = match text.split_once("\n\n") {
+        Some((h, b)) => (h, b.as_bytes()),
+        None => (text, &[][..]),
+    };
+    (head.lines().collect(), body)
+}
+
+/// Signature headers (draft-cavage `Signature`, RFC 9421 `Signature-Input`/`Signature`,
+/// `Digest`, `Content-Digest`, `Date`…): parsed and checked against the request.
+pub fn signature(data: &[u8]) {
+    let (head, body) = lines(data);
+    let mut headers = HeaderMap::new();
+    for line in head.iter().skip(1) {
+        if let Some((name, value)) = line.split_once(':')
+            && let (Ok(n), Ok(v)) = (
+                HeaderName::from_bytes(name.trim().as_bytes()),
+                HeaderValue::from_str(value.trim()),
+            )
+        {
+            headers.append(n, v);
+        }
+    }
+    let request_line = head.first().copied().unwrap_or("POST /inbox");
+    let (method, path) = request_line.split_once(' ').unwrap_or(("POST", "/inbox"));
+    let req = SignedRequest {
+        method,
+        path_and_query: path,
+        authority: "palisade.test",
+        scheme: "https",
+        headers: &headers,
+        body,
+    };
+    // A fixed "now" near the Date headers the corpus uses.
+    let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_767_225_600);
+    let _ = signatures::inspect(&req, now);
+}
+
+/// `Digest` and `Content-Digest` values against a body.
+pub fn digest(data: &[u8]) {
+    let (head, body) = lines(data);
+    for value in head {
+        let _ = signatures::check_digest(value, body);
+        let _ = signatures::check_content_digest(value, body);
+    }
+}
+
+/// An incoming activity, however odd: every reading the inbox and handlers do.
+pub fn activity(data: &[u8]) {
+    let Ok(v) = serde_json::from_slice::<Value>(data) else {
+        return;
+    };
+    let _ = vocab::id_of(&v);
+    let _ = vocab::kind(&v);
+    let _ = vocab::audience(&v);
+    let _ = vocab::timestamp_ms(&v, "published");
+    let _ = vocab::text(&v, "content");
+    let _ = palisade_federation::inbox::ordering_key(&v);
+    if let Some(object) = v.get("object") {
+        let _ = vocab::ids(object);
+        let _ = vocab::first(object).map(vocab::kind);
+        let _ = palisade_federation::parse_actor(object);
+    }
+    let _ = palisade_federation::parse_actor(&v);
+    for field in ["id", "actor", "attributedTo", "inReplyTo"] {
+        if let Some(id) = v.get(field).and_then(vocab::id_of) {
+            let _ = vocab::host_of(&id);
+            let _ = vocab::same_origin(&id, "https://palisade.test/users/a");
+        }
+    }
+}
+
+/// Remote HTML: the result has no script, no event handler, no `javascript:` URL, and
+/// cleaning it again changes nothing.
+pub fn sanitize_html(data: &[u8]) {
+    let html = String::from_utf8_lossy(data);
+    let clean = sanitize::clean(&html);
+    let lower = clean.to_ascii_lowercase();
+    assert!(!lower.contains("<script"), "script survived: {clean}");
+    assert!(!has_script_url(&lower), "javascript: URL survived: {clean}");
+    assert!(!has_event_handler(&lower), "event handler survived: {clean}");
+    assert_eq!(sanitize::clean(&clean), clean, "cleaning is not idempotent");
+    let _ = sanitize::plain(&html);
+}
+
+/// The insides of the tags of `html` (`<a href="…" …>` gives `a href="…" …`).
+fn tags(html: &str) -> impl Iterator<Item = &str> {
+    html.split('<').skip(1).map(|t| t.split('>').next().unwrap_or(""))
+}
+
+/// An attribute whose value is a script URL (browsers skip leading blanks and controls).
+fn has_script_url(html: &str) -> bool {
+    tags(html).any(|tag| {
+        tag.match_indices('=').any(|(i, _)| {
+            let value = tag[i + 1..]
+                .trim_start_matches(['"', '\''])
+                .trim_start_matches(|c: char| c.is_whitespace() || c.is_control());
+            value.starts_with("javascript:")
+                || value.starts_with("vbscript:")
+                || value.starts_with("data:text/html")
+        })
+    })
+}
+
+/// An `on…=` attribute (an event handler) in a tag.
+fn has_event_handler(html: &str) -> bool {
+    tags(html).any(|tag| {
+        tag.split(|c: char| c.is_whitespace() || c == '/')
+            .skip(1)
+            .any(|attr| attr.starts_with("on") && attr.contains('='))
+    })
+}
+
+/// A member's status text: mentions, links and hashtags; what comes out is escaped HTML.
+pub fn status_text(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let resolve = |m: &MentionRef| {
+        Some(ResolvedMention {
+            username: m.username.clone(),
+            domain: m.domain.clone(),
+            url: format!("https://palisade.test/@{}", m.username),
+            account_id: 1,
+        })
+    };
+    let rendered = content::render(&text, "https://palisade.test", &resolve);
+    let lower = rendered.html.to_ascii_lowercase();
+    assert!(!lower.contains("<script"), "{}", rendered.html);
+    assert!(!has_script_url(&lower), "{}", rendered.html);
+    let _ = content::counted_length(&text);
+    let _ = content::mentions(&text);
+    let _ = content::render_inline(&text);
+}
+
+/// Rails-style parameters (`a[b][]=c`) from a query string, then the size checks.
+pub fn params(data: &[u8]) {
+    let query = String::from_utf8_lossy(data);
+    let parsed = palisade_http::extract::parse_query(&query);
+    let _ = palisade_http::extract::check_params(&parsed);
+}
+
+/// An uploaded block list (admins') and domain list (members').
+pub fn csv_blocklist(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    for row in palisade_core::csv::read_csv(&text) {
+        let _ = palisade_core::policy::normalize_domain(&row.domain);
+    }
+    let (domains, _) = palisade_core::csv::read_domain_list(&text);
+    for d in domains {
+        assert!(palisade_core::policy::normalize_domain(&d).as_deref() == Some(d.as_str()));
+    }
+}
+
+/// WebFinger and NodeInfo documents from peers.
+pub fn discovery(data: &[u8]) {
+    let Ok(v) = serde_json::from_slice::<Value>(data) else {
+        return;
+    };
+    let _ = palisade_federation::webfinger_self_link(&v);
+    let _ = nodeinfo::schema_link(&v);
+    let _ = nodeinfo::software_of(&v);
+}
