@@ -75,6 +75,13 @@ impl Core {
         Ok(store::local(&self.db).await?)
     }
 
+    /// One of this instance's enabled emoji (its ActivityPub document).
+    pub async fn local_emoji(&self, id: i64) -> Result<Option<Emoji>> {
+        Ok(store::by_id(&self.db, id)
+            .await?
+            .filter(|e| e.domain.is_none() && !e.disabled))
+    }
+
     /// Local emoji used in `texts`.
     pub(crate) async fn local_emojis_in(&self, texts: &[&str]) -> Result<Vec<Emoji>> {
         Ok(store::by_shortcodes(&self.db, None, &shortcodes(texts)).await?)

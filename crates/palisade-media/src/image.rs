@@ -46,6 +46,8 @@ pub struct Processed {
     pub original: Encoded,
     pub small: Encoded,
     pub blurhash: Option<String>,
+    /// The average colour (Mastodon's `meta.colors` of video and audio derive from it).
+    pub average: [u8; 3],
 }
 
 fn image_format(format: Format) -> Result<ImageFormat> {
@@ -134,11 +136,13 @@ pub fn process(data: &[u8], format: Format, shape: Shape) -> Result<Processed> {
     let original = resized(&src, crop, ow, oh)?;
     let small = resized(&src, crop, sw, sh)?;
     let blurhash = blurhash_of(&small, alpha);
+    let average = average_of(&small);
     let (original_format, small_format) = output_formats(shape, format, alpha);
     Ok(Processed {
         original: encode(&original, original_format)?,
         small: encode(&small, small_format)?,
         blurhash,
+        average,
     })
 }
 
@@ -289,6 +293,31 @@ fn encode(img: &fr::images::Image<'_>, format: Format) -> Result<Encoded> {
         width: w,
         height: h,
     })
+}
+
+fn average_of(img: &fr::images::Image<'_>) -> [u8; 3] {
+    let step = match img.pixel_type() {
+        fr::PixelType::U8x4 => 4,
+        _ => 3,
+    };
+    let (mut sum, mut n) = ([0u64; 3], 0u64);
+    for p in img.buffer().chunks_exact(step) {
+        for (s, v) in sum.iter_mut().zip(p) {
+            *s += u64::from(*v);
+        }
+        n += 1;
+    }
+    let n = n.max(1);
+    [(sum[0] / n) as u8, (sum[1] / n) as u8, (sum[2] / n) as u8]
+}
+
+/// Mastodon's `meta.colors` from an average colour: the background, and a foreground and
+/// accent that read on it.
+pub fn colors(average: [u8; 3]) -> serde_json::Value {
+    let [r, g, b] = average;
+    let luminance = 0.2126 * f64::from(r) + 0.7152 * f64::from(g) + 0.0722 * f64::from(b);
+    let fore = if luminance > 128.0 { "#0c0c0c" } else { "#f4f4f4" };
+    serde_json::json!({"background": format!("#{r:02x}{g:02x}{b:02x}"), "foreground": fore, "accent": fore})
 }
 
 /// A blurhash (4×4 components, as Mastodon) of a small version of the image.

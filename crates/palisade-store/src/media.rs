@@ -207,10 +207,12 @@ pub struct Ready<'a> {
 }
 
 pub async fn set_ready<'a>(ex: impl Into<Exec<'a>>, id: i64, r: &Ready<'_>) -> Result<()> {
+    // A thumbnail the uploader gave meanwhile (PUT while processing) is kept.
     q(
         "UPDATE media_attachments SET state = 'ready', kind = $2, content_type = $3, file_key = $4, \
-       preview_key = $5, file_size = $6, blurhash = $7, meta_json = $8, upload_key = NULL, error = NULL, \
-       updated_at = $9 WHERE id = $1",
+       preview_key = CASE WHEN custom_thumbnail THEN preview_key ELSE $5 END, file_size = $6, \
+       blurhash = CASE WHEN custom_thumbnail THEN blurhash ELSE $7 END, meta_json = $8, upload_key = NULL, \
+       error = NULL, updated_at = $9 WHERE id = $1",
     )
     .bind(id)
     .bind(r.kind)

@@ -27,6 +27,16 @@ pub(crate) struct Outputs {
     pub meta: Value,
 }
 
+/// A stored preview image: its key, bytes, blurhash, `meta.small` and `meta.colors`.
+#[derive(Clone, Debug)]
+pub(crate) struct Thumbnail {
+    pub key: String,
+    pub size: i64,
+    pub blurhash: Option<String>,
+    pub small: Value,
+    pub colors: Value,
+}
+
 /// How to treat video and audio.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Handling {
@@ -250,6 +260,7 @@ impl Core {
                             }
                         }
                         meta["small"] = dims(p.small.width, p.small.height);
+                        meta["colors"] = image::colors(p.average);
                         blurhash = p.blurhash;
                         preview_key = Some(key);
                     }
@@ -269,11 +280,7 @@ impl Core {
     }
 
     /// A thumbnail given by the uploader (or found for a remote file), stored under `prefix`.
-    pub(crate) async fn store_thumbnail(
-        &self,
-        data: Vec<u8>,
-        prefix: &str,
-    ) -> Result<(String, i64, Option<String>, Value), MediaError> {
+    pub(crate) async fn store_thumbnail(&self, data: Vec<u8>, prefix: &str) -> Result<Thumbnail, MediaError> {
         let format = format::detect(&data)?;
         if !format.is_native_image() {
             return Err(MediaError::Unsupported(
@@ -289,7 +296,13 @@ impl Core {
         let p = process_image(data, format, Shape::Thumbnail).await?;
         let key = format!("{prefix}/thumbnail.{}", p.small.format.extension());
         let size = put_image(self.storage(), &key, &p.small).await?;
-        Ok((key, size, p.blurhash, dims(p.small.width, p.small.height)))
+        Ok(Thumbnail {
+            key,
+            size,
+            blurhash: p.blurhash,
+            small: dims(p.small.width, p.small.height),
+            colors: image::colors(p.average),
+        })
     }
 
     /// Deletes stored files, logging (not failing) on errors: used after the database no

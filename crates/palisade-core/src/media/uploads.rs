@@ -90,7 +90,7 @@ impl Core {
             }
             None => None,
         };
-        let thumb_keys: Vec<String> = thumbnail.iter().map(|t| t.0.clone()).collect();
+        let thumb_keys: Vec<String> = thumbnail.iter().map(|t| t.key.clone()).collect();
         let focus_meta = focus;
         let now = now_ms();
         let mut row = Media {
@@ -102,13 +102,13 @@ impl Core {
             content_type: Some(format.mime().into()),
             description,
             meta_json: match &thumbnail {
-                Some(t) => serde_json::json!({"small": t.3}).to_string(),
+                Some(t) => serde_json::json!({"small": t.small, "colors": t.colors}).to_string(),
                 None => "{}".into(),
             },
             custom_thumbnail: thumbnail.is_some(),
-            preview_key: thumbnail.as_ref().map(|t| t.0.clone()),
-            file_size: thumbnail.as_ref().map_or(0, |t| t.1),
-            blurhash: thumbnail.as_ref().and_then(|t| t.2.clone()),
+            preview_key: thumbnail.as_ref().map(|t| t.key.clone()),
+            file_size: thumbnail.as_ref().map_or(0, |t| t.size),
+            blurhash: thumbnail.as_ref().and_then(|t| t.blurhash.clone()),
             created_at: now,
             updated_at: now,
             ..Default::default()
@@ -292,7 +292,16 @@ impl Core {
             },
         )
         .await?;
-        self.delete_keys(&[upload_key]).await;
+        let mut unused = vec![upload_key];
+        // A thumbnail given while this ran wins over the frame made here.
+        if let Some(made) = outputs.preview_key
+            && store::by_id(&self.db, id)
+                .await?
+                .is_some_and(|now| now.preview_key.as_deref() != Some(made.as_str()))
+        {
+            unused.push(made);
+        }
+        self.delete_keys(&unused).await;
         Ok(())
     }
 
@@ -327,10 +336,12 @@ impl Core {
         let mut meta_json = with_focus(&m.meta_json, focus);
         if let Some(data) = changes.thumbnail {
             let prefix = format!("media/{}/{}", m.id, random_token(8));
-            let (key, size, blurhash, small) =
-                self.store_thumbnail(data, &prefix).await.map_err(media_error)?;
+            let thumb = self.store_thumbnail(data, &prefix).await.map_err(media_error)?;
             let mut meta: serde_json::Value = serde_json::from_str(&meta_json).unwrap_or_default();
-            meta["small"] = small;
+            meta["small"] = thumb.small.clone();
+            if m.kind != "image" {
+                meta["colors"] = thumb.colors.clone();
+            }
             meta_json = meta.to_string();
             let old_preview = m.preview_key.clone();
             let old_size = match &old_preview {
@@ -340,10 +351,10 @@ impl Core {
             store::set_preview(
                 &self.db,
                 m.id,
-                &key,
-                blurhash.as_deref(),
+                &thumb.key,
+                thumb.blurhash.as_deref(),
                 &meta_json,
-                (m.file_size - old_size).max(0) + size,
+                (m.file_size - old_size).max(0) + thumb.size,
             )
             .await?;
             if let Some(old) = old_preview {

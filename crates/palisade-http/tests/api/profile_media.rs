@@ -204,6 +204,22 @@ async fn custom_emoji_are_listed_and_used() {
         .unwrap();
     assert_eq!(tag["name"], ":blobcat:");
     assert_eq!(tag["icon"]["url"], e["url"]);
+    // Its id is a document of its own.
+    let id_path = tag["id"]
+        .as_str()
+        .unwrap()
+        .strip_prefix(palisade_testkit::BASE_URL)
+        .unwrap()
+        .to_owned();
+    let (status, _, doc) = srv
+        .get_bytes(&id_path, &[("accept", "application/activity+json")])
+        .await;
+    assert_eq!(status, 200);
+    let doc: Value = serde_json::from_slice(&doc).unwrap();
+    assert_eq!(
+        (doc["type"].as_str(), doc["name"].as_str()),
+        (Some("Emoji"), Some(":blobcat:"))
+    );
 
     srv.core.remove_emoji("blobcat").await.unwrap();
     srv.run_media_jobs().await;

@@ -58,10 +58,11 @@ pub fn plan(format: Format, probe: &Probe) -> Result<(Kind, Conversion)> {
     }
 }
 
-/// Mastodon's `meta` for a processed video or audio file.
+/// Mastodon's `meta` for a processed video or audio file (4.x: `original` with the stream's
+/// size, frame rate, duration and bitrate; `small` and `colors` come from the preview).
 pub fn meta(kind: Kind, probe: &Probe) -> Value {
     let mut original = serde_json::Map::new();
-    if let Some(v) = &probe.video {
+    if let Some(v) = probe.video.as_ref().filter(|_| kind != Kind::Audio) {
         original.insert("width".into(), v.width.into());
         original.insert("height".into(), v.height.into());
         original.insert("frame_rate".into(), v.frame_rate.clone().into());
@@ -72,41 +73,5 @@ pub fn meta(kind: Kind, probe: &Probe) -> Value {
     if let Some(b) = probe.bitrate {
         original.insert("bitrate".into(), b.into());
     }
-    let mut meta = serde_json::json!({ "original": original });
-    if let (Some(v), Some(d)) = (&probe.video, probe.duration) {
-        meta["length"] = length(d).into();
-        meta["duration"] = ((d * 1000.0).round() / 1000.0).into();
-        meta["fps"] = (v.fps.round() as i64).into();
-        meta["size"] = format!("{}x{}", v.width, v.height).into();
-        meta["width"] = v.width.into();
-        meta["height"] = v.height.into();
-        if v.height > 0 {
-            meta["aspect"] = (f64::from(v.width) / f64::from(v.height)).into();
-        }
-    }
-    if kind == Kind::Audio {
-        if let Some(d) = probe.duration {
-            meta["length"] = length(d).into();
-            meta["duration"] = ((d * 1000.0).round() / 1000.0).into();
-        }
-        if let Some(a) = &probe.audio {
-            meta["audio_encode"] = a.codec.clone().into();
-            if let Some(r) = a.sample_rate {
-                meta["audio_bitrate"] = format!("{r} Hz").into();
-            }
-            if let Some(l) = &a.channel_layout {
-                meta["audio_channels"] = l.clone().into();
-            }
-        }
-    }
-    meta
-}
-
-/// `0:01:28.65`
-pub(super) fn length(seconds: f64) -> String {
-    let total = seconds.max(0.0);
-    let h = (total / 3600.0).floor();
-    let m = ((total - h * 3600.0) / 60.0).floor();
-    let s = total - h * 3600.0 - m * 60.0;
-    format!("{}:{:02}:{:05.2}", h as i64, m as i64, s)
+    serde_json::json!({ "original": original })
 }
