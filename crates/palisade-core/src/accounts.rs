@@ -373,18 +373,6 @@ impl Core {
             }
             None => fields_of(account),
         };
-        for d in [&changes.avatar_description, &changes.header_description]
-            .into_iter()
-            .flatten()
-        {
-            if d.chars().count() > 150 {
-                return Err(Error::field(
-                    "description",
-                    "ERR_TOO_LONG",
-                    "is too long (maximum is 150 characters)",
-                ));
-            }
-        }
         let resolved = self.resolve_mentions(&content::mentions(&note_source)).await?;
         let note_html = content::render(&note_source, &self.settings.public_url, &|m| {
             find_mention(&resolved, m)
@@ -403,28 +391,13 @@ impl Core {
         }
         let emojis_json = Core::emojis_json(&self.local_emojis_in(&texts).await?);
         // Images are processed before the transaction; if it fails, their files go.
-        let mut prepared = Vec::new();
-        for (which, file) in [
-            (
-                palisade_store::account_media::ProfileImage::Avatar,
-                &changes.avatar,
-            ),
-            (
-                palisade_store::account_media::ProfileImage::Header,
-                &changes.header,
-            ),
-        ] {
-            if let Some(f) = file {
-                match self.prepare_profile_image(account.id, which, f).await {
-                    Ok(m) => prepared.push((which, m)),
-                    Err(e) => {
-                        let done: Vec<_> = prepared.into_iter().map(|(_, m)| m).collect();
-                        self.discard_prepared(&done).await;
-                        return Err(e);
-                    }
-                }
-            }
-        }
+        let images = crate::media::ProfileImages {
+            avatar: changes.avatar,
+            header: changes.header,
+            avatar_description: changes.avatar_description,
+            header_description: changes.header_description,
+        };
+        let prepared = self.prepare_profile_images(account.id, &images).await?;
         let update = accounts::ProfileUpdate {
             display_name,
             note_source,
@@ -440,40 +413,8 @@ impl Core {
             let mut tx = self.db.begin().await?;
             accounts::update_profile(&mut tx, account.id, &update).await?;
             palisade_store::account_media::set_emojis_json(&mut tx, account.id, &emojis_json).await?;
-            for (which, description) in [
-                (
-                    palisade_store::account_media::ProfileImage::Avatar,
-                    &changes.avatar_description,
-                ),
-                (
-                    palisade_store::account_media::ProfileImage::Header,
-                    &changes.header_description,
-                ),
-            ] {
-                let new = prepared.iter().find(|(w, _)| *w == which).map(|(_, m)| m);
-                let (current_path, current_desc) = match which {
-                    palisade_store::account_media::ProfileImage::Avatar => {
-                        (&account.avatar_path, &account.avatar_description)
-                    }
-                    palisade_store::account_media::ProfileImage::Header => {
-                        (&account.header_path, &account.header_description)
-                    }
-                };
-                let description = description.clone().unwrap_or_else(|| current_desc.clone());
-                if new.is_some() {
-                    self.install_profile_image(&mut tx, account.id, which, new, &description)
-                        .await?;
-                } else if description != *current_desc {
-                    palisade_store::account_media::set_profile_image(
-                        &mut tx,
-                        account.id,
-                        which,
-                        current_path.as_deref(),
-                        &description,
-                    )
-                    .await?;
-                }
-            }
+            self.install_profile_images(&mut tx, account, &prepared, &images)
+                .await?;
             if links_changed {
                 self.enqueue_media_job(
                     &mut tx,
@@ -495,8 +436,7 @@ impl Core {
         }
         .await;
         if let Err(e) = result {
-            let done: Vec<_> = prepared.into_iter().map(|(_, m)| m).collect();
-            self.discard_prepared(&done).await;
+            self.discard_prepared(&prepared).await;
             return Err(e);
         }
         self.account(account.id).await

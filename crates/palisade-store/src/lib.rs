@@ -19,6 +19,7 @@ pub mod jobs;
 pub mod kinds;
 pub mod markers;
 pub mod media;
+mod media_cache;
 mod migrate;
 pub mod notifications;
 mod page;

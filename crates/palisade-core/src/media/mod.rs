@@ -25,6 +25,7 @@ pub use palisade_media::{Kind, MediaError};
 pub use palisade_store::media::{Media, Usage};
 pub use process::supported_mime_types;
 pub(crate) use process::{Handling, keys_of};
+pub use profile::ProfileImages;
 pub use remote::{RemoteAttachment, RemoteEmoji};
 pub use serve::{ServedFile, Variant, content_type_of_key};
 pub use uploads::{MediaChanges, NewMedia, UploadFile};

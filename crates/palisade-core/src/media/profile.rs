@@ -18,6 +18,15 @@ use crate::auth::Viewer;
 use crate::events::Event;
 use crate::{Core, Error, Result};
 
+/// Avatar and header changes of `update_credentials`.
+#[derive(Default)]
+pub struct ProfileImages {
+    pub avatar: Option<UploadFile>,
+    pub header: Option<UploadFile>,
+    pub avatar_description: Option<String>,
+    pub header_description: Option<String>,
+}
+
 fn shape(which: ProfileImage) -> Shape {
     match which {
         ProfileImage::Avatar => Shape::Avatar,
@@ -79,6 +88,78 @@ impl Core {
             updated_at: now,
             ..Default::default()
         })
+    }
+
+    /// Checks the descriptions and processes the files of `images` (before the profile's
+    /// transaction); on failure nothing stays stored.
+    pub(crate) async fn prepare_profile_images(
+        &self,
+        account_id: i64,
+        images: &ProfileImages,
+    ) -> Result<Vec<Media>> {
+        for d in [&images.avatar_description, &images.header_description]
+            .into_iter()
+            .flatten()
+        {
+            if d.chars().count() > 150 {
+                return Err(Error::field(
+                    "description",
+                    "ERR_TOO_LONG",
+                    "is too long (maximum is 150 characters)",
+                ));
+            }
+        }
+        let mut prepared = Vec::new();
+        for (which, file) in [
+            (ProfileImage::Avatar, &images.avatar),
+            (ProfileImage::Header, &images.header),
+        ] {
+            if let Some(f) = file {
+                match self.prepare_profile_image(account_id, which, f).await {
+                    Ok(m) => prepared.push(m),
+                    Err(e) => {
+                        self.discard_prepared(&prepared).await;
+                        return Err(e);
+                    }
+                }
+            }
+        }
+        Ok(prepared)
+    }
+
+    /// Inside the profile's `tx`: the prepared images take over, descriptions change.
+    pub(crate) async fn install_profile_images(
+        &self,
+        tx: &mut Tx,
+        account: &Account,
+        prepared: &[Media],
+        images: &ProfileImages,
+    ) -> Result<()> {
+        for (which, description, path, current) in [
+            (
+                ProfileImage::Avatar,
+                &images.avatar_description,
+                &account.avatar_path,
+                &account.avatar_description,
+            ),
+            (
+                ProfileImage::Header,
+                &images.header_description,
+                &account.header_path,
+                &account.header_description,
+            ),
+        ] {
+            let new = prepared.iter().find(|m| m.purpose == which.name());
+            let description = description.clone().unwrap_or_else(|| current.clone());
+            if new.is_some() {
+                self.install_profile_image(tx, account.id, which, new, &description)
+                    .await?;
+            } else if description != *current {
+                accounts::set_profile_image(&mut *tx, account.id, which, path.as_deref(), &description)
+                    .await?;
+            }
+        }
+        Ok(())
     }
 
     /// Inside `tx`: makes `new` the account's avatar or header (or clears it with `None`),
