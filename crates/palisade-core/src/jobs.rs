@@ -6,6 +6,7 @@ use std::sync::Arc;
 use palisade_store::jobs as store;
 pub use palisade_store::jobs::{HostRoom, Job, NewJob};
 use palisade_store::now_ms;
+pub use palisade_store::relaxed_durability;
 use tokio::sync::{Notify, mpsc, oneshot};
 
 use crate::{Core, Error, Result};

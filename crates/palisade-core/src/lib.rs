@@ -110,16 +110,19 @@ impl Core {
         {
             return Ok(set.clone());
         }
-        let set = Arc::new(policy::PolicySet::new(
-            palisade_store::domain_policies::blocks(&self.db).await?,
-            palisade_store::domain_policies::allows(&self.db)
-                .await?
-                .into_iter()
-                .map(|(_, d, _)| d)
-                .collect(),
-            self.federation_mode().await?.limited_federation,
-            palisade_store::now_ms(),
-        ));
+        let set = Arc::new(
+            policy::PolicySet::new(
+                palisade_store::domain_policies::blocks(&self.db).await?,
+                palisade_store::domain_policies::allows(&self.db)
+                    .await?
+                    .into_iter()
+                    .map(|(_, d, _)| d)
+                    .collect(),
+                self.federation_mode().await?.limited_federation,
+                palisade_store::now_ms(),
+            )
+            .with_paused(palisade_store::peers::paused(&self.db).await?),
+        );
         if let Ok(mut guard) = self.policies.write() {
             *guard = Some((std::time::Instant::now(), set.clone()));
         }

@@ -113,14 +113,10 @@ impl Core {
     }
 
     pub async fn pause_peer(&self, domain: &str, paused: bool) -> Result<()> {
-        Ok(peers::set_paused(&self.db, &domain.to_lowercase(), paused).await?)
-    }
-
-    /// Whether an admin paused deliveries to `domain`.
-    pub async fn peer_paused(&self, domain: &str) -> Result<bool> {
-        Ok(peers::get(&self.db, domain)
-            .await?
-            .is_some_and(|p| p.delivery_paused))
+        peers::set_paused(&self.db, &domain.to_lowercase(), paused).await?;
+        // Pausing is a delivery decision: the policy set carries it.
+        self.invalidate_policies();
+        Ok(())
     }
 
     /// A delivery to `domain` failed: the reason is kept at once (admins look for it), the

@@ -43,6 +43,8 @@ pub enum Decision {
     FollowersOnly,
     /// A follow needs the member's approval (silenced domains).
     RequireApproval,
+    /// Not now: an admin paused deliveries to this peer; they wait, unsent and uncounted.
+    Hold,
 }
 
 /// The instance's domain policies at one moment, indexed so that a decision costs a few
@@ -55,6 +57,8 @@ pub struct PolicySet {
     allows: HashSet<String>,
     /// Allowlist mode: only allowed domains federate.
     limited: bool,
+    /// Peers an admin paused deliveries to (exact names, lowercase).
+    paused: HashSet<String>,
     /// The moment the set describes: blocks that lapsed before it do not apply.
     pub now: i64,
 }
@@ -72,8 +76,15 @@ impl PolicySet {
             index,
             allows,
             limited,
+            paused: HashSet::new(),
             now,
         }
+    }
+
+    /// The same set, with deliveries to `paused` peers held.
+    pub fn with_paused(mut self, paused: Vec<String>) -> PolicySet {
+        self.paused = paused.into_iter().map(|p| p.to_lowercase()).collect();
+        self
     }
 
     /// Every block, lapsed or not.
@@ -128,6 +139,14 @@ impl PolicySet {
         match decision {
             Decision::Refuse | Decision::Drop => decision,
             _ if member_refuses => Decision::Refuse,
+            Decision::Allow
+                if boundary == Boundary::Deliver
+                    && subject
+                        .domain
+                        .is_some_and(|d| self.paused.contains(&d.to_lowercase())) =>
+            {
+                Decision::Hold
+            }
             _ => decision,
         }
     }
@@ -568,5 +587,17 @@ mod tests {
                 "{vis} {rel:?} {signed_in}"
             );
         }
+    }
+
+    #[test]
+    fn paused_peers_are_held_at_delivery_only() {
+        let set = PolicySet::new(vec![block("bad.test", "suspend", false, false)], vec![], false, 0)
+            .with_paused(vec!["slow.test".into(), "bad.test".into()]);
+        assert_eq!(set.decide(Boundary::Deliver, Some("slow.test")), Decision::Hold);
+        assert_eq!(set.decide(Boundary::Deliver, Some("Slow.Test")), Decision::Hold);
+        assert_eq!(set.decide(Boundary::Inbound, Some("slow.test")), Decision::Allow);
+        assert_eq!(set.decide(Boundary::Deliver, Some("other.test")), Decision::Allow);
+        // A suspension is stronger than a pause.
+        assert_eq!(set.decide(Boundary::Deliver, Some("bad.test")), Decision::Refuse);
     }
 }

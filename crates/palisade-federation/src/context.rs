@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use palisade_core::Core;
 use palisade_core::model::Account;
@@ -61,6 +61,9 @@ pub enum FedError {
 
 pub type FedResult<T> = Result<T, FedError>;
 
+/// A signing account and when it was read.
+type CachedSigner = (Instant, Arc<Account>);
+
 #[derive(Clone)]
 pub struct Federation {
     pub core: Core,
@@ -68,6 +71,10 @@ pub struct Federation {
     pub config: Arc<FederationConfig>,
     pub(crate) remote_keys: KeyCache,
     local_keys: Arc<Mutex<HashMap<i64, Arc<SigningKey>>>>,
+    /// Local accounts that sign deliveries, read again after a minute (a fan-out signs
+    /// thousands of deliveries with one account).
+    signers: Arc<Mutex<HashMap<i64, CachedSigner>>>,
+    key_creation: Arc<tokio::sync::Mutex<()>>,
     pub instance_actor: Arc<Account>,
 }
 
@@ -82,6 +89,8 @@ impl Federation {
             config: Arc::new(config),
             remote_keys: KeyCache::default(),
             local_keys: Arc::default(),
+            signers: Arc::default(),
+            key_creation: Arc::default(),
             instance_actor: Arc::new(instance_actor),
         })
     }
@@ -108,14 +117,23 @@ impl Federation {
         let pem = match self.core.private_key_pem(account.id).await? {
             Some(pem) => pem,
             None => {
-                let (private, public) = tokio::task::spawn_blocking(keys::generate_rsa)
-                    .await
-                    .map_err(|e| FedError::Invalid(e.to_string()))?
-                    .map_err(|e| FedError::Invalid(e.to_string()))?;
-                // Another process may have won the race: what is stored wins.
-                self.core
-                    .install_key_pair(account.id, &key_id, &public, &private)
-                    .await?
+                // One key generation at a time: the first signed fetches of a new instance
+                // would otherwise each make a key pair for the instance actor, all but one
+                // thrown away.
+                let _one = self.key_creation.lock().await;
+                match self.core.private_key_pem(account.id).await? {
+                    Some(pem) => pem,
+                    None => {
+                        let (private, public) = tokio::task::spawn_blocking(keys::generate_rsa)
+                            .await
+                            .map_err(|e| FedError::Invalid(e.to_string()))?
+                            .map_err(|e| FedError::Invalid(e.to_string()))?;
+                        // Another process may have won the race: what is stored wins.
+                        self.core
+                            .install_key_pair(account.id, &key_id, &public, &private)
+                            .await?
+                    }
+                }
             }
         };
         let key = Arc::new(SigningKey::from_pem(&pem).map_err(|e| FedError::Invalid(e.to_string()))?);
@@ -123,6 +141,25 @@ impl Federation {
             m.insert(account.id, key.clone());
         }
         Ok((key_id, key))
+    }
+
+    /// The account that signs a delivery, from a short-lived cache.
+    pub(crate) async fn signer(&self, id: i64) -> FedResult<Option<Arc<Account>>> {
+        const FRESH: Duration = Duration::from_secs(60);
+        if let Some((at, a)) = self.signers.lock().ok().and_then(|m| m.get(&id).cloned())
+            && at.elapsed() < FRESH
+        {
+            return Ok(Some(a));
+        }
+        let Some(account) = self.core.find_account(id).await? else {
+            return Ok(None);
+        };
+        let account = Arc::new(account);
+        if let Ok(mut m) = self.signers.lock() {
+            m.retain(|_, (at, _)| at.elapsed() < FRESH);
+            m.insert(id, (Instant::now(), account.clone()));
+        }
+        Ok(Some(account))
     }
 
     /// The public key PEM of a local account (creating the pair if needed).

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use palisade_core::jobs::{HostRoom, Job as Row, Queue};
+use palisade_core::jobs::{HostRoom, Job as Row, Queue, relaxed_durability};
 use palisade_core::model::now_ms;
 use palisade_federation::Federation;
 use tokio::sync::{Semaphore, mpsc, watch};
@@ -120,7 +120,9 @@ fn start(
     let (fed, done) = (fed.clone(), done.clone());
     tokio::spawn(async move {
         let outcome = match Job::decode(queue, &job.payload) {
-            Ok(decoded) => handle::run(&fed, decoded, job.attempts, job.created_at).await,
+            // Handlers are idempotent and the completion is written after the effects: a
+            // crash that loses the effects loses the completion too, so the job runs again.
+            Ok(decoded) => relaxed_durability(handle::run(&fed, decoded, job.attempts, job.created_at)).await,
             Err(error) => Outcome::GiveUp { error },
         };
         // The slot first, then the news: a runner woken by it finds the slot free.

@@ -39,7 +39,7 @@ pub mod tombstones;
 pub mod users;
 pub mod web_sessions;
 
-pub use db::{Arg, Backend, Db, Exec, Row, Tx, placeholders, q};
+pub use db::{Arg, Backend, Db, Exec, Row, Tx, placeholders, q, relaxed_durability};
 pub use kinds::{Severity, Visibility};
 pub use migrate::migrate;
 pub use page::{Page, PageQuery};

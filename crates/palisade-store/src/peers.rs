@@ -242,6 +242,16 @@ pub async fn software_due<'a>(ex: impl Into<Exec<'a>>, before: i64, limit: i64) 
     .collect()
 }
 
+/// Peers an admin paused deliveries to.
+pub async fn paused<'a>(ex: impl Into<Exec<'a>>) -> Result<Vec<String>> {
+    q("SELECT domain FROM peers WHERE delivery_paused = TRUE")
+        .fetch_all(ex)
+        .await?
+        .iter()
+        .map(|r| r.string("domain"))
+        .collect()
+}
+
 pub async fn set_paused<'a>(ex: impl Into<Exec<'a>>, domain: &str, paused: bool) -> Result<()> {
     let mut ex = ex.into();
     ensure(ex.reborrow(), domain).await?;

@@ -115,32 +115,79 @@ pub fn sanitize_html(data: &[u8]) {
     let _ = sanitize::plain(&html);
 }
 
-/// The insides of the tags of `html` (`<a href="…" …>` gives `a href="…" …`).
-fn tags(html: &str) -> impl Iterator<Item = &str> {
-    html.split('<').skip(1).map(|t| t.split('>').next().unwrap_or(""))
+/// The attributes (name, value) of every tag of `html`, read as a browser would: values in
+/// quotes may hold blanks, `=` and `on…` text without being attributes themselves.
+fn attributes(html: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for tag in html.split('<').skip(1) {
+        let mut chars = tag.chars().peekable();
+        // The tag name.
+        while chars
+            .peek()
+            .is_some_and(|c| !c.is_whitespace() && *c != '>' && *c != '/')
+        {
+            chars.next();
+        }
+        loop {
+            while chars.peek().is_some_and(|c| c.is_whitespace() || *c == '/') {
+                chars.next();
+            }
+            if chars.peek().is_none_or(|c| *c == '>') {
+                break;
+            }
+            let mut name = String::new();
+            while let Some(&c) = chars.peek() {
+                if c.is_whitespace() || c == '=' || c == '>' || c == '/' {
+                    break;
+                }
+                name.push(c);
+                chars.next();
+            }
+            let mut value = String::new();
+            if chars.peek() == Some(&'=') {
+                chars.next();
+                match chars.peek().copied() {
+                    Some(q @ ('"' | '\'')) => {
+                        chars.next();
+                        for c in chars.by_ref() {
+                            if c == q {
+                                break;
+                            }
+                            value.push(c);
+                        }
+                    }
+                    _ => {
+                        while let Some(&c) = chars.peek() {
+                            if c.is_whitespace() || c == '>' {
+                                break;
+                            }
+                            value.push(c);
+                            chars.next();
+                        }
+                    }
+                }
+            }
+            if name.is_empty() {
+                chars.next();
+            } else {
+                out.push((name, value));
+            }
+        }
+    }
+    out
 }
 
 /// An attribute whose value is a script URL (browsers skip leading blanks and controls).
 fn has_script_url(html: &str) -> bool {
-    tags(html).any(|tag| {
-        tag.match_indices('=').any(|(i, _)| {
-            let value = tag[i + 1..]
-                .trim_start_matches(['"', '\''])
-                .trim_start_matches(|c: char| c.is_whitespace() || c.is_control());
-            value.starts_with("javascript:")
-                || value.starts_with("vbscript:")
-                || value.starts_with("data:text/html")
-        })
+    attributes(html).iter().any(|(_, value)| {
+        let v = value.trim_start_matches(|c: char| c.is_whitespace() || c.is_control());
+        v.starts_with("javascript:") || v.starts_with("vbscript:") || v.starts_with("data:text/html")
     })
 }
 
-/// An `on…=` attribute (an event handler) in a tag.
+/// An `on…` attribute (an event handler).
 fn has_event_handler(html: &str) -> bool {
-    tags(html).any(|tag| {
-        tag.split(|c: char| c.is_whitespace() || c == '/')
-            .skip(1)
-            .any(|attr| attr.starts_with("on") && attr.contains('='))
-    })
+    attributes(html).iter().any(|(name, _)| name.starts_with("on"))
 }
 
 /// A member's status text: mentions, links and hashtags; what comes out is escaped HTML.
@@ -231,5 +278,28 @@ pub fn html_page(data: &[u8]) {
     let me = vec!["https://ours.test/@alice".to_owned()];
     if palisade_core::links::links_back(&text, &me) {
         assert!(text.to_ascii_lowercase().contains("ours.test/@alice"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The property checks can fail: they see real handlers and script URLs, and not text
+    /// inside attribute values.
+    #[test]
+    fn checks_see_handlers_and_script_urls_only_where_they_are() {
+        assert!(has_event_handler("<p><a onclick=\"x()\">a</a></p>"));
+        assert!(has_event_handler("<img/onerror=alert(1)>"));
+        assert!(!has_event_handler(
+            "<a href=\"https://x.test/?q= onclick=1\">a</a>"
+        ));
+        assert!(!has_event_handler("<p>say onclick=hi</p>"));
+        assert!(has_script_url("<a href=\" javascript:alert(1)\">a</a>"));
+        assert!(has_script_url("<a href=javascript:x>a</a>"));
+        assert!(!has_script_url("<p>javascript:alert(1)</p>"));
+        assert!(!has_script_url(
+            "<a title=\"x\" href=\"https://x.test/javascript:\">a</a>"
+        ));
     }
 }

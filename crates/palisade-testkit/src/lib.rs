@@ -184,13 +184,14 @@ impl TestServer {
         format!("{username}@{}", self.core.settings.domain)
     }
 
-    /// Polls `check` every 100 ms for up to 15 s; panics with `what` if it never holds.
+    /// Polls `check` every 100 ms for up to 30 s (a loaded CI machine is slow); panics with
+    /// `what` if it never holds.
     pub async fn eventually<F, Fut>(&self, what: &str, mut check: F)
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = bool>,
     {
-        for _ in 0..150 {
+        for _ in 0..300 {
             if check().await {
                 return;
             }

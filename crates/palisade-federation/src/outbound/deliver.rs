@@ -1,5 +1,6 @@
 //! Sending one signed delivery, classifying its failure, and keeping each peer's health.
 
+use palisade_core::policy::{Boundary, Decision};
 use reqwest::Method;
 
 use crate::context::Federation;
@@ -50,8 +51,8 @@ impl Federation {
             };
         };
         // The policy may have changed since the job was queued: check again at send time.
-        let refused = match self.core.policies().await {
-            Ok(p) => p.refused(palisade_core::policy::Boundary::Deliver, Some(domain.as_str())),
+        let decision = match self.core.policies().await {
+            Ok(p) => p.decide(Boundary::Deliver, Some(domain.as_str())),
             Err(e) => {
                 return Outcome::Retry {
                     after_ms: backoff_ms(attempts),
@@ -59,18 +60,21 @@ impl Federation {
                 };
             }
         };
-        if refused {
-            return Outcome::GiveUp {
-                error: format!("delivery to {domain} is refused by policy"),
-            };
+        match decision {
+            Decision::Refuse => {
+                return Outcome::GiveUp {
+                    error: format!("delivery to {domain} is refused by policy"),
+                };
+            }
+            Decision::Hold => {
+                return Outcome::Retry {
+                    after_ms: PAUSED_RECHECK_MS,
+                    error: "delivery to this peer is paused".into(),
+                };
+            }
+            _ => {}
         }
-        if let Ok(true) = self.core.peer_paused(&domain).await {
-            return Outcome::Retry {
-                after_ms: PAUSED_RECHECK_MS,
-                error: "delivery to this peer is paused".into(),
-            };
-        }
-        let signer = match self.core.find_account(job.signer_id).await {
+        let signer = match self.signer(job.signer_id).await {
             Ok(Some(a)) => a,
             Ok(None) => {
                 return Outcome::GiveUp {
