@@ -3,6 +3,8 @@
 
 pub mod accounts;
 pub mod apps;
+pub mod bulk;
+pub mod census;
 mod db;
 pub mod domain_blocks;
 pub mod domain_policies;
