@@ -104,6 +104,30 @@ pub async fn run(env: &Env, a: Args) -> Result<()> {
     Ok(())
 }
 
+/// Waits until no job is pending; how long after `since` that was.
+async fn wait_quiet(db: &Db, since: Instant, limit: Duration) -> Result<Option<Duration>> {
+    loop {
+        if census::pending_jobs(db).await? == 0 {
+            return Ok(Some(since.elapsed()));
+        }
+        if since.elapsed() > limit {
+            return Ok(None);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn finished(what: &str, done: Option<Duration>, quiet: Option<Duration>, settle: u64) -> String {
+    let done = match done {
+        Some(d) => format!("all {what} {:.1} s after the last restart", d.as_secs_f64()),
+        None => format!("NOT all {what} {settle} s after the last restart"),
+    };
+    match quiet {
+        Some(q) => format!("{done}, job queue empty after {:.1} s", q.as_secs_f64()),
+        None => format!("{done}, jobs STILL PENDING after {settle} s"),
+    }
+}
+
 struct Verdict {
     line: String,
     failed: bool,
@@ -126,9 +150,10 @@ async fn inbound(inst: &mut Instance, db: &Db, a: &Args) -> Result<Verdict> {
     let restarted = Instant::now();
     let fired = firing.await.map_err(|e| BenchError(e.to_string()))??;
     let accepted = fired.accepted as i64;
-    let done = wait_home_feed(db, follower, accepted, restarted, Duration::from_secs(a.settle)).await?;
-    // Anything still in flight gets a moment to show up twice.
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    let settle = Duration::from_secs(a.settle);
+    let done = wait_home_feed(db, follower, accepted, restarted, settle).await?;
+    // Jobs a killed worker held may run again: only an empty queue tells the whole story.
+    let quiet = wait_quiet(db, restarted, settle).await?;
     let statuses = census::remote_statuses(db).await?;
     let feed = census::home_feed_len(db, follower).await?;
     let notifications = census::notifications_of(db, follower).await?;
@@ -137,10 +162,7 @@ async fn inbound(inst: &mut Instance, db: &Db, a: &Args) -> Result<Verdict> {
     let lost = (accepted - statuses).max(0) + (accepted - feed).max(0) + (accepted - notifications).max(0);
     let doubled =
         dup_statuses + dup_notifications + (statuses - accepted).max(0) + (notifications - accepted).max(0);
-    let finished = match done {
-        Some(d) => format!("all processed {:.1} s after the last restart", d.as_secs_f64()),
-        None => format!("NOT all processed {} s after the last restart", a.settle),
-    };
+    let finished = finished("processed", done, quiet, a.settle);
     Ok(Verdict {
         line: format!(
             "crash inbound {}: {} kill -9 of the worker ({during} during processing); {} deliveries, {accepted} accepted \
@@ -151,7 +173,7 @@ async fn inbound(inst: &mut Instance, db: &Db, a: &Args) -> Result<Verdict> {
             a.n,
             fired.refused,
         ),
-        failed: lost > 0 || doubled > 0 || done.is_none(),
+        failed: lost > 0 || doubled > 0 || done.is_none() || quiet.is_none(),
     })
 }
 
@@ -172,11 +194,10 @@ async fn fanout_trial(inst: &mut Instance, db: &Db, a: &Args) -> Result<Verdict>
     let sink_ref = &sink;
     let during = kill_loop(inst, a, || async move { Ok(sink_ref.distinct() < expected) }).await?;
     let restarted = Instant::now();
-    let complete = sink
-        .wait_until(Duration::from_secs(a.settle), |l| l.seen.len() >= expected)
-        .await;
-    let finished_after = restarted.elapsed();
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    let settle = Duration::from_secs(a.settle);
+    let complete = sink.wait_until(settle, |l| l.seen.len() >= expected).await;
+    let done = complete.then(|| restarted.elapsed());
+    let quiet = wait_quiet(db, restarted, settle).await?;
     let (received, duplicates, requests, unexpected) = sink.with_log(|l| {
         let wanted = |id: &String| activities.contains(id);
         (
@@ -187,14 +208,7 @@ async fn fanout_trial(inst: &mut Instance, db: &Db, a: &Args) -> Result<Verdict>
         )
     });
     let lost = expected.saturating_sub(received);
-    let finished = if complete {
-        format!(
-            "all received {:.1} s after the last restart",
-            finished_after.as_secs_f64()
-        )
-    } else {
-        format!("NOT all received {} s after the last restart", a.settle)
-    };
+    let finished = finished("received", done, quiet, a.settle);
     Ok(Verdict {
         line: format!(
             "crash fanout {}: {} kill -9 of the worker ({during} during delivery); {} posts to {} servers = {expected} \
@@ -205,6 +219,6 @@ async fn fanout_trial(inst: &mut Instance, db: &Db, a: &Args) -> Result<Verdict>
             a.posts,
             a.servers,
         ),
-        failed: lost > 0 || !complete,
+        failed: lost > 0 || !complete || quiet.is_none(),
     })
 }

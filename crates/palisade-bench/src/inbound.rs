@@ -22,7 +22,7 @@ pub struct Args {
     #[command(flatten)]
     pub target: Target,
     /// Deliveries to fire.
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = 6_000)]
     pub n: usize,
     /// Concurrent connections.
     #[arg(long, default_value_t = 64)]
@@ -41,12 +41,15 @@ pub struct Args {
 /// A member who follows every stand-in actor, and the deliveries to send.
 pub struct Prepared {
     pub follower_id: i64,
+    /// One delivery from each actor, so that the server fetches every actor (and makes
+    /// its own instance key) before the measured run.
+    pub warmup: Arc<Vec<Presigned>>,
     pub deliveries: Arc<Vec<Presigned>>,
     pub standin: StandIn,
 }
 
 /// Creates the member, the stand-in actors (known to the server, keys not yet fetched),
-/// the follows, and signs `n` deliveries.
+/// the follows, and signs one warm-up delivery per actor and `n` more.
 pub async fn prepare(
     inst: &Instance,
     db: &Db,
@@ -85,10 +88,12 @@ pub async fn prepare(
     bulk::insert_follows(&mut tx, &follows).await?;
     bulk::recount(&mut tx).await?;
     tx.commit().await?;
-    let deliveries = sign_all(&key, &actors, n, &follower.uri, &inst.authority)?;
+    let mut deliveries = sign_all(&key, &actors, actors.len() + n, &follower.uri, &inst.authority)?;
+    let rest = deliveries.split_off(actors.len());
     Ok(Prepared {
         follower_id: follower.id,
-        deliveries: Arc::new(deliveries),
+        warmup: Arc::new(deliveries),
+        deliveries: Arc::new(rest),
         standin,
     })
 }
@@ -235,22 +240,37 @@ pub async fn wait_home_feed(
 pub async fn run(env: &Env, a: Args) -> Result<()> {
     let dir = work_dir(env, "inbound")?;
     let mut inst = Instance::new(env, a.target.db, a.target.roles(), &dir.path).await?;
-    let db = inst.database.connect().await?;
+    let mut db = inst.database.connect().await?;
     let prepared = prepare(&inst, &db, a.n, a.servers, a.actors_per_server).await?;
     inst.start().await?;
+    let limit = Duration::from_secs(a.timeout);
+    let warm = prepared.warmup.len();
+    let warmed = fire(
+        &inst.base,
+        prepared.warmup.clone(),
+        a.connections.min(warm),
+        false,
+    )
+    .await?;
+    if wait_home_feed(&db, prepared.follower_id, warm as i64, Instant::now(), limit)
+        .await?
+        .is_none()
+    {
+        return Err(BenchError(format!(
+            "the warm-up was not processed: {:?}",
+            warmed.refused
+        )));
+    }
+    let counted = PgCounters::before(&db).await?;
     let (verify, _, _) = rates::measure(Duration::from_secs(1)).await?;
     let at = Instant::now();
     let fired = fire(&inst.base, prepared.deliveries.clone(), a.connections, false).await?;
-    let done = wait_home_feed(
-        &db,
-        prepared.follower_id,
-        fired.accepted as i64,
-        at,
-        Duration::from_secs(a.timeout),
-    )
-    .await?;
+    let expected = (warm + fired.accepted) as i64;
+    let done = wait_home_feed(&db, prepared.follower_id, expected, at, limit).await?;
     let memory = inst.memory();
-    let in_feed = census::home_feed_len(&db, prepared.follower_id).await?;
+    let in_feed = census::home_feed_len(&db, prepared.follower_id).await? - warm as i64;
+    inst.stop().await;
+    let per_delivery = counted.per_delivery(&mut db, &inst, fired.accepted).await?;
     let accepted_rate = per_sec(fired.accepted, fired.elapsed);
     let processed = match done {
         Some(d) => {
@@ -273,9 +293,10 @@ pub async fn run(env: &Env, a: Args) -> Result<()> {
         format!("refused {:?}", fired.refused)
     };
     println!(
-        "inbound {}: {} Create(Note) ({} draft-cavage, {} RFC 9421) from {} actors on {} servers over {} connections: \
-         accepted {accepted_rate:.0}/s = {:.4} x verify, {processed}; RSA-2048 verify {verify:.0}/s on one core; \
-         202 latency p50 {} p99 {}; {refused}; {} actor fetches; RSS at the end: {}",
+        "inbound {}: {} Create(Note) ({} draft-cavage, {} RFC 9421) from {} actors on {} servers (each fetched during a \
+         warm-up delivery first) over {} connections: accepted {accepted_rate:.0}/s = {:.4} x verify, {processed}; \
+         RSA-2048 verify {verify:.0}/s on one core; 202 latency p50 {} p99 {}; {refused}; {} actor documents served; \
+         RSS at the end: {}{per_delivery}",
         a.target.describe(),
         a.n,
         a.n.div_ceil(2),
@@ -292,8 +313,66 @@ pub async fn run(env: &Env, a: Args) -> Result<()> {
     db.close().await;
     inst.finish().await;
     // A slow run is a result (the line says how far it got); nothing at all is a failure.
-    if fired.accepted == 0 || in_feed == 0 {
+    if fired.accepted == 0 || in_feed <= 0 {
         return Err(BenchError("no delivery was accepted and processed".into()));
     }
     Ok(())
+}
+
+/// PostgreSQL's own count of transactions and rows written during the measured run,
+/// divided by the deliveries: a figure the machine's load does not move.
+struct PgCounters {
+    before: Option<census::PgActivity>,
+    /// Statements the benchmark itself ran until then (each one a transaction).
+    own: u64,
+}
+
+impl PgCounters {
+    async fn before(db: &Db) -> Result<PgCounters> {
+        if db.backend() != palisade_store::Backend::Postgres {
+            return Ok(PgCounters { before: None, own: 0 });
+        }
+        // Sessions publish their figures within 10 s of going idle.
+        tokio::time::sleep(Duration::from_millis(10_500)).await;
+        let before = census::pg_activity(db).await?;
+        Ok(PgCounters {
+            before,
+            own: db.queries_run(),
+        })
+    }
+
+    /// After the server stopped: "; per delivery: N transactions, rows written …".
+    async fn per_delivery(&self, db: &mut Db, inst: &Instance, n: usize) -> Result<String> {
+        let Some(before) = &self.before else {
+            return Ok(String::new());
+        };
+        let own = db.queries_run() - self.own;
+        // Closing our sessions publishes their figures too.
+        db.close().await;
+        *db = inst.database.connect().await?;
+        let Some(after) = census::pg_activity(db).await? else {
+            return Ok(String::new());
+        };
+        let n = n.max(1) as f64;
+        let transactions = (after.transactions - before.transactions - own as i64) as f64 / n;
+        let mut writes: Vec<(String, f64)> = after
+            .writes
+            .iter()
+            .map(|(table, w)| {
+                let old = before
+                    .writes
+                    .iter()
+                    .find(|(t, _)| t == table)
+                    .map_or(0, |(_, w)| *w);
+                (table.clone(), (w - old) as f64 / n)
+            })
+            .filter(|(_, w)| *w >= 0.05)
+            .collect();
+        writes.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let writes: Vec<String> = writes.iter().map(|(t, w)| format!("{t} {w:.1}")).collect();
+        Ok(format!(
+            "; per delivery (PostgreSQL's counters): {transactions:.1} transactions, rows written: {}",
+            writes.join(", ")
+        ))
+    }
 }

@@ -38,9 +38,10 @@ impl Database {
                 url: format!("sqlite:{}", dir.join("palisade.db").display()),
                 pg_base: None,
             },
+            // With --keep the database stays for inspection (its URL is printed).
             DbKind::Postgres => Database {
                 url: palisade_store::testing::fresh_postgres(&env.pg_base).await?,
-                pg_base: Some(env.pg_base.clone()),
+                pg_base: (!env.keep).then(|| env.pg_base.clone()),
             },
         })
     }
@@ -53,6 +54,9 @@ impl Database {
     }
 
     pub async fn drop_it(&mut self) {
+        if self.pg_base.is_none() && self.url.starts_with("postgres") {
+            eprintln!("database kept: {}", self.url);
+        }
         if let Some(base) = self.pg_base.take()
             && let Err(e) = palisade_store::testing::drop_postgres(&base, &self.url).await
         {

@@ -16,7 +16,7 @@ pub struct Args {
     #[command(flatten)]
     pub target: Target,
     /// Posts to time.
-    #[arg(long, default_value_t = 15)]
+    #[arg(long, default_value_t = 10)]
     pub posts: usize,
     /// Milliseconds of quiet before each post.
     #[arg(long, default_value_t = 1200)]

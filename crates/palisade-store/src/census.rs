@@ -1,8 +1,8 @@
 //! Whole-database counts that benchmarks and crash trials read to know when work is done and
 //! whether anything was lost or doubled. The server itself never calls these.
 
-use crate::Result;
-use crate::db::{Exec, q};
+use crate::db::{Backend, Exec, q};
+use crate::{Db, Result};
 
 /// Entries in one account's home feed.
 pub async fn home_feed_len<'a>(ex: impl Into<Exec<'a>>, account_id: i64) -> Result<i64> {
@@ -46,4 +46,39 @@ pub async fn duplicate_statuses<'a>(ex: impl Into<Exec<'a>>) -> Result<i64> {
     )
     .fetch_i64(ex)
     .await
+}
+
+/// Jobs not yet done (due, waiting or held by a worker), the set-aside `dead:` ones apart.
+pub async fn pending_jobs<'a>(ex: impl Into<Exec<'a>>) -> Result<i64> {
+    q("SELECT COUNT(*) FROM jobs WHERE queue NOT LIKE 'dead:%'")
+        .fetch_i64(ex)
+        .await
+}
+
+/// What PostgreSQL counted for this database: transactions committed, and rows written
+/// (inserted, updated, deleted) per table. `None` on SQLite, which counts nothing.
+/// PostgreSQL publishes a session's figures when it ends or idles (within about 10 s).
+pub async fn pg_activity(db: &Db) -> Result<Option<PgActivity>> {
+    if db.backend() != Backend::Postgres {
+        return Ok(None);
+    }
+    let transactions = q("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")
+        .fetch_i64(db)
+        .await?;
+    let writes = q(
+        "SELECT CAST(relname AS TEXT) AS relname, n_tup_ins + n_tup_upd + n_tup_del AS n \
+         FROM pg_stat_user_tables ORDER BY relname",
+    )
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(|r| Ok((r.string("relname")?, r.i64("n")?)))
+    .collect::<Result<Vec<_>>>()?;
+    Ok(Some(PgActivity { transactions, writes }))
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct PgActivity {
+    pub transactions: i64,
+    pub writes: Vec<(String, i64)>,
 }
