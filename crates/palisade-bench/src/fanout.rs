@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use palisade_store::{Db, bulk, ids::new_id};
 use serde_json::Value;
 
-use crate::instance::{Instance, describe_memory};
+use crate::instance::{Instance, describe_cpu, describe_memory};
 use crate::standin::StandIn;
 use crate::stats::per_sec;
 use crate::{BenchError, Env, Result, Target, rates, work_dir};
@@ -125,12 +125,14 @@ pub async fn run(env: &Env, a: Args) -> Result<()> {
     let (_, sign, cores) = rates::measure(Duration::from_secs(1)).await?;
     let http = reqwest::Client::new();
     let answering = a.servers - a.silent;
+    let cpu_before = inst.cpu();
     let at = Instant::now();
     let activity = post(&http, &inst.base, &token, "Hello to every follower").await?;
     let complete = sink
         .wait_until(Duration::from_secs(a.timeout), |l| l.seen.len() >= answering)
         .await;
     let waited = at.elapsed();
+    let cpu = describe_cpu(&cpu_before, &inst.cpu(), waited);
     // Give late duplicates a moment to show up before counting.
     tokio::time::sleep(Duration::from_millis(500)).await;
     let (distinct, last, requests, signed, duplicates, silent_requests, other) = sink.with_log(|l| {
@@ -168,7 +170,7 @@ pub async fn run(env: &Env, a: Args) -> Result<()> {
     println!(
         "fanout {}: 1 post to {} followers on {} servers{silent}: {outcome}; {rate:.0} deliveries/s = {:.3} x sign rate; \
          signatures made (at the sink) {signed} for {distinct} distinct inboxes ({requests} requests, {duplicates} duplicates, \
-         {other} unexpected); RSA-2048 sign {sign:.0}/s on {cores} cores; RSS at the end: {}",
+         {other} unexpected); RSA-2048 sign {sign:.0}/s on {cores} cores; CPU used meanwhile: {cpu}; RSS at the end: {}",
         a.target.describe(),
         a.followers,
         a.servers,

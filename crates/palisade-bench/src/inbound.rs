@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use palisade_store::{Db, bulk, census, ids::new_id};
 
-use crate::instance::{Instance, describe_memory};
+use crate::instance::{Instance, describe_cpu, describe_memory};
 use crate::signing::{Presigned, Scheme, sign_post};
 use crate::standin::StandIn;
 use crate::stats::{ms, per_sec, percentile};
@@ -263,10 +263,12 @@ pub async fn run(env: &Env, a: Args) -> Result<()> {
     }
     let counted = PgCounters::before(&db).await?;
     let (verify, _, _) = rates::measure(Duration::from_secs(1)).await?;
+    let cpu_before = inst.cpu();
     let at = Instant::now();
     let fired = fire(&inst.base, prepared.deliveries.clone(), a.connections, false).await?;
     let expected = (warm + fired.accepted) as i64;
     let done = wait_home_feed(&db, prepared.follower_id, expected, at, limit).await?;
+    let cpu = describe_cpu(&cpu_before, &inst.cpu(), at.elapsed());
     let memory = inst.memory();
     let in_feed = census::home_feed_len(&db, prepared.follower_id).await? - warm as i64;
     inst.stop().await;
@@ -296,7 +298,7 @@ pub async fn run(env: &Env, a: Args) -> Result<()> {
         "inbound {}: {} Create(Note) ({} draft-cavage, {} RFC 9421) from {} actors on {} servers (each fetched during a \
          warm-up delivery first) over {} connections: accepted {accepted_rate:.0}/s = {:.4} x verify, {processed}; \
          RSA-2048 verify {verify:.0}/s on one core; 202 latency p50 {} p99 {}; {refused}; {} actor documents served; \
-         RSS at the end: {}{per_delivery}",
+         CPU used meanwhile: {cpu}; RSS at the end: {}{per_delivery}",
         a.target.describe(),
         a.n,
         a.n.div_ceil(2),

@@ -247,15 +247,24 @@ impl Instance {
 
     /// Resident and peak memory (kB) of the web (or single) and worker processes.
     pub fn memory(&self) -> Vec<(&'static str, Memory)> {
+        self.each(Memory::of)
+    }
+
+    /// CPU seconds (user + system) each process has used so far.
+    pub fn cpu(&self) -> Vec<(&'static str, f64)> {
+        self.each(cpu_seconds)
+    }
+
+    fn each<T>(&self, read: impl Fn(u32) -> Option<T>) -> Vec<(&'static str, T)> {
         let mut out = Vec::new();
         let web_name = match self.roles {
             Roles::Single => "server",
             Roles::Split => "web",
         };
-        if let Some(m) = self.web.as_ref().and_then(|c| Memory::of(c.id())) {
+        if let Some(m) = self.web.as_ref().and_then(|c| read(c.id())) {
             out.push((web_name, m));
         }
-        if let Some(m) = self.worker.as_ref().and_then(|c| Memory::of(c.id())) {
+        if let Some(m) = self.worker.as_ref().and_then(|c| read(c.id())) {
             out.push(("worker", m));
         }
         out
@@ -376,6 +385,33 @@ impl Memory {
     pub fn mb(kb: u64) -> String {
         format!("{:.1} MB", kb as f64 / 1024.0)
     }
+}
+
+/// User + system CPU seconds of a process (/proc/PID/stat, in clock ticks of 1/100 s).
+fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok());
+    // utime and stime are fields 14 and 15 of the line: indexes 11 and 12 after the name.
+    Some((ticks(11)? + ticks(12)?) / 100.0)
+}
+
+/// "server 3.1 s (25 % of one core)": CPU used between two readings over `wall`.
+pub fn describe_cpu(before: &[(&str, f64)], after: &[(&str, f64)], wall: std::time::Duration) -> String {
+    after
+        .iter()
+        .map(|(name, end)| {
+            let start = before.iter().find(|(n, _)| n == name).map_or(0.0, |(_, s)| *s);
+            let used = end - start;
+            format!(
+                "{name} {used:.1} s ({:.0} % of one core)",
+                100.0 * used / wall.as_secs_f64().max(1e-9)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// "server 31.2 MB (peak 40.1 MB)", for each process.

@@ -1,14 +1,14 @@
 //! First delivery: with the queues idle, how long a member's post takes from the API call
-//! to the first remote inbox (the stand-in sink). Several posts, a pause before each so the
-//! worker is idle; p50 and the spread, against the time of one RSA-2048 signature (which
-//! every delivery needs) measured in the same run.
+//! to the first remote inbox (the stand-in sink). Several posts, a pause of random length
+//! before each so the worker is idle; p50 and the spread, against the time of one RSA-2048
+//! signature (which every delivery needs) measured in the same run.
 
 use std::time::{Duration, Instant};
 
 use crate::fanout::{add_followers, member, post};
 use crate::instance::Instance;
 use crate::standin::StandIn;
-use crate::stats::{ms, percentile};
+use crate::stats::{Rng, ms, percentile};
 use crate::{BenchError, Env, Result, Target, rates, work_dir};
 
 #[derive(clap::Args, Clone, Debug)]
@@ -16,10 +16,11 @@ pub struct Args {
     #[command(flatten)]
     pub target: Target,
     /// Posts to time.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 15)]
     pub posts: usize,
-    /// Milliseconds of quiet before each post.
-    #[arg(long, default_value_t = 1200)]
+    /// Least milliseconds of quiet before each post (a random wait up to twice this, so
+    /// that posts do not fall in step with a polling worker).
+    #[arg(long, default_value_t = 800)]
     pub idle_ms: u64,
 }
 
@@ -50,8 +51,9 @@ pub async fn run(env: &Env, a: Args) -> Result<()> {
         return Err(BenchError("the warm-up post was never delivered".into()));
     }
     let mut samples = Vec::new();
+    let mut rng = Rng::new();
     for i in 0..a.posts {
-        tokio::time::sleep(Duration::from_millis(a.idle_ms)).await;
+        tokio::time::sleep(Duration::from_millis(rng.range(a.idle_ms, 2 * a.idle_ms + 1))).await;
         let at = Instant::now();
         let id = post(&http, &inst.base, &token, &format!("post {i}")).await?;
         if !wait(id.clone()).await {
@@ -68,7 +70,7 @@ pub async fn run(env: &Env, a: Args) -> Result<()> {
     let p50 = percentile(&samples, 50.0);
     println!(
         "first-delivery {}: a member's post reaches the first remote inbox in p50 {} = {:.1} x one RSA-2048 signature ({}) \
-         (min {}, p90 {}, max {}; {} posts, {} ms idle before each)",
+         (min {}, p90 {}, max {}; {} posts, {}–{} ms idle before each)",
         a.target.describe(),
         ms(p50),
         p50.as_secs_f64() / one_signature.as_secs_f64(),
@@ -78,6 +80,7 @@ pub async fn run(env: &Env, a: Args) -> Result<()> {
         ms(percentile(&samples, 100.0)),
         samples.len(),
         a.idle_ms,
+        2 * a.idle_ms,
     );
     db.close().await;
     inst.finish().await;
