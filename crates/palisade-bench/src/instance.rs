@@ -126,6 +126,7 @@ impl Instance {
             // The stand-in peers live on loopback under made-up names, over plain HTTP.
             ("PALISADE_ALLOW_PRIVATE_ADDRESSES", "1".into()),
             ("PALISADE_TEST_RESOLVE_ALL_TO", "127.0.0.1".into()),
+            ("PALISADE_PLAIN_HTTP_PEERS", "1".into()),
             (
                 "PALISADE_LOG",
                 std::env::var("PALISADE_LOG").unwrap_or_else(|_| "warn".into()),

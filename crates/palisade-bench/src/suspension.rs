@@ -49,7 +49,7 @@ pub async fn run(a: Args) -> Result<()> {
             ties.push((new_id(), r, me));
         }
     }
-    let mut tx = srv.core.db.begin().await?;
+    let mut tx = srv.db.begin().await?;
     bulk::insert_follows(&mut tx, &ties).await?;
     bulk::recount(&mut tx).await?;
     tx.commit().await?;
@@ -71,7 +71,7 @@ pub async fn run(a: Args) -> Result<()> {
         )));
     }
 
-    let before = srv.core.db.queries_run();
+    let before = srv.db.queries_run();
     let at = Instant::now();
     let r = srv
         .post_json(
@@ -81,7 +81,7 @@ pub async fn run(a: Args) -> Result<()> {
         )
         .await;
     let suspend = at.elapsed();
-    let statements = srv.core.db.queries_run() - before;
+    let statements = srv.db.queries_run() - before;
     if r.status != 200 {
         return Err(BenchError(format!("suspending failed: {} {}", r.status, r.text)));
     }
