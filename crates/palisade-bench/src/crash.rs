@@ -16,7 +16,8 @@ use std::time::{Duration, Instant};
 
 use palisade_store::{Db, census};
 
-use crate::inbound::{fire, prepare, wait_home_feed};
+use crate::firing::{fire, wait_home_feed};
+use crate::inbound::prepare;
 use crate::instance::Instance;
 use crate::stats::Rng;
 use crate::{BenchError, Env, Result, Target, fanout, rates, work_dir};

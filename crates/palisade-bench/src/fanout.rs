@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 use palisade_store::{Db, bulk, ids::new_id};
 use serde_json::Value;
 
-use crate::instance::{Instance, describe_cpu, describe_memory};
+use crate::instance::Instance;
+use crate::procstat::{describe_cpu, describe_memory};
 use crate::standin::StandIn;
 use crate::stats::per_sec;
 use crate::{BenchError, Env, Result, Target, rates, work_dir};

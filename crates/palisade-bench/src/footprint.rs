@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use crate::instance::{Instance, Memory, describe_memory};
+use crate::instance::Instance;
+use crate::procstat::{Memory, describe_memory};
 use crate::stats::{ms, percentile};
 use crate::{Env, Result, Target, work_dir};
 

@@ -4,14 +4,15 @@
 //! answer; processed/s waits until every note is in the member's home timeline (read from
 //! the database). Both are divided by one core's RSA-2048 verify rate, measured just before.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use palisade_store::{Db, bulk, census, ids::new_id};
 
-use crate::instance::{Instance, describe_cpu, describe_memory};
+use crate::firing::{fire, wait_home_feed};
+use crate::instance::Instance;
+use crate::pg_counters::PgCounters;
+use crate::procstat::{describe_cpu, describe_memory};
 use crate::signing::{Presigned, Scheme, sign_post};
 use crate::standin::StandIn;
 use crate::stats::{ms, per_sec, percentile};
@@ -142,101 +143,6 @@ fn sign_all(
     })
 }
 
-/// What firing the deliveries gave.
-pub struct Fired {
-    pub accepted: usize,
-    /// Answers other than 202, by status (0: no answer).
-    pub refused: BTreeMap<u16, usize>,
-    /// From the first request to the last answer.
-    pub elapsed: Duration,
-    pub latencies: Vec<Duration>,
-}
-
-/// Sends every delivery over `connections` connections. With `retry`, a delivery that
-/// gets no answer or a 5xx is sent again (as a peer would) until it gets 202 or another
-/// answer.
-pub async fn fire(
-    base: &str,
-    deliveries: Arc<Vec<Presigned>>,
-    connections: usize,
-    retry: bool,
-) -> Result<Fired> {
-    let client = reqwest::Client::builder()
-        .http1_only()
-        .pool_max_idle_per_host(connections)
-        .timeout(Duration::from_secs(60))
-        .build()?;
-    let next = Arc::new(AtomicUsize::new(0));
-    let at = Instant::now();
-    let mut tasks = Vec::new();
-    for _ in 0..connections {
-        let (client, next, deliveries, base) =
-            (client.clone(), next.clone(), deliveries.clone(), base.to_owned());
-        tasks.push(tokio::spawn(async move {
-            let mut out = (0usize, BTreeMap::<u16, usize>::new(), Vec::new());
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(d) = deliveries.get(i) else { break };
-                loop {
-                    let sent = Instant::now();
-                    let mut req = client.post(format!("{base}{}", d.path)).body(d.body.clone());
-                    for (k, v) in &d.headers {
-                        req = req.header(*k, v);
-                    }
-                    let status = req.send().await.map(|r| r.status().as_u16()).unwrap_or(0);
-                    if status == 202 {
-                        out.0 += 1;
-                        out.2.push(sent.elapsed());
-                        break;
-                    }
-                    if retry && (status == 0 || status >= 500) {
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                        continue;
-                    }
-                    *out.1.entry(status).or_default() += 1;
-                    break;
-                }
-            }
-            out
-        }));
-    }
-    let mut fired = Fired {
-        accepted: 0,
-        refused: BTreeMap::new(),
-        elapsed: Duration::ZERO,
-        latencies: Vec::new(),
-    };
-    for t in tasks {
-        let (accepted, refused, latencies) = t.await.map_err(|e| BenchError(e.to_string()))?;
-        fired.accepted += accepted;
-        for (k, v) in refused {
-            *fired.refused.entry(k).or_default() += v;
-        }
-        fired.latencies.extend(latencies);
-    }
-    fired.elapsed = at.elapsed();
-    Ok(fired)
-}
-
-/// Waits until `account_id`'s home feed holds `n` entries; how long it took from `since`.
-pub async fn wait_home_feed(
-    db: &Db,
-    account_id: i64,
-    n: i64,
-    since: Instant,
-    limit: Duration,
-) -> Result<Option<Duration>> {
-    loop {
-        if census::home_feed_len(db, account_id).await? >= n {
-            return Ok(Some(since.elapsed()));
-        }
-        if since.elapsed() > limit {
-            return Ok(None);
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
 pub async fn run(env: &Env, a: Args) -> Result<()> {
     let dir = work_dir(env, "inbound")?;
     let mut inst = Instance::new(env, a.target.db, a.target.roles(), &dir.path).await?;
@@ -319,62 +225,4 @@ pub async fn run(env: &Env, a: Args) -> Result<()> {
         return Err(BenchError("no delivery was accepted and processed".into()));
     }
     Ok(())
-}
-
-/// PostgreSQL's own count of transactions and rows written during the measured run,
-/// divided by the deliveries: a figure the machine's load does not move.
-struct PgCounters {
-    before: Option<census::PgActivity>,
-    /// Statements the benchmark itself ran until then (each one a transaction).
-    own: u64,
-}
-
-impl PgCounters {
-    async fn before(db: &Db) -> Result<PgCounters> {
-        if db.backend() != palisade_store::Backend::Postgres {
-            return Ok(PgCounters { before: None, own: 0 });
-        }
-        // Sessions publish their figures within 10 s of going idle.
-        tokio::time::sleep(Duration::from_millis(10_500)).await;
-        let before = census::pg_activity(db).await?;
-        Ok(PgCounters {
-            before,
-            own: db.queries_run(),
-        })
-    }
-
-    /// After the server stopped: "; per delivery: N transactions, rows written …".
-    async fn per_delivery(&self, db: &mut Db, inst: &Instance, n: usize) -> Result<String> {
-        let Some(before) = &self.before else {
-            return Ok(String::new());
-        };
-        let own = db.queries_run() - self.own;
-        // Closing our sessions publishes their figures too.
-        db.close().await;
-        *db = inst.database.connect().await?;
-        let Some(after) = census::pg_activity(db).await? else {
-            return Ok(String::new());
-        };
-        let n = n.max(1) as f64;
-        let transactions = (after.transactions - before.transactions - own as i64) as f64 / n;
-        let mut writes: Vec<(String, f64)> = after
-            .writes
-            .iter()
-            .map(|(table, w)| {
-                let old = before
-                    .writes
-                    .iter()
-                    .find(|(t, _)| t == table)
-                    .map_or(0, |(_, w)| *w);
-                (table.clone(), (w - old) as f64 / n)
-            })
-            .filter(|(_, w)| *w >= 0.05)
-            .collect();
-        writes.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let writes: Vec<String> = writes.iter().map(|(t, w)| format!("{t} {w:.1}")).collect();
-        Ok(format!(
-            "; per delivery (PostgreSQL's counters): {transactions:.1} transactions, rows written: {}",
-            writes.join(", ")
-        ))
-    }
 }

@@ -7,11 +7,14 @@
 
 mod crash;
 mod fanout;
+mod firing;
 mod footprint;
 mod inbound;
 mod instance;
 mod latency;
 mod notes;
+mod pg_counters;
+mod procstat;
 mod rates;
 mod seed;
 mod signing;
