@@ -80,6 +80,9 @@ pub struct FetchConfig {
     pub user_agent: String,
     pub max_body_bytes: usize,
     pub timeout: Duration,
+    /// TEST ONLY: every host name resolves to this address (benchmarks answer thousands of
+    /// peer names with one local server). The address guard above still applies to it.
+    pub resolve_all_to: Option<IpAddr>,
 }
 
 /// Whether an address may be contacted.
@@ -113,6 +116,7 @@ pub fn is_public_address(ip: IpAddr) -> bool {
 /// DNS through the system resolver, dropping answers we must not contact.
 struct GuardedResolver {
     allow_private: bool,
+    resolve_all_to: Option<IpAddr>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -121,15 +125,18 @@ struct DnsError(String);
 
 impl Resolve for GuardedResolver {
     fn resolve(&self, name: Name) -> Resolving {
-        let allow_private = self.allow_private;
+        let (allow_private, fixed) = (self.allow_private, self.resolve_all_to);
         Box::pin(async move {
             let host = name.as_str().to_owned();
-            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await
-                .map_err(|e| -> Box<dyn std::error::Error + Send + Sync> {
-                    Box::new(DnsError(format!("could not resolve {host}: {e}")))
-                })?
-                .collect();
+            let addrs: Vec<SocketAddr> = match fixed {
+                Some(ip) => vec![SocketAddr::new(ip, 0)],
+                None => tokio::net::lookup_host((host.as_str(), 0))
+                    .await
+                    .map_err(|e| -> Box<dyn std::error::Error + Send + Sync> {
+                        Box::new(DnsError(format!("could not resolve {host}: {e}")))
+                    })?
+                    .collect(),
+            };
             let allowed: Vec<SocketAddr> = addrs
                 .iter()
                 .copied()
@@ -192,7 +199,10 @@ impl Fetcher {
             attempt.follow()
         });
         let mut builder = reqwest::Client::builder()
-            .dns_resolver(Arc::new(GuardedResolver { allow_private }))
+            .dns_resolver(Arc::new(GuardedResolver {
+                allow_private,
+                resolve_all_to: config.resolve_all_to,
+            }))
             .redirect(redirect)
             .no_proxy()
             .timeout(config.timeout)
@@ -444,6 +454,7 @@ mod tests {
             user_agent: "test".into(),
             max_body_bytes: 1 << 20,
             timeout: Duration::from_secs(5),
+            resolve_all_to: None,
         })
         .unwrap();
         for url in [
@@ -460,5 +471,49 @@ mod tests {
                 .unwrap();
             assert_eq!(err.class, FailureClass::Refused, "{url}: {err}");
         }
+    }
+
+    fn config(allow_private: bool, resolve_all_to: Option<IpAddr>) -> FetchConfig {
+        FetchConfig {
+            allow_private_addresses: allow_private,
+            extra_root_certificates: None,
+            user_agent: "test".into(),
+            max_body_bytes: 1 << 20,
+            timeout: Duration::from_secs(5),
+            resolve_all_to,
+        }
+    }
+
+    /// The test-only resolver sends every name to one address; the address guard still
+    /// decides whether that address may be contacted.
+    #[tokio::test]
+    async fn resolve_all_to_sends_every_name_to_one_address_behind_the_guard() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let app = axum::Router::new().route(
+            "/x",
+            axum::routing::get(|headers: axum::http::HeaderMap| async move {
+                headers["host"].to_str().unwrap().to_owned()
+            }),
+        );
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let loopback = Some(IpAddr::from([127, 0, 0, 1]));
+        let url = Url::parse(&format!("http://peer-17.example:{port}/x")).unwrap();
+
+        let open = Fetcher::new(config(true, loopback)).unwrap();
+        let got = open
+            .send(Method::GET, &url, Default::default(), None)
+            .await
+            .unwrap();
+        assert_eq!(got.status, StatusCode::OK);
+        assert_eq!(got.body, format!("peer-17.example:{port}").into_bytes());
+
+        let guarded = Fetcher::new(config(false, loopback)).unwrap();
+        let err = guarded
+            .send(Method::GET, &url, Default::default(), None)
+            .await
+            .err()
+            .unwrap();
+        assert_eq!(err.class, FailureClass::Refused, "{err}");
     }
 }

@@ -5,6 +5,8 @@ pub mod account_media;
 pub mod accounts;
 pub mod apps;
 pub mod cards;
+pub mod bulk;
+pub mod census;
 mod db;
 pub mod domain_blocks;
 pub mod domain_policies;

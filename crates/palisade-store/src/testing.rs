@@ -23,3 +23,21 @@ pub async fn fresh_postgres(base_url: &str) -> Result<String> {
         .unwrap_or_default();
     Ok(format!("{prefix}/{name}{query}"))
 }
+
+/// Drops a database made by [`fresh_postgres`] (benchmarks make big ones), connecting
+/// through `base_url`.
+pub async fn drop_postgres(base_url: &str, url: &str) -> Result<()> {
+    let name = url
+        .rsplit_once('/')
+        .map(|(_, rest)| rest.split('?').next().unwrap_or(rest))
+        .filter(|n| n.starts_with("palisade_test_"))
+        .ok_or_else(|| StoreError::Config(format!("{url} is not a database made for a test")))?;
+    let mut conn = sqlx::PgConnection::connect(base_url).await?;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+    )))
+    .execute(&mut conn)
+    .await?;
+    conn.close().await?;
+    Ok(())
+}

@@ -46,6 +46,10 @@ pub struct FederationSettings {
     /// Deliveries in flight at once, and at once per peer.
     pub max_deliveries: usize,
     pub max_deliveries_per_peer: usize,
+    /// TEST ONLY: resolve every peer host name to this address (benchmarks and crash trials
+    /// answer thousands of peer names with one local server). Needs
+    /// `allow_private_addresses` for a loopback address: the address guard still applies.
+    pub test_resolve_all_to: Option<std::net::IpAddr>,
 }
 
 impl Default for FederationSettings {
@@ -57,6 +61,7 @@ impl Default for FederationSettings {
             plain_http_peers: false,
             max_deliveries: 64,
             max_deliveries_per_peer: 4,
+            test_resolve_all_to: None,
         }
     }
 }
@@ -162,6 +167,12 @@ impl Config {
             self.federation.extra_root_certificates = Some(PathBuf::from(v));
         }
         self.apply_media_env(&var, &flag)?;
+        if let Some(v) = var("PALISADE_TEST_RESOLVE_ALL_TO") {
+            let ip = v
+                .parse()
+                .map_err(|_| format!("PALISADE_TEST_RESOLVE_ALL_TO: expected an IP address, got {v:?}"))?;
+            self.federation.test_resolve_all_to = Some(ip);
+        }
         for (key, slot) in [
             (
                 "PALISADE_RATE_LIMIT_AUTHENTICATED",
@@ -350,6 +361,10 @@ impl Config {
         fed.authorized_fetch = self.federation.authorized_fetch;
         fed.fetch.allow_private_addresses = self.federation.allow_private_addresses;
         fed.plain_http_peers = self.federation.plain_http_peers;
+        fed.fetch.resolve_all_to = self.federation.test_resolve_all_to;
+        if let Some(ip) = fed.fetch.resolve_all_to {
+            tracing::warn!(%ip, "test_resolve_all_to: every peer name resolves to one address (TEST ONLY)");
+        }
         if let Some(path) = &self.federation.extra_root_certificates {
             let pem =
                 std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
