@@ -70,6 +70,10 @@ pub fn fields_of(account: &Account) -> Vec<Field> {
 /// Changes from `PATCH /api/v1/accounts/update_credentials`; `None` leaves a value as is.
 #[derive(Default)]
 pub struct ProfileChanges {
+    pub avatar: Option<crate::media::UploadFile>,
+    pub header: Option<crate::media::UploadFile>,
+    pub avatar_description: Option<String>,
+    pub header_description: Option<String>,
     pub display_name: Option<String>,
     pub note: Option<String>,
     pub fields: Option<Vec<(String, String)>>,
@@ -374,6 +378,26 @@ impl Core {
             find_mention(&resolved, m)
         })
         .html;
+        let mut fields = fields;
+        crate::links::carry_marks(&fields_of(account), &mut fields);
+        let links_changed = fields_of(account)
+            .iter()
+            .map(|f| crate::links::field_link(&f.value_html))
+            .ne(fields.iter().map(|f| crate::links::field_link(&f.value_html)));
+        let mut texts: Vec<&str> = vec![&display_name, &note_source];
+        for f in &fields {
+            texts.push(&f.name);
+            texts.push(&f.value);
+        }
+        let emojis_json = Core::emojis_json(&self.local_emojis_in(&texts).await?);
+        // Images are processed before the transaction; if it fails, their files go.
+        let images = crate::media::ProfileImages {
+            avatar: changes.avatar,
+            header: changes.header,
+            avatar_description: changes.avatar_description,
+            header_description: changes.header_description,
+        };
+        let prepared = self.prepare_profile_images(account.id, &images).await?;
         let update = accounts::ProfileUpdate {
             display_name,
             note_source,
@@ -385,16 +409,36 @@ impl Core {
             indexable: changes.indexable.unwrap_or(account.indexable),
             hide_collections: changes.hide_collections.unwrap_or(account.hide_collections),
         };
-        let mut tx = self.db.begin().await?;
-        accounts::update_profile(&mut tx, account.id, &update).await?;
-        self.emit(
-            &mut tx,
-            vec![Event::ProfileUpdated {
-                account_id: account.id,
-            }],
-        )
-        .await?;
-        tx.commit().await?;
+        let result = async {
+            let mut tx = self.db.begin().await?;
+            accounts::update_profile(&mut tx, account.id, &update).await?;
+            palisade_store::account_media::set_emojis_json(&mut tx, account.id, &emojis_json).await?;
+            self.install_profile_images(&mut tx, account, &prepared, &images)
+                .await?;
+            if links_changed {
+                self.enqueue_media_job(
+                    &mut tx,
+                    &crate::media::MediaJob::VerifyLinks {
+                        account_id: account.id,
+                    },
+                )
+                .await?;
+            }
+            self.emit(
+                &mut tx,
+                vec![Event::ProfileUpdated {
+                    account_id: account.id,
+                }],
+            )
+            .await?;
+            tx.commit().await?;
+            Ok::<(), Error>(())
+        }
+        .await;
+        if let Err(e) = result {
+            self.discard_prepared(&prepared).await;
+            return Err(e);
+        }
         self.account(account.id).await
     }
 

@@ -25,15 +25,19 @@ pub enum Queue {
     Timers,
     /// One Web Push message each (`push::PushJob`).
     Push,
+    /// Media work: uploads to transcode, remote files to fetch, preview cards, profile
+    /// link checks, files to delete (`media::MediaJob`).
+    Media,
 }
 
 impl Queue {
-    pub const ALL: [Queue; 5] = [
+    pub const ALL: [Queue; 6] = [
         Queue::Inbound,
         Queue::Outbound,
         Queue::Deliver,
         Queue::Timers,
         Queue::Push,
+        Queue::Media,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -43,6 +47,7 @@ impl Queue {
             Queue::Deliver => "deliver",
             Queue::Timers => "timers",
             Queue::Push => "push",
+            Queue::Media => "media",
         }
     }
 

@@ -8,15 +8,18 @@ pub mod admin;
 pub mod announcements;
 pub mod auth;
 pub mod blocklists;
+pub mod cards;
 pub mod content;
 pub mod conversations;
 pub mod csv;
 pub mod domain_blocks;
 pub mod domain_views;
+pub mod emojis;
 mod error;
 pub mod events;
 pub mod featured_tags;
 pub mod filters;
+pub mod html;
 pub mod instance;
 pub mod instance_settings;
 pub mod interactions;
@@ -24,7 +27,9 @@ pub mod jobs;
 pub mod languages;
 pub mod lists;
 pub mod live;
+pub mod links;
 mod lookups;
+pub mod media;
 pub mod model;
 pub mod moderation;
 pub mod notification_requests;
@@ -40,6 +45,7 @@ pub mod profiles;
 pub mod push;
 pub mod relationships;
 pub mod remote;
+pub mod remote_actors;
 pub mod reports;
 pub mod scheduled;
 pub mod scopes;
@@ -64,6 +70,11 @@ pub use error::{Error, FieldError, Result, Validation};
 pub use palisade_store::{Db, PageQuery};
 pub use settings::Settings;
 
+/// Opens the media storage a configuration names (the binary checks it before starting).
+pub fn media_storage(config: &palisade_media::StorageConfig) -> Result<palisade_media::Storage> {
+    palisade_media::Storage::new(config).map_err(|e| Error::Internal(e.to_string()))
+}
+
 /// The services of one instance: cheap to clone, shared by every request and worker. The
 /// database is private: other crates go through these services (and read the types of
 /// `model`), so only core decides what is written.
@@ -79,6 +90,8 @@ pub struct Core {
     tally: Arc<peer_tally::PeerTally>,
     /// The Web Push (VAPID) key pair, once loaded or generated.
     vapid: Arc<std::sync::OnceLock<push::VapidKeys>>,
+    /// Where media files go, and ffmpeg.
+    media: Arc<media::MediaServices>,
 }
 
 /// Opens the database at `url` (`sqlite:PATH`, created if missing, or `postgres://…`) and
@@ -94,6 +107,7 @@ type CachedPolicies = (std::time::Instant, Arc<policy::PolicySet>);
 
 impl Core {
     pub fn new(db: Db, settings: Settings) -> Core {
+        let media = Arc::new(media::MediaServices::new(&settings.media));
         Core {
             db,
             settings: Arc::new(settings),
@@ -101,6 +115,7 @@ impl Core {
             intake: Arc::default(),
             tally: Arc::default(),
             vapid: Arc::default(),
+            media,
         }
     }
 
@@ -138,7 +153,10 @@ impl Core {
     }
 
     pub fn urls(&self) -> urls::Urls<'_> {
-        urls::Urls::new(&self.settings.public_url)
+        urls::Urls::with_files(
+            &self.settings.public_url,
+            self.settings.media.public_base_url.as_deref(),
+        )
     }
 
     /// Which database this instance runs on.

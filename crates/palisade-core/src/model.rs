@@ -1,6 +1,7 @@
 //! The data other crates see: rows as the store returns them, exported deliberately. Other
 //! crates read these; only core writes them (through its services).
 
+pub use palisade_store::account_media::ProfileImage;
 pub use palisade_store::accounts::{Account, RemoteProfile};
 pub use palisade_store::announcements::Announcement;
 pub use palisade_store::apps::App;

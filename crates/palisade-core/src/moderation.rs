@@ -93,6 +93,7 @@ impl Core {
                 format!("{} relationships end now: {} members follow accounts there, {} accounts there follow members", impact.relationships, impact.members_following, impact.followers_there),
                 format!("{} members are told with a severed-relationships notice", impact.members_affected),
                 format!("{} accounts and {} statuses from there are hidden at once and deleted after {days} days", impact.accounts, impact.statuses),
+                format!("{} media files from there are no longer shown; their cached copies are deleted now", impact.media),
                 "nothing is delivered there, nothing from there is accepted, its fetches are refused".into(),
                 format!("lifting the suspension within {days} days restores what was hidden and the severed relationships"),
             ],
@@ -189,6 +190,15 @@ impl Core {
                 crate::notifications::notify_severed(self, &mut tx, loss.member, event).await?;
             }
             block.severance_event_id = Some(event);
+        }
+        let refused_media = |b: &DomainBlock| b.severity == Severity::Suspend || b.reject_media;
+        if refused_media(&block) && !before.as_ref().is_some_and(refused_media) {
+            // Its cached files go now (nothing of it is shown any more); they would be
+            // fetched again on demand if the block is lifted.
+            let job = crate::media::MediaJob::ClearDomain {
+                domain: block.domain.clone(),
+            };
+            self.enqueue_media_job(&mut tx, &job).await?;
         }
         let id = store::save_block(&mut tx, &block).await?;
         let action = if before.is_some() {
@@ -321,6 +331,8 @@ impl Core {
         for b in store::blocks(&self.db).await? {
             let lapsed = b.expires_at.is_some_and(|e| e <= now_ms());
             if b.severity == Severity::Suspend && !lapsed && self.grace_over(&b) {
+                // Files first (queued, durable), then the records with the accounts.
+                self.forget_domain_media(&b.domain).await?;
                 purged += store::purge_domain(&self.db, &b.domain).await?;
                 if let Some(event) = b.severance_event_id {
                     severances::mark_purged(&self.db, event).await?;

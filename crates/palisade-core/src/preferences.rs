@@ -13,6 +13,9 @@ pub struct Preferences {
     pub default_privacy: Option<String>,
     pub default_sensitive: Option<bool>,
     pub default_language: Option<String>,
+    /// Domains that may credit this account as a link's author (Mastodon 4.3).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attribution_domains: Vec<String>,
 }
 
 pub fn preferences_of(user: &User) -> Preferences {
@@ -52,6 +55,36 @@ impl Core {
         if let Some(l) = language {
             prefs.default_language = Some(l).filter(|l| !l.is_empty());
         }
+        let json = serde_json::to_string(&prefs).map_err(|e| Error::Internal(e.to_string()))?;
+        users::set_settings(&self.db, user.id, &json).await?;
+        Ok(())
+    }
+
+    /// Sets the domains that may credit the viewer as an author (at most 10).
+    pub async fn set_attribution_domains(&self, viewer: &Viewer, domains: Vec<String>) -> Result<()> {
+        let mut list = Vec::new();
+        for d in domains.iter().map(|d| d.trim()).filter(|d| !d.is_empty()) {
+            let n = crate::policy::normalize_domain(d).ok_or_else(|| {
+                Error::field(
+                    "attribution_domains",
+                    "ERR_INVALID",
+                    &format!("{d} is not a valid domain"),
+                )
+            })?;
+            if !list.contains(&n) {
+                list.push(n);
+            }
+        }
+        if list.len() > 10 {
+            return Err(Error::field(
+                "attribution_domains",
+                "ERR_TOO_LONG",
+                "is too long (maximum is 10 domains)",
+            ));
+        }
+        let user = self.user_of(viewer).await?;
+        let mut prefs = preferences_of(&user);
+        prefs.attribution_domains = list;
         let json = serde_json::to_string(&prefs).map_err(|e| Error::Internal(e.to_string()))?;
         users::set_settings(&self.db, user.id, &json).await?;
         Ok(())

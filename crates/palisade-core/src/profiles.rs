@@ -79,23 +79,3 @@ impl Core {
         Ok(out)
     }
 }
-
-impl Core {
-    /// `DELETE /api/v1/profile/avatar|header`: the image goes, followers' servers hear of it.
-    pub async fn clear_profile_image(
-        &self,
-        viewer: &crate::auth::Viewer,
-        avatar: bool,
-    ) -> Result<palisade_store::accounts::Account> {
-        let me = viewer.account()?;
-        let mut tx = self.db.begin().await?;
-        palisade_store::accounts::clear_image(&mut tx, me.id, avatar).await?;
-        self.emit(
-            &mut tx,
-            vec![crate::events::Event::ProfileUpdated { account_id: me.id }],
-        )
-        .await?;
-        tx.commit().await?;
-        self.account(me.id).await
-    }
-}

@@ -40,6 +40,10 @@ pub struct RemoteStatus {
     pub edited: Option<i64>,
     /// A Question's poll.
     pub poll: Option<crate::polls::RemotePoll>,
+    /// Attachments (`Document`s), in order; recorded, fetched by the instance.
+    pub attachments: Vec<crate::media::RemoteAttachment>,
+    /// Custom emoji of the note's `tag`.
+    pub emojis: Vec<crate::media::RemoteEmoji>,
 }
 
 impl Core {
@@ -158,6 +162,16 @@ impl Core {
             return Ok(existing);
         }
         let id = ids::id_at(new.published.min(now_ms()));
+        let domain = new.author.domain.clone();
+        let emoji_ids: Vec<i64> = match &domain {
+            Some(d) if !new.emojis.is_empty() => self
+                .remote_emojis(d, &new.emojis)
+                .await?
+                .iter()
+                .map(|e| e.id)
+                .collect(),
+            _ => Vec::new(),
+        };
         let status = build(NewStatusRow {
             id,
             author: &new.author,
@@ -180,6 +194,11 @@ impl Core {
         let mut tx = self.db.begin().await?;
         statuses::insert(&mut tx, &status).await?;
         statuses::insert_mentions(&mut tx, id, &new.mentions).await?;
+        self.insert_remote_attachments(&mut tx, &status, domain.as_deref(), &new.attachments)
+            .await?;
+        palisade_store::emojis::attach(&mut tx, id, &emoji_ids).await?;
+        self.queue_card(&mut tx, id, &status.content_html, !new.attachments.is_empty())
+            .await?;
         let tag_ids: Vec<i64> = tags::upsert(&mut tx, &new.tags)
             .await?
             .iter()
@@ -203,7 +222,8 @@ impl Core {
         Ok(status)
     }
 
-    /// A remote edit: the new version joins the history, boosters are told.
+    /// A remote edit: the new version joins the history, boosters are told. `attachments`
+    /// is the note's list now (`None`: unknown, kept as it was).
     pub async fn receive_status_update(
         &self,
         status: &Status,
@@ -211,26 +231,39 @@ impl Core {
         spoiler_text: &str,
         sensitive: bool,
         edited: i64,
+        attachments: Option<&[crate::media::RemoteAttachment]>,
     ) -> Result<()> {
-        if status.content_html == content_html
+        let text_same = status.content_html == content_html
             && status.spoiler_text == spoiler_text
-            && status.sensitive == sensitive
-        {
+            && status.sensitive == sensitive;
+        if text_same && attachments.is_none() {
             return Ok(());
         }
+        let domain = accounts::by_id(&self.db, status.account_id)
+            .await?
+            .and_then(|a| a.domain);
         let mut tx = self.db.begin().await?;
+        let before_media = self.media_snapshot(&mut tx, status.id).await?;
+        let media_changed = match attachments {
+            Some(list) => {
+                self.replace_remote_attachments(&mut tx, status, domain.as_deref(), list)
+                    .await?
+            }
+            None => false,
+        };
+        if text_same && !media_changed {
+            return Ok(());
+        }
         if statuses::edits(&mut tx, status.id).await?.is_empty() {
-            statuses::insert_edit(
-                &mut tx,
-                &edit_row(
-                    status,
-                    &status.content_html,
-                    &status.spoiler_text,
-                    status.sensitive,
-                    status.created_at,
-                ),
-            )
-            .await?;
+            let original = edit_row(
+                status,
+                &status.content_html,
+                &status.spoiler_text,
+                status.sensitive,
+                status.created_at,
+            );
+            statuses::insert_edit(&mut tx, &original).await?;
+            palisade_store::media::insert_edit_media(&mut tx, original.id, &before_media).await?;
         }
         statuses::update_content(
             &mut tx,
@@ -244,11 +277,12 @@ impl Core {
             },
         )
         .await?;
-        statuses::insert_edit(
-            &mut tx,
-            &edit_row(status, content_html, spoiler_text, sensitive, edited),
-        )
-        .await?;
+        let version = edit_row(status, content_html, spoiler_text, sensitive, edited);
+        statuses::insert_edit(&mut tx, &version).await?;
+        let after_media = self.media_snapshot(&mut tx, status.id).await?;
+        palisade_store::media::insert_edit_media(&mut tx, version.id, &after_media).await?;
+        self.queue_card(&mut tx, status.id, content_html, !after_media.is_empty())
+            .await?;
         let boosters: Vec<i64> = statuses::reblog_ids_of(&mut tx, status.id)
             .await?
             .into_iter()

@@ -114,6 +114,92 @@ impl Default for Moderation {
     }
 }
 
+/// Where media files are stored.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StorageKind {
+    /// A folder on this machine (`local_path`).
+    #[default]
+    Local,
+    /// An S3-compatible bucket (`[media.s3]`).
+    S3,
+}
+
+/// `[media]`: uploads, the remote media cache, storage, custom emoji, link verification.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MediaSettings {
+    pub storage: StorageKind,
+    /// The folder of `local` storage.
+    pub local_path: std::path::PathBuf,
+    pub s3: palisade_media::storage::S3Config,
+    /// Where clients fetch this instance's own files (a CDN in front of the bucket), e.g.
+    /// `https://files.example.org`. Unset: `public_url` + `/system`. Remote files are always
+    /// served from `public_url`, so that they can be fetched again after pruning.
+    pub public_base_url: Option<String>,
+    /// Show remote files' original addresses as `remote_url` in entities (Mastodon does);
+    /// off by default: apps that open them hand the member's address to the other server.
+    pub expose_remote_url: bool,
+    pub ffmpeg: std::path::PathBuf,
+    pub ffprobe: std::path::PathBuf,
+    /// Hours between two checks of an account's profile links (rel="me").
+    pub verify_links_every_hours: u64,
+    /// Cached remote files older than this many days are removed by the worker (they come
+    /// back on demand); 0 keeps them until `palisade admin media prune`.
+    pub cache_retention_days: u64,
+}
+
+impl Default for MediaSettings {
+    fn default() -> Self {
+        MediaSettings {
+            storage: StorageKind::Local,
+            local_path: "data/media".into(),
+            s3: Default::default(),
+            public_base_url: None,
+            expose_remote_url: false,
+            ffmpeg: "ffmpeg".into(),
+            ffprobe: "ffprobe".into(),
+            verify_links_every_hours: 24,
+            cache_retention_days: 0,
+        }
+    }
+}
+
+impl MediaSettings {
+    pub fn storage_config(&self) -> palisade_media::StorageConfig {
+        match self.storage {
+            StorageKind::Local => palisade_media::StorageConfig::Local(self.local_path.clone()),
+            StorageKind::S3 => palisade_media::StorageConfig::S3(self.s3.clone()),
+        }
+    }
+}
+
+/// Each test instance stores its files apart: in a folder of its own, or, when
+/// `PALISADE_TEST_S3_ENDPOINT` names an S3 server (CI runs the media tests so), under a
+/// prefix of its own in that server's bucket.
+fn test_media_settings() -> MediaSettings {
+    let token = palisade_media::temp::random_token(12);
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let mut m = MediaSettings {
+        local_path: std::env::temp_dir().join(format!("palisade-test-media-{token}")),
+        ..MediaSettings::default()
+    };
+    if let Some(endpoint) = var("PALISADE_TEST_S3_ENDPOINT") {
+        m.storage = StorageKind::S3;
+        m.s3 = palisade_media::storage::S3Config {
+            endpoint,
+            bucket: var("PALISADE_TEST_S3_BUCKET").unwrap_or_else(|| "palisade".into()),
+            region: "us-east-1".into(),
+            access_key_id: var("PALISADE_TEST_S3_ACCESS_KEY").unwrap_or_default(),
+            secret_access_key: var("PALISADE_TEST_S3_SECRET_KEY").unwrap_or_default(),
+            path_style: true,
+            allow_http: true,
+            prefix: format!("test-{token}"),
+        };
+    }
+    m
+}
+
 /// Core settings.
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -125,6 +211,7 @@ pub struct Settings {
     pub limits: Limits,
     pub instance: InstanceInfo,
     pub moderation: Moderation,
+    pub media: MediaSettings,
 }
 
 impl Settings {
@@ -137,6 +224,7 @@ impl Settings {
             limits: Limits::default(),
             instance: InstanceInfo::default(),
             moderation: Moderation::default(),
+            media: test_media_settings(),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Posting, editing and deleting statuses; threads; edit history.
 
+use palisade_store::media as media_store;
 use palisade_store::statuses::{self, Status, StatusEdit};
 use palisade_store::{Tx, Visibility, accounts, accounts::Account, ids::new_id, notifications, now_ms, tags};
 
@@ -37,13 +38,16 @@ pub enum Posted {
 }
 
 /// An edit (`PUT /api/v1/statuses/:id`).
-#[derive(Clone, Debug, Default)]
+#[derive(Default)]
 pub struct StatusChanges {
     pub text: String,
     pub spoiler_text: String,
     pub sensitive: bool,
     pub language: Option<String>,
-    pub media_ids: Vec<String>,
+    /// The attachments after the edit, in order; `None` keeps them.
+    pub media_ids: Option<Vec<String>>,
+    /// Description, focus or thumbnail changes of attachments (`media_attributes[]`).
+    pub media_attributes: Vec<(String, crate::media::MediaChanges)>,
 }
 
 /// A thread around a status.
@@ -58,6 +62,9 @@ pub(crate) struct Prepared {
     pub rendered: Rendered,
     pub parent: Option<Status>,
     pub poll: Option<crate::polls::NewPoll>,
+    /// Attachments in order, checked as the author's and unattached.
+    pub media_ids: Vec<i64>,
+    pub emoji_ids: Vec<i64>,
 }
 
 impl Core {
@@ -113,8 +120,14 @@ impl Core {
         new: &NewStatus,
         strict: bool,
     ) -> Result<Prepared> {
-        self.check_text(&new.text, &new.spoiler_text, &new.media_ids)?;
+        let media_ids = self.attachable_media(author.id, &new.media_ids, None).await?;
+        self.check_text(&new.text, &new.spoiler_text, !media_ids.is_empty())?;
         if let Some(p) = &new.poll {
+            if !media_ids.is_empty() {
+                return Err(Error::invalid(
+                    "Validation failed: a status cannot carry both a poll and attachments",
+                ));
+            }
             crate::polls::validate(p)?;
         }
         let parent = match new.in_reply_to_id {
@@ -126,6 +139,12 @@ impl Core {
             None => None,
         };
         let rendered = self.render_status(&new.text).await?;
+        let emoji_ids: Vec<i64> = self
+            .local_emojis_in(&[&new.text, &new.spoiler_text])
+            .await?
+            .iter()
+            .map(|e| e.id)
+            .collect();
         let id = new_id();
         let urls = self.urls();
         let status = build(NewStatusRow {
@@ -152,6 +171,8 @@ impl Core {
             rendered,
             parent,
             poll: new.poll.clone(),
+            media_ids,
+            emoji_ids,
         })
     }
 
@@ -163,6 +184,8 @@ impl Core {
             rendered,
             parent,
             poll,
+            media_ids,
+            emoji_ids,
         } = p;
         let id = status.id;
         statuses::insert(&mut *tx, &status).await?;
@@ -173,6 +196,10 @@ impl Core {
             .map(|t| t.id)
             .collect();
         tags::attach(&mut *tx, id, &tag_ids).await?;
+        media_store::set_status_order(&mut *tx, id, &media_ids).await?;
+        palisade_store::emojis::attach(&mut *tx, id, &emoji_ids).await?;
+        self.queue_card(tx, id, &rendered.html, !media_ids.is_empty())
+            .await?;
         accounts::add_counts(&mut *tx, author.id, 1, 0, 0).await?;
         accounts::set_last_status_at(&mut *tx, author.id, status.created_at).await?;
         if let Some(p) = &parent {
@@ -198,7 +225,43 @@ impl Core {
         if status.reblog_of_id.is_some() {
             return Err(Error::not_found());
         }
-        self.check_text(&changes.text, &changes.spoiler_text, &changes.media_ids)?;
+        let before_media: Vec<(i64, String)> = media_store::of_statuses(&self.db, &[id])
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m.description))
+            .collect();
+        let media_ids = match &changes.media_ids {
+            Some(ids) => self.attachable_media(author.id, ids, Some(id)).await?,
+            None => before_media.iter().map(|(m, _)| *m).collect(),
+        };
+        self.check_text(&changes.text, &changes.spoiler_text, !media_ids.is_empty())?;
+        // Descriptions, focus points and thumbnails of the attachments kept or added.
+        for (media_id, attrs) in changes.media_attributes {
+            let Ok(mid) = media_id.trim().parse::<i64>() else {
+                continue;
+            };
+            if !media_ids.contains(&mid) {
+                continue;
+            }
+            if let Some(m) = media_store::by_id(&self.db, mid)
+                .await?
+                .filter(|m| m.account_id == Some(author.id) && !m.is_remote())
+            {
+                self.apply_media_changes(&m, attrs).await?;
+            }
+        }
+        let after_media: Vec<(i64, String)> = {
+            let found = media_store::by_ids(&self.db, &media_ids).await?;
+            media_ids
+                .iter()
+                .filter_map(|i| {
+                    found
+                        .iter()
+                        .find(|m| m.id == *i)
+                        .map(|m| (m.id, m.description.clone()))
+                })
+                .collect()
+        };
         let rendered = self.render_status(&changes.text).await?;
         let spoiler = changes.spoiler_text.trim().to_owned();
         let sensitive = changes.sensitive || !spoiler.is_empty();
@@ -206,14 +269,23 @@ impl Core {
         let unchanged = status.text_source == changes.text
             && status.spoiler_text == spoiler
             && status.sensitive == sensitive
+            && before_media == after_media
             && language
                 .as_ref()
                 .is_none_or(|l| status.language.as_ref() == Some(l));
+        let emoji_ids: Vec<i64> = self
+            .local_emojis_in(&[&changes.text, &spoiler])
+            .await?
+            .iter()
+            .map(|e| e.id)
+            .collect();
         let mut tx = self.db.begin().await?;
         if !unchanged {
             if statuses::edits(&mut tx, id).await?.is_empty() {
                 // The first edit also records the original, as Mastodon's history shows it.
-                statuses::insert_edit(&mut tx, &edit_of(&status, status.created_at)).await?;
+                let original = edit_of(&status, status.created_at);
+                statuses::insert_edit(&mut tx, &original).await?;
+                media_store::insert_edit_media(&mut tx, original.id, &before_media).await?;
             }
             let edited_at = statuses::update_content(
                 &mut tx,
@@ -227,8 +299,11 @@ impl Core {
                 },
             )
             .await?;
+            media_store::set_status_order(&mut tx, id, &media_ids).await?;
             let updated = statuses::by_id(&mut tx, id).await?.ok_or_else(Error::not_found)?;
-            statuses::insert_edit(&mut tx, &edit_of(&updated, edited_at)).await?;
+            let version = edit_of(&updated, edited_at);
+            statuses::insert_edit(&mut tx, &version).await?;
+            media_store::insert_edit_media(&mut tx, version.id, &after_media).await?;
             let before: Vec<i64> = statuses::mentions_of(&mut tx, &[id])
                 .await?
                 .into_iter()
@@ -251,6 +326,9 @@ impl Core {
                 .map(|t| t.id)
                 .collect();
             tags::attach(&mut tx, id, &tag_ids).await?;
+            palisade_store::emojis::attach(&mut tx, id, &emoji_ids).await?;
+            self.queue_card(&mut tx, id, &rendered.html, !media_ids.is_empty())
+                .await?;
             let boosters: Vec<i64> = statuses::reblog_ids_of(&mut tx, id)
                 .await?
                 .into_iter()
@@ -268,11 +346,16 @@ impl Core {
 
     /// Deletes a status; returns its last view (with the source text, for "delete and
     /// redraft"), as Mastodon does.
-    pub async fn delete_status(&self, viewer: &Viewer, id: i64) -> Result<StatusView> {
+    /// With `delete_media`, its attachments go too; otherwise they stay, unattached, for a
+    /// "delete and redraft" to use again (and are swept after a day if it does not).
+    pub async fn delete_status(&self, viewer: &Viewer, id: i64, delete_media: bool) -> Result<StatusView> {
         let author = viewer.account()?;
         let status = self.own_status(author, id).await?;
         let view = self.status_view(Some(author), id).await?;
         let mut tx = self.db.begin().await?;
+        if delete_media {
+            self.drop_status_media(&mut tx, id).await?;
+        }
         let mentioned: Vec<i64> = statuses::mentions_of(&mut tx, &[id])
             .await?
             .into_iter()
@@ -374,18 +457,30 @@ impl Core {
         })
     }
 
-    /// The versions of a status, oldest first; a never-edited status has one.
+    /// The versions of a status, oldest first, each with its attachments; a never-edited
+    /// status has one.
     pub async fn status_history(
         &self,
         viewer: Option<&Account>,
         id: i64,
-    ) -> Result<(StatusView, Vec<StatusEdit>)> {
+    ) -> Result<(StatusView, Vec<(StatusEdit, Vec<media_store::Media>)>)> {
         let view = self.status_view(viewer, id).await?;
-        let mut edits = statuses::edits(&self.db, id).await?;
+        let edits = statuses::edits(&self.db, id).await?;
         if edits.is_empty() {
-            edits.push(edit_of(&view.status, view.status.created_at));
+            let only = edit_of(&view.status, view.status.created_at);
+            let media = view.media.clone();
+            return Ok((view, vec![(only, media)]));
         }
-        Ok((view, edits))
+        let ids: Vec<i64> = edits.iter().map(|e| e.id).collect();
+        let mut media = self.edit_media(&ids).await?;
+        let versions = edits
+            .into_iter()
+            .map(|e| {
+                let m = media.remove(&e.id).unwrap_or_default();
+                (e, m)
+            })
+            .collect();
+        Ok((view, versions))
     }
 
     /// Mutes (`on`) or unmutes notifications from the thread of a status the viewer sees.
@@ -410,13 +505,8 @@ impl Core {
             .ok_or_else(Error::not_found)
     }
 
-    fn check_text(&self, text: &str, spoiler: &str, media_ids: &[String]) -> Result<()> {
-        if !media_ids.is_empty() {
-            return Err(Error::invalid(
-                "Validation failed: Media uploads are not supported by this server yet",
-            ));
-        }
-        if text.trim().is_empty() {
+    fn check_text(&self, text: &str, spoiler: &str, has_media: bool) -> Result<()> {
+        if text.trim().is_empty() && !has_media {
             return Err(Error::field("text", "ERR_BLANK", "can't be blank"));
         }
         let max = self.settings.limits.max_status_chars;

@@ -125,11 +125,7 @@ impl Core {
         only_media: bool,
         page: &PageQuery,
     ) -> Result<StatusPage> {
-        if only_media {
-            // No status carries media until uploads arrive.
-            return Ok(StatusPage::empty());
-        }
-        let ids = feeds::public(&self.db, origin, viewer.map(|v| v.id), page).await?;
+        let ids = feeds::public(&self.db, origin, viewer.map(|v| v.id), only_media, page).await?;
         self.page_of(viewer, ids, true, Some(FilterContext::Public)).await
     }
 

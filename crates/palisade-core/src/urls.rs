@@ -3,11 +3,44 @@
 
 pub struct Urls<'a> {
     base: &'a str,
+    /// Where this instance's own files are served (a CDN), if not under `base/system`.
+    files: Option<&'a str>,
 }
 
 impl<'a> Urls<'a> {
     pub fn new(base: &'a str) -> Urls<'a> {
-        Urls { base }
+        Urls { base, files: None }
+    }
+
+    pub fn with_files(base: &'a str, files: Option<&'a str>) -> Urls<'a> {
+        Urls { base, files }
+    }
+
+    /// A stored file of this instance (its key).
+    pub fn file(&self, key: &str) -> String {
+        match self.files {
+            Some(f) => format!("{}/{key}", f.trim_end_matches('/')),
+            None => format!("{}/system/{key}", self.base),
+        }
+    }
+
+    /// A remote file, served (fetched first when not cached) by this instance.
+    pub fn proxy(&self, media_id: i64, variant: &str) -> String {
+        format!("{}/system/proxy/{media_id}/{variant}", self.base)
+    }
+
+    /// A path as stored for profile images and emoji: `proxy/…` or a file key.
+    pub fn served(&self, path: &str) -> String {
+        if path.starts_with("proxy/") {
+            format!("{}/system/{path}", self.base)
+        } else {
+            self.file(path)
+        }
+    }
+
+    /// An emoji as an ActivityPub object.
+    pub fn emoji(&self, id: i64) -> String {
+        format!("{}/emojis/{id}", self.base)
     }
     pub fn base(&self) -> &str {
         self.base

@@ -6,7 +6,10 @@ use std::collections::{HashMap, HashSet};
 
 use palisade_store::accounts::{self, Account};
 use palisade_store::apps::{self, App};
+use palisade_store::cards::{self, Card};
+use palisade_store::emojis::{self, Emoji};
 use palisade_store::interactions::{self, Mark};
+use palisade_store::media::{self, Media};
 use palisade_store::relationships;
 use palisade_store::statuses::{self, Status};
 use palisade_store::tags::{self, Tag};
@@ -23,6 +26,10 @@ pub struct StatusView {
     pub mentions: Vec<Account>,
     pub tags: Vec<Tag>,
     pub app: Option<App>,
+    /// Attachments in order (remote ones of a domain whose media is rejected left out).
+    pub media: Vec<Media>,
+    pub emojis: Vec<Emoji>,
+    pub card: Option<Card>,
     /// The viewer's marks; `None` for anonymous viewers. A boost carries its original's.
     pub viewer: Option<ViewerMarks>,
     /// The viewer's filters this status (or, for a boost, its original) matches.
@@ -94,6 +101,22 @@ impl Core {
             .into_iter()
             .map(|a| (a.id, a))
             .collect();
+        let policies = self.policies().await?;
+        let mut media_by_status: HashMap<i64, Vec<Media>> = HashMap::new();
+        for m in media::of_statuses(db, &all_ids).await? {
+            if m.is_remote() && policies.refused(policy::Boundary::Media, m.domain.as_deref()) {
+                continue;
+            }
+            if let Some(sid) = m.status_id {
+                media_by_status.entry(sid).or_default().push(m);
+            }
+        }
+        let mut emojis_by_status: HashMap<i64, Vec<Emoji>> = HashMap::new();
+        for (sid, e) in emojis::of_statuses(db, &all_ids).await? {
+            emojis_by_status.entry(sid).or_default().push(e);
+        }
+        let cards_by_status: HashMap<i64, Card> =
+            cards::of_statuses(db, &all_ids).await?.into_iter().collect();
         let mut mentions_by_status: HashMap<i64, Vec<i64>> = HashMap::new();
         for (sid, aid) in &mentions {
             mentions_by_status.entry(*sid).or_default().push(*aid);
@@ -155,7 +178,6 @@ impl Core {
             Some(v) => self.member_blocks(db, v).await?,
             None => policy::MemberBlocks::default(),
         };
-        let policies = self.policies().await?;
         let content_ids: Vec<i64> = all
             .values()
             .filter(|s| s.reblog_of_id.is_none())
@@ -204,6 +226,9 @@ impl Core {
                     .collect(),
                 tags: tags_by_status.get(&s.id).cloned().unwrap_or_default(),
                 app: s.app_id.and_then(|a| apps.get(&a).cloned()),
+                media: media_by_status.get(&s.id).cloned().unwrap_or_default(),
+                emojis: emojis_by_status.get(&s.id).cloned().unwrap_or_default(),
+                card: cards_by_status.get(&s.id).cloned(),
                 viewer: marks.as_ref().map(|m| m.of(s)),
                 filtered: Vec::new(),
                 poll: polls.get(&s.id).cloned(),

@@ -88,10 +88,22 @@ impl Federation {
         self.store_actor(&doc).await
     }
 
-    /// Stores an actor document that was fetched from (or embedded by) its own origin.
+    /// Stores an actor document that was fetched from (or embedded by) its own origin:
+    /// profile and keys, its images and emoji as media records, its links to be checked.
     pub async fn store_actor(&self, doc: &Value) -> FedResult<Account> {
         let (profile, extra_keys) = parse_actor(doc)?;
-        let account = self.core.store_remote_actor(&profile, &extra_keys).await?;
+        let (_, avatar_description) = crate::media::vocab::image(doc, "icon");
+        let (_, header_description) = crate::media::vocab::image(doc, "image");
+        let account = self
+            .core
+            .receive_remote_actor(palisade_core::remote_actors::RemoteActor {
+                profile,
+                extra_keys,
+                emojis: crate::media::vocab::emojis(doc),
+                avatar_description,
+                header_description,
+            })
+            .await?;
         self.remote_keys.forget_owner(account.id);
         Ok(account)
     }
@@ -258,10 +270,7 @@ pub fn parse_actor(doc: &Value) -> FedResult<(RemoteProfile, Vec<(String, String
             serde_json::json!({"name": sanitize::plain(str_field(a, "name").unwrap_or("")), "value": value, "value_html": value})
         })
         .collect();
-    let image = |key: &str| {
-        doc.get(key)
-            .and_then(|i| str_field(i, "url").map(str::to_owned).or_else(|| id_of(i)))
-    };
+    let image = |key: &str| crate::media::vocab::image(doc, key).0;
     let endpoints = doc.get("endpoints");
     let profile = RemoteProfile {
         uri: id.clone(),

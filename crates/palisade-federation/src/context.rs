@@ -34,6 +34,7 @@ impl FederationConfig {
                 user_agent,
                 max_body_bytes: 1 << 20,
                 timeout: Duration::from_secs(20),
+                resolve_all_to: None,
             },
             authorized_fetch: false,
             key_strength: KeyStrength::Modern,

@@ -27,7 +27,10 @@ pub fn context() -> Value {
             "featured": {"@id": "toot:featured", "@type": "@id"},
             "schema": "http://schema.org#",
             "PropertyValue": "schema:PropertyValue",
-            "value": "schema:value"
+            "value": "schema:value",
+            "Emoji": "toot:Emoji",
+            "blurhash": "toot:blurhash",
+            "focalPoint": {"@container": "@list", "@id": "toot:focalPoint"}
         }
     ])
 }

@@ -80,6 +80,9 @@ pub struct FetchConfig {
     pub user_agent: String,
     pub max_body_bytes: usize,
     pub timeout: Duration,
+    /// TEST ONLY: every host name resolves to this address (benchmarks answer thousands of
+    /// peer names with one local server). The address guard above still applies to it.
+    pub resolve_all_to: Option<IpAddr>,
 }
 
 /// Whether an address may be contacted.
@@ -113,6 +116,7 @@ pub fn is_public_address(ip: IpAddr) -> bool {
 /// DNS through the system resolver, dropping answers we must not contact.
 struct GuardedResolver {
     allow_private: bool,
+    resolve_all_to: Option<IpAddr>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -121,15 +125,18 @@ struct DnsError(String);
 
 impl Resolve for GuardedResolver {
     fn resolve(&self, name: Name) -> Resolving {
-        let allow_private = self.allow_private;
+        let (allow_private, fixed) = (self.allow_private, self.resolve_all_to);
         Box::pin(async move {
             let host = name.as_str().to_owned();
-            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await
-                .map_err(|e| -> Box<dyn std::error::Error + Send + Sync> {
-                    Box::new(DnsError(format!("could not resolve {host}: {e}")))
-                })?
-                .collect();
+            let addrs: Vec<SocketAddr> = match fixed {
+                Some(ip) => vec![SocketAddr::new(ip, 0)],
+                None => tokio::net::lookup_host((host.as_str(), 0))
+                    .await
+                    .map_err(|e| -> Box<dyn std::error::Error + Send + Sync> {
+                        Box::new(DnsError(format!("could not resolve {host}: {e}")))
+                    })?
+                    .collect(),
+            };
             let allowed: Vec<SocketAddr> = addrs
                 .iter()
                 .copied()
@@ -162,6 +169,14 @@ pub struct Fetched {
     pub body: Vec<u8>,
 }
 
+/// A file fetched to disk within the limits.
+pub struct Downloaded {
+    pub status: StatusCode,
+    pub url: Url,
+    pub content_type: String,
+    pub size: u64,
+}
+
 const MAX_REDIRECTS: usize = 5;
 
 impl Fetcher {
@@ -184,7 +199,10 @@ impl Fetcher {
             attempt.follow()
         });
         let mut builder = reqwest::Client::builder()
-            .dns_resolver(Arc::new(GuardedResolver { allow_private }))
+            .dns_resolver(Arc::new(GuardedResolver {
+                allow_private,
+                resolve_all_to: config.resolve_all_to,
+            }))
             .redirect(redirect)
             .no_proxy()
             .timeout(config.timeout)
@@ -231,6 +249,74 @@ impl Fetcher {
             ));
         }
         Ok(())
+    }
+
+    /// GETs a file into `dest` (at most `max_bytes`), with only the headers given here: no
+    /// cookie, no address or header of whoever caused the fetch is ever forwarded.
+    pub async fn download(
+        &self,
+        url: &Url,
+        accept: &str,
+        max_bytes: u64,
+        dest: &std::path::Path,
+    ) -> Result<Downloaded, FetchError> {
+        use tokio::io::AsyncWriteExt;
+        self.check_url(url)?;
+        let mut headers = header::HeaderMap::new();
+        if let Ok(v) = header::HeaderValue::from_str(accept) {
+            headers.insert(header::ACCEPT, v);
+        }
+        let mut response = self
+            .client
+            .get(url.clone())
+            .headers(headers)
+            .send()
+            .await
+            .map_err(classify)?;
+        let status = response.status();
+        let final_url = response.url().clone();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        if !status.is_success() {
+            return Ok(Downloaded {
+                status,
+                url: final_url,
+                content_type,
+                size: 0,
+            });
+        }
+        if let Some(len) = response.content_length()
+            && len > max_bytes
+        {
+            return Err(FetchError::new(
+                FailureClass::Refused,
+                format!("the file of {len} bytes is over the limit of {max_bytes}"),
+            ));
+        }
+        let io = |e: std::io::Error| FetchError::new(FailureClass::Other, format!("writing the file: {e}"));
+        let mut file = tokio::fs::File::create(dest).await.map_err(io)?;
+        let mut size = 0u64;
+        while let Some(chunk) = response.chunk().await.map_err(classify)? {
+            size += chunk.len() as u64;
+            if size > max_bytes {
+                return Err(FetchError::new(
+                    FailureClass::Refused,
+                    format!("the file is over the limit of {max_bytes} bytes"),
+                ));
+            }
+            file.write_all(&chunk).await.map_err(io)?;
+        }
+        file.flush().await.map_err(io)?;
+        Ok(Downloaded {
+            status,
+            url: final_url,
+            content_type,
+            size,
+        })
     }
 
     /// Sends a request with the given headers and reads the answer within the size limit.
@@ -368,6 +454,7 @@ mod tests {
             user_agent: "test".into(),
             max_body_bytes: 1 << 20,
             timeout: Duration::from_secs(5),
+            resolve_all_to: None,
         })
         .unwrap();
         for url in [
@@ -384,5 +471,49 @@ mod tests {
                 .unwrap();
             assert_eq!(err.class, FailureClass::Refused, "{url}: {err}");
         }
+    }
+
+    fn config(allow_private: bool, resolve_all_to: Option<IpAddr>) -> FetchConfig {
+        FetchConfig {
+            allow_private_addresses: allow_private,
+            extra_root_certificates: None,
+            user_agent: "test".into(),
+            max_body_bytes: 1 << 20,
+            timeout: Duration::from_secs(5),
+            resolve_all_to,
+        }
+    }
+
+    /// The test-only resolver sends every name to one address; the address guard still
+    /// decides whether that address may be contacted.
+    #[tokio::test]
+    async fn resolve_all_to_sends_every_name_to_one_address_behind_the_guard() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let app = axum::Router::new().route(
+            "/x",
+            axum::routing::get(|headers: axum::http::HeaderMap| async move {
+                headers["host"].to_str().unwrap().to_owned()
+            }),
+        );
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let loopback = Some(IpAddr::from([127, 0, 0, 1]));
+        let url = Url::parse(&format!("http://peer-17.example:{port}/x")).unwrap();
+
+        let open = Fetcher::new(config(true, loopback)).unwrap();
+        let got = open
+            .send(Method::GET, &url, Default::default(), None)
+            .await
+            .unwrap();
+        assert_eq!(got.status, StatusCode::OK);
+        assert_eq!(got.body, format!("peer-17.example:{port}").into_bytes());
+
+        let guarded = Fetcher::new(config(false, loopback)).unwrap();
+        let err = guarded
+            .send(Method::GET, &url, Default::default(), None)
+            .await
+            .err()
+            .unwrap();
+        assert_eq!(err.class, FailureClass::Refused, "{err}");
     }
 }

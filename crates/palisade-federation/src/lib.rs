@@ -10,6 +10,7 @@ mod inbound;
 pub mod inbox;
 mod key_cache;
 pub mod keys;
+pub mod media;
 pub mod nodeinfo;
 mod notes;
 pub mod outbound;

@@ -137,6 +137,8 @@ impl Federation {
                 "Question" => crate::polls::remote_poll(note),
                 _ => None,
             },
+            attachments: crate::media::vocab::attachments(note),
+            emojis: crate::media::vocab::emojis(note),
         };
         Ok(self.core.receive_status(remote).await?)
     }

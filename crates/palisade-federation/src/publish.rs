@@ -29,7 +29,9 @@ impl Federation {
 
     pub async fn actor_document(&self, account: &Account) -> FedResult<Value> {
         let pem = self.local_public_key(account).await?;
-        Ok(documents::actor(account, &pem, self.base_url()))
+        let mut doc = documents::actor(account, &pem, self.base_url());
+        crate::media::publish::actor_media(&mut doc, account, &self.core.urls());
+        Ok(doc)
     }
 
     /// A local public or unlisted status as a Note; followers-only and direct ones are not

@@ -117,6 +117,17 @@ pub fn poll(v: &Value) -> Result<Option<palisade_core::polls::NewPoll>, crate::e
     }))
 }
 
+/// The bytes of a `data:…;base64,…` URI (Mastodon accepts thumbnails and images so).
+pub fn data_uri(s: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    let rest = s.trim().strip_prefix("data:")?;
+    let (meta, data) = rest.split_once(',')?;
+    if !meta.ends_with(";base64") {
+        return None;
+    }
+    base64::engine::general_purpose::STANDARD.decode(data.trim()).ok()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -13,6 +13,7 @@ pub mod pagination;
 mod ratelimit;
 mod render;
 pub mod streaming;
+mod system;
 mod web;
 mod wellknown;
 
@@ -83,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .merge(oauth::routes())
         .merge(wellknown::routes())
         .merge(web::routes())
+        .merge(system::routes())
         .fallback(|| async { error::ApiError::not_found() })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -21,12 +21,35 @@ pub fn router(core: Core) -> Router {
 }
 
 async fn metrics(State(core): State<Core>) -> ApiResult<Response> {
-    let text = render(&core.metrics().await?);
+    let mut text = render(&core.metrics().await?);
+    render_media(&mut text, core.media_totals().await?);
     Ok((
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
         text,
     )
         .into_response())
+}
+
+/// The media store: this instance's uploads and the cache of remote files.
+pub fn render_media(out: &mut String, totals: [(i64, i64); 2]) {
+    family(
+        out,
+        "palisade_media_files",
+        "gauge",
+        "Stored media files (originals and thumbnails counted as one), by origin.",
+    );
+    for (origin, (files, _)) in ["local", "remote"].iter().zip(totals) {
+        let _ = writeln!(out, "palisade_media_files{{origin=\"{origin}\"}} {files}");
+    }
+    family(
+        out,
+        "palisade_media_bytes",
+        "gauge",
+        "Bytes of stored media, by origin (remote: the cache, which pruning empties).",
+    );
+    for (origin, (_, bytes)) in ["local", "remote"].iter().zip(totals) {
+        let _ = writeln!(out, "palisade_media_bytes{{origin=\"{origin}\"}} {bytes}");
+    }
 }
 
 /// A label value, escaped as the exposition format requires.

@@ -29,6 +29,7 @@ impl AppState {
             v,
             viewer.and_then(|v| v.account.as_ref()).map(|a| a.id),
             &self.core.urls(),
+            self.core.settings.media.expose_remote_url,
         )
     }
 

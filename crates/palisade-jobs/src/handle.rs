@@ -1,5 +1,6 @@
 //! Running one job and saying what becomes of it.
 
+use palisade_core::media::JobOutcome;
 use palisade_core::model::now_ms;
 use palisade_federation::fetch::FailureClass;
 use palisade_federation::outbound::{self, backoff_ms};
@@ -33,6 +34,14 @@ pub async fn run(fed: &Federation, job: Job, attempts: i64, created_at: i64) -> 
         Job::Deliver(d) => sent(fed.deliver(&d, attempts, now_ms() - created_at).await),
         Job::Timer(t) => judge(fed.core.run_timer(&t).await.map_err(FedError::from), attempts),
         Job::Push(p) => sent(fed.deliver_push(&p, attempts).await),
+        Job::Media(m) => match palisade_federation::media::jobs::run_job(fed, &m).await {
+            JobOutcome::Done => Outcome::Done,
+            JobOutcome::Retry(error) if attempts + 1 < MAX_TRIES => Outcome::Retry {
+                after_ms: backoff_ms(attempts),
+                error,
+            },
+            JobOutcome::Retry(error) | JobOutcome::GiveUp(error) => Outcome::GiveUp { error },
+        },
     }
 }
 

@@ -5,6 +5,7 @@ use palisade_core::events::Event;
 use palisade_core::jobs::Queue;
 use palisade_core::push::PushJob;
 use palisade_core::timers::Timer;
+use palisade_core::media::MediaJob;
 use palisade_federation::inbox::InboundJob;
 use palisade_federation::outbound::DeliveryJob;
 
@@ -19,6 +20,8 @@ pub enum Job {
     Timer(Timer),
     /// Send one Web Push message.
     Push(PushJob),
+    /// Media work: transcode, fetch a remote file, a preview card, a link check…
+    Media(MediaJob),
 }
 
 impl Job {
@@ -30,6 +33,7 @@ impl Job {
             Queue::Deliver => Job::Deliver(serde_json::from_str(payload).map_err(bad)?),
             Queue::Timers => Job::Timer(serde_json::from_str(payload).map_err(bad)?),
             Queue::Push => Job::Push(serde_json::from_str(payload).map_err(bad)?),
+            Queue::Media => Job::Media(serde_json::from_str(payload).map_err(bad)?),
         })
     }
 
@@ -40,6 +44,7 @@ impl Job {
             Job::Deliver(_) => Queue::Deliver,
             Job::Timer(_) => Queue::Timers,
             Job::Push(_) => Queue::Push,
+            Job::Media(_) => Queue::Media,
         }
     }
 }

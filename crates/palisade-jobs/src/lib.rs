@@ -21,6 +21,7 @@ use tokio::task::JoinHandle;
 pub use handle::Outcome;
 pub use job::Job;
 pub use runner::RunnerConfig;
+pub use runner::run_due_now;
 
 /// How many jobs of each kind run at once in one process.
 #[derive(Clone, Debug)]
@@ -37,6 +38,8 @@ pub struct Config {
     pub timers: usize,
     /// Web Push messages in flight at once.
     pub pushes: usize,
+    /// Media jobs at once (ffmpeg is heavy: a few per process).
+    pub media: usize,
     /// How long a claimed job stays this process's without a renewal; a crashed process's
     /// jobs come back after this.
     pub lease: Duration,
@@ -51,6 +54,7 @@ impl Default for Config {
             per_host: 4,
             timers: 4,
             pushes: 16,
+            media: 2,
             lease: Duration::from_secs(15),
         }
     }
@@ -69,7 +73,7 @@ pub fn start(fed: Federation, config: Config) -> Runners {
     let worker: Arc<str> = format!("{}-{}", std::process::id(), new_id()).into();
     let (stop, stop_rx) = watch::channel(false);
     let lease_ms = config.lease.as_millis() as i64;
-    let specs = [
+    let specs: [RunnerConfig; 4] = [
         RunnerConfig {
             queue: Queue::Inbound,
             concurrency: config.inbound.max(1),
@@ -94,6 +98,12 @@ pub fn start(fed: Federation, config: Config) -> Runners {
             queue: Queue::Push,
             concurrency: config.pushes.max(1),
             per_host: None,
+        },
+        RunnerConfig {
+            queue: Queue::Media,
+            concurrency: config.media.max(1),
+            // Card and link fetches name their host: one peer cannot take every slot.
+            per_host: Some(1),
         },
     ];
     let mut tasks: Vec<JoinHandle<()>> = specs

@@ -55,4 +55,9 @@ async fn housekeep(fed: &Federation) {
         Ok(n) => tracing::info!(accounts = n, "purged suspended domains past their grace period"),
         Err(e) => tracing::error!(error = %e, "purging suspended domains failed"),
     }
+    // Unattached uploads swept, the remote cache pruned (with a retention set), profile
+    // link checks that are due queued.
+    if let Err(e) = core.media_housekeeping().await {
+        tracing::error!(error = %e, "media housekeeping failed");
+    }
 }

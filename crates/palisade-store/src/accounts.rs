@@ -42,6 +42,14 @@ pub struct Account {
     pub actor_type: String,
     /// The id of the actor's main public key (`…#main-key`).
     pub key_id: Option<String>,
+    /// The avatar as served here: a stored file's key (local accounts) or
+    /// `proxy/MEDIA_ID/original` (remote ones, fetched through this instance).
+    pub avatar_path: Option<String>,
+    pub header_path: Option<String>,
+    pub avatar_description: String,
+    pub header_description: String,
+    /// The custom emoji of the display name, note and fields (see `core::emojis`).
+    pub emojis_json: String,
 }
 
 impl Account {
@@ -54,7 +62,8 @@ const COLS: &str = "id, username, domain, display_name, note_source, note_html, 
     locked, bot, discoverable, indexable, hide_collections, avatar_url, header_url, uri, url, \
     inbox_url, shared_inbox_url, outbox_url, followers_url, following_url, featured_url, \
     public_key_pem, statuses_count, followers_count, following_count, last_status_at, \
-    created_at, updated_at, fetched_at, suspended_at, silenced_at, actor_type, key_id";
+    created_at, updated_at, fetched_at, suspended_at, silenced_at, actor_type, key_id, avatar_path, \
+    header_path, avatar_description, header_description, emojis_json";
 
 fn from_row(r: &Row) -> Result<Account> {
     Ok(Account {
@@ -92,6 +101,11 @@ fn from_row(r: &Row) -> Result<Account> {
         silenced_at: r.opt_i64("silenced_at")?,
         actor_type: r.string("actor_type")?,
         key_id: r.opt_string("key_id")?,
+        avatar_path: r.opt_string("avatar_path")?,
+        header_path: r.opt_string("header_path")?,
+        avatar_description: r.string("avatar_description")?,
+        header_description: r.string("header_description")?,
+        emojis_json: r.string("emojis_json")?,
     })
 }
 
@@ -538,18 +552,5 @@ pub async fn set_actor_type<'a>(
         .bind(locked)
         .execute(ex)
         .await?;
-    Ok(())
-}
-
-/// Removes a local account's avatar (`avatar`) or header image.
-pub async fn clear_image<'a>(ex: impl Into<Exec<'a>>, id: i64, avatar: bool) -> Result<()> {
-    let column = if avatar { "avatar_url" } else { "header_url" };
-    q(format!(
-        "UPDATE accounts SET {column} = NULL, updated_at = $2 WHERE id = $1"
-    ))
-    .bind(id)
-    .bind(now_ms())
-    .execute(ex)
-    .await?;
     Ok(())
 }

@@ -290,8 +290,9 @@ pub async fn impact<'a>(ex: impl Into<Exec<'a>>, domain: &str) -> Result<Impact>
         on("t.domain"),
         on("t.domain")
     ))
-    .fetch_i64(ex)
+    .fetch_i64(ex.reborrow())
     .await?;
+    let media = crate::media::count_on_domain(ex, domain).await?;
     Ok(Impact {
         accounts,
         statuses,
@@ -299,7 +300,7 @@ pub async fn impact<'a>(ex: impl Into<Exec<'a>>, domain: &str) -> Result<Impact>
         followers_there,
         relationships,
         members_affected,
-        media: 0,
+        media,
     })
 }
 

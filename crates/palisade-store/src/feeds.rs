@@ -132,10 +132,14 @@ pub async fn public<'a>(
     ex: impl Into<Exec<'a>>,
     origin: Origin,
     viewer: Option<i64>,
+    only_media: bool,
     page: &PageQuery,
 ) -> Result<Page<i64>> {
     let mut sql =
         "SELECT s.id FROM statuses s WHERE s.visibility = 'public' AND s.reblog_of_id IS NULL".to_owned();
+    if only_media {
+        sql.push_str(ONLY_MEDIA);
+    }
     match origin {
         Origin::All => {}
         Origin::Local => sql.push_str(" AND s.local = TRUE"),
@@ -158,6 +162,10 @@ pub async fn public<'a>(
         .collect::<Result<Vec<_>>>()?;
     Ok(page.finish(items))
 }
+
+/// Keeps statuses that show at least one attachment (an index lookup per status).
+pub const ONLY_MEDIA: &str =
+    " AND EXISTS (SELECT 1 FROM media_attachments m WHERE m.status_id = s.id AND m.position IS NOT NULL)";
 
 /// SQL that drops rows by authors the viewer blocks, mutes (unexpired) or is blocked by.
 pub fn viewer_filter(author_col: &str, viewer: &str) -> String {

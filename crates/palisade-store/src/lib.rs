@@ -1,15 +1,20 @@
 //! Palisade's storage: the only crate with SQL in it. One module per aggregate; each function
 //! runs on SQLite and PostgreSQL alike (dialect branches stay inside this crate).
 
+pub mod account_media;
 pub mod accounts;
 pub mod announcements;
 pub mod apps;
+pub mod cards;
+pub mod bulk;
+pub mod census;
 pub mod conversations;
 mod db;
 pub mod domain_blocks;
 pub mod domain_policies;
 pub mod domain_views;
 pub mod domains;
+pub mod emojis;
 pub mod featured_tags;
 pub mod feeds;
 pub mod filters;
@@ -20,6 +25,8 @@ pub mod jobs;
 pub mod kinds;
 pub mod lists;
 pub mod markers;
+pub mod media;
+mod media_cache;
 mod migrate;
 pub mod notification_requests;
 pub mod notifications;

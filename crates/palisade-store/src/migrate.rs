@@ -72,6 +72,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0010_web.sql"),
     },
     Migration {
+        version: 11,
+        name: "media",
+        sqlite: include_str!("../migrations/sqlite/0011_media.sql"),
+        postgres: include_str!("../migrations/postgres/0011_media.sql"),
+    },
+    Migration {
         version: 12,
         name: "client_api",
         sqlite: include_str!("../migrations/sqlite/0012_client_api.sql"),

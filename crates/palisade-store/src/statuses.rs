@@ -391,8 +391,9 @@ pub async fn by_account<'a>(
         vis.join(", ")
     );
     if f.only_media {
-        // Media attachments arrive with the media issue; until then no status has any.
-        sql.push_str(" AND 1 = 0");
+        sql.push_str(
+            " AND EXISTS (SELECT 1 FROM media_attachments m WHERE m.status_id = statuses.id AND m.position IS NOT NULL)",
+        );
     }
     if f.exclude_replies {
         // Mastodon keeps self-replies (threads) when replies are excluded.

@@ -24,6 +24,8 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("params", params),
     ("csv_blocklist", csv_blocklist),
     ("discovery", discovery),
+    ("media_file", media_file),
+    ("html_page", html_page),
 ];
 
 /// Splits fuzz input into lines (header lines, then an empty line, then the body).
@@ -235,6 +237,48 @@ pub fn discovery(data: &[u8]) {
     let _ = palisade_federation::webfinger_self_link(&v);
     let _ = nodeinfo::schema_link(&v);
     let _ = nodeinfo::software_of(&v);
+}
+
+/// An uploaded or fetched file: its type from its first bytes, then, for images, the whole
+/// pipeline (the pixel budget before decoding, decoding, orientation, resizing, encoding).
+/// Properties: never a panic; what is stored stays within Mastodon's pixel limits and
+/// carries no EXIF block.
+pub fn media_file(data: &[u8]) {
+    use palisade_media::image::{Shape, process};
+    use palisade_media::{limits, testdata::contains};
+    let Ok(format) = palisade_media::format::detect(data) else {
+        return;
+    };
+    let _ = palisade_media::format::gif_frames(data, 3);
+    if !format.is_native_image() {
+        return;
+    }
+    for shape in [Shape::Attachment, Shape::Avatar] {
+        if let Ok(p) = process(data, format, shape) {
+            for (img, max) in [
+                (&p.original, limits::ORIGINAL_PIXELS),
+                (&p.small, limits::SMALL_PIXELS),
+            ] {
+                assert!(u64::from(img.width) * u64::from(img.height) <= max);
+                assert!(!contains(&img.bytes, b"Exif"));
+            }
+        }
+    }
+}
+
+/// Web pages the instance reads (link previews, rel="me" checks) and the HTML of statuses
+/// and profile fields: tags, titles, links; never a panic, and a `rel="me"` match only for
+/// the exact profile given.
+pub fn html_page(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let _ = palisade_core::html::tags(&text);
+    let _ = palisade_core::html::title(&text);
+    let _ = palisade_core::cards::first_link(&text);
+    let _ = palisade_core::links::field_link(&text);
+    let me = vec!["https://ours.test/@alice".to_owned()];
+    if palisade_core::links::links_back(&text, &me) {
+        assert!(text.to_ascii_lowercase().contains("ours.test/@alice"));
+    }
 }
 
 #[cfg(test)]

@@ -249,6 +249,115 @@ impl TestServer {
             .access_token
     }
 
+    /// A multipart form: text `fields` and `files` (field, file name, content type, bytes).
+    pub async fn multipart(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &str, &[u8])],
+    ) -> Resp {
+        let boundary = "palisade-test-boundary-7d9f";
+        let mut body: Vec<u8> = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        for (name, file_name, content_type, bytes) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        self.request_bytes(
+            method,
+            path,
+            token,
+            &format!("multipart/form-data; boundary={boundary}"),
+            body,
+        )
+        .await
+    }
+
+    /// A request with a raw body.
+    pub async fn request_bytes(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Resp {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("content-type", content_type);
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        self.send(req.body(Body::from(body)).expect("request")).await
+    }
+
+    /// Uploads one file to `/api/v2/media` with `fields`.
+    pub async fn upload(
+        &self,
+        token: &str,
+        file_name: &str,
+        content_type: &str,
+        bytes: &[u8],
+        fields: &[(&str, &str)],
+    ) -> Resp {
+        self.multipart(
+            Method::POST,
+            "/api/v2/media",
+            Some(token),
+            fields,
+            &[("file", file_name, content_type, bytes)],
+        )
+        .await
+    }
+
+    /// A GET whose body is kept as bytes (files under `/system`); `headers` as given.
+    pub async fn get_bytes(&self, path: &str, headers: &[(&str, &str)]) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let mut req = Request::builder().method(Method::GET).uri(path);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let resp = self
+            .app
+            .clone()
+            .oneshot(req.body(Body::empty()).expect("request"))
+            .await
+            .expect("response");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+        (status, headers, bytes.to_vec())
+    }
+
+    /// Runs every due media job now, in this task (uploads processed, remote files fetched,
+    /// cards, link checks); returns how many ran.
+    pub async fn run_media_jobs(&self) -> usize {
+        palisade_jobs::run_due_now(&self.fed, palisade_core::jobs::Queue::Media).await
+    }
+
+    /// Every stored key under `prefix` in this instance's media storage.
+    pub async fn stored(&self, prefix: &str) -> Vec<String> {
+        self.core
+            .storage()
+            .list(prefix)
+            .await
+            .expect("list the media storage")
+    }
+
     pub async fn request(
         &self,
         method: Method,
@@ -281,12 +390,11 @@ impl TestServer {
             }
             None => Body::empty(),
         };
-        let resp = self
-            .app
-            .clone()
-            .oneshot(req.body(body).expect("request"))
-            .await
-            .expect("response");
+        self.send(req.body(body).expect("request")).await
+    }
+
+    async fn send(&self, req: Request<Body>) -> Resp {
+        let resp = self.app.clone().oneshot(req).await.expect("response");
         let status = resp.status();
         let headers = resp.headers().clone();
         let bytes = resp.into_body().collect().await.expect("body").to_bytes();
@@ -384,6 +492,15 @@ impl Drop for TestServer {
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
             }
+        }
+        // The media folder of this test instance (Settings::for_tests made it unique).
+        let media = &self.core.settings.media.local_path;
+        if media.starts_with(std::env::temp_dir())
+            && media
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("palisade-test-media-"))
+        {
+            let _ = std::fs::remove_dir_all(media);
         }
     }
 }

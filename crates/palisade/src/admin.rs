@@ -57,6 +57,16 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: crate::announcements_cli::AnnouncementCommand,
     },
+    /// The media store: usage, pruning the remote cache, refetching an account's files.
+    Media {
+        #[command(subcommand)]
+        command: crate::media_cli::MediaCommand,
+    },
+    /// Custom emoji: list, add, remove, import a folder.
+    Emoji {
+        #[command(subcommand)]
+        command: crate::media_cli::EmojiCommand,
+    },
     /// Fixtures for third-party test suites.
     Seed {
         #[command(subcommand)]
@@ -121,8 +131,12 @@ pub enum SeedCommand {
 pub async fn run(config: Config, command: AdminCommand) -> Result<(), String> {
     let db = open_database(&config).await?;
     // Through the federation outbox, so that what an admin changes reaches other servers.
-    let core = crate::serve::federation(&config, db.clone()).await?.core;
-    let result = dispatch(&core, command).await;
+    let fed = crate::serve::federation(&config, db.clone()).await?;
+    let result = match command {
+        AdminCommand::Media { command } => crate::media_cli::media(&fed, command).await,
+        AdminCommand::Emoji { command } => crate::media_cli::emoji(&fed, command).await,
+        other => dispatch(&fed.core, other).await,
+    };
     db.close().await;
     result
 }
@@ -214,6 +228,9 @@ async fn dispatch(core: &Core, command: AdminCommand) -> Result<(), String> {
         AdminCommand::Seed {
             command: SeedCommand::Mastodonpy,
         } => crate::seed::mastodonpy(core).await?,
+        AdminCommand::Media { .. } | AdminCommand::Emoji { .. } => {
+            return Err("media commands run with federation (see `run`)".into());
+        }
         AdminCommand::Peers => crate::peers_cli::list(core).await?,
         AdminCommand::Announcement { command } => crate::announcements_cli::run(core, command).await?,
         AdminCommand::DomainBlock { command } => crate::domains_cli::block(core, command).await?,

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use palisade_core::Settings;
-use palisade_core::settings::{InstanceInfo, Limits, Moderation, Registrations};
+use palisade_core::settings::{InstanceInfo, Limits, MediaSettings, Moderation, Registrations, StorageKind};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -28,6 +28,7 @@ pub struct Config {
     pub instance: InstanceInfo,
     pub federation: FederationSettings,
     pub moderation: Moderation,
+    pub media: MediaSettings,
 }
 
 /// `[federation]`: how Palisade talks to other servers.
@@ -45,6 +46,10 @@ pub struct FederationSettings {
     /// Deliveries in flight at once, and at once per peer.
     pub max_deliveries: usize,
     pub max_deliveries_per_peer: usize,
+    /// TEST ONLY: resolve every peer host name to this address (benchmarks and crash trials
+    /// answer thousands of peer names with one local server). Needs
+    /// `allow_private_addresses` for a loopback address: the address guard still applies.
+    pub test_resolve_all_to: Option<std::net::IpAddr>,
 }
 
 impl Default for FederationSettings {
@@ -56,6 +61,7 @@ impl Default for FederationSettings {
             plain_http_peers: false,
             max_deliveries: 64,
             max_deliveries_per_peer: 4,
+            test_resolve_all_to: None,
         }
     }
 }
@@ -74,6 +80,7 @@ impl Default for Config {
             instance: InstanceInfo::default(),
             federation: FederationSettings::default(),
             moderation: Moderation::default(),
+            media: MediaSettings::default(),
         }
     }
 }
@@ -159,6 +166,13 @@ impl Config {
         if let Some(v) = var("PALISADE_EXTRA_ROOT_CERTIFICATES") {
             self.federation.extra_root_certificates = Some(PathBuf::from(v));
         }
+        self.apply_media_env(&var, &flag)?;
+        if let Some(v) = var("PALISADE_TEST_RESOLVE_ALL_TO") {
+            let ip = v
+                .parse()
+                .map_err(|_| format!("PALISADE_TEST_RESOLVE_ALL_TO: expected an IP address, got {v:?}"))?;
+            self.federation.test_resolve_all_to = Some(ip);
+        }
         for (key, slot) in [
             (
                 "PALISADE_RATE_LIMIT_AUTHENTICATED",
@@ -167,6 +181,72 @@ impl Config {
             (
                 "PALISADE_RATE_LIMIT_ANONYMOUS",
                 &mut self.limits.rate_limit_anonymous,
+            ),
+        ] {
+            if let Some(v) = var(key) {
+                *slot = v
+                    .parse()
+                    .map_err(|_| format!("{key}: expected a number, got {v:?}"))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `PALISADE_MEDIA_*`, `PALISADE_S3_*`, `PALISADE_FFMPEG`/`FFPROBE`.
+    fn apply_media_env(
+        &mut self,
+        var: &dyn Fn(&str) -> Option<String>,
+        flag: &dyn Fn(&str) -> bool,
+    ) -> Result<(), String> {
+        let m = &mut self.media;
+        if let Some(v) = var("PALISADE_MEDIA_STORAGE") {
+            m.storage = match v.as_str() {
+                "local" => StorageKind::Local,
+                "s3" => StorageKind::S3,
+                other => {
+                    return Err(format!(
+                        "PALISADE_MEDIA_STORAGE: expected local or s3, got {other:?}"
+                    ));
+                }
+            };
+        }
+        if let Some(v) = var("PALISADE_MEDIA_PATH") {
+            m.local_path = PathBuf::from(v);
+        }
+        if let Some(v) = var("PALISADE_MEDIA_PUBLIC_BASE_URL") {
+            m.public_base_url = Some(v);
+        }
+        if let Some(v) = var("PALISADE_MEDIA_EXPOSE_REMOTE_URL") {
+            m.expose_remote_url = flag(&v);
+        }
+        if let Some(v) = var("PALISADE_FFMPEG") {
+            m.ffmpeg = PathBuf::from(v);
+        }
+        if let Some(v) = var("PALISADE_FFPROBE") {
+            m.ffprobe = PathBuf::from(v);
+        }
+        for (key, slot) in [
+            ("PALISADE_S3_BUCKET", &mut m.s3.bucket),
+            ("PALISADE_S3_ENDPOINT", &mut m.s3.endpoint),
+            ("PALISADE_S3_REGION", &mut m.s3.region),
+            ("PALISADE_S3_ACCESS_KEY_ID", &mut m.s3.access_key_id),
+            ("PALISADE_S3_SECRET_ACCESS_KEY", &mut m.s3.secret_access_key),
+        ] {
+            if let Some(v) = var(key) {
+                *slot = v;
+            }
+        }
+        if let Some(v) = var("PALISADE_S3_PATH_STYLE") {
+            m.s3.path_style = flag(&v);
+        }
+        if let Some(v) = var("PALISADE_S3_ALLOW_HTTP") {
+            m.s3.allow_http = flag(&v);
+        }
+        for (key, slot) in [
+            ("PALISADE_MEDIA_CACHE_RETENTION_DAYS", &mut m.cache_retention_days),
+            (
+                "PALISADE_VERIFY_LINKS_EVERY_HOURS",
+                &mut m.verify_links_every_hours,
             ),
         ] {
             if let Some(v) = var(key) {
@@ -243,6 +323,16 @@ impl Config {
                 return Err("metrics_listen must differ from listen: metrics are not public".into());
             }
         }
+        if self.media.storage == StorageKind::S3 && self.media.s3.bucket.is_empty() {
+            return Err("media.storage = \"s3\" needs media.s3.bucket".into());
+        }
+        if let Some(base) = &self.media.public_base_url
+            && !(base.starts_with("https://") || base.starts_with("http://"))
+        {
+            return Err(format!(
+                "media.public_base_url must be an http(s) URL, got {base:?}"
+            ));
+        }
         if self.limits.max_status_chars == 0 {
             return Err("limits.max_status_chars must be at least 1".into());
         }
@@ -257,6 +347,7 @@ impl Config {
             limits: self.limits.clone(),
             instance: self.instance.clone(),
             moderation: self.moderation.clone(),
+            media: self.media.clone(),
         }
     }
 
@@ -270,6 +361,10 @@ impl Config {
         fed.authorized_fetch = self.federation.authorized_fetch;
         fed.fetch.allow_private_addresses = self.federation.allow_private_addresses;
         fed.plain_http_peers = self.federation.plain_http_peers;
+        fed.fetch.resolve_all_to = self.federation.test_resolve_all_to;
+        if let Some(ip) = fed.fetch.resolve_all_to {
+            tracing::warn!(%ip, "test_resolve_all_to: every peer name resolves to one address (TEST ONLY)");
+        }
         if let Some(path) = &self.federation.extra_root_certificates {
             let pem =
                 std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;

@@ -5,6 +5,7 @@ mod announcements_cli;
 mod config;
 mod domains_cli;
 mod listen;
+mod media_cli;
 mod peers_cli;
 mod seed;
 mod serve;
@@ -132,6 +133,9 @@ async fn run(cli: Cli) -> Result<(), String> {
             shown.public_url = Some(config.public_url());
             shown.domain = Some(config.domain());
             shown.database_url = redact(&shown.database_url);
+            if !shown.media.s3.secret_access_key.is_empty() {
+                shown.media.s3.secret_access_key = "***".into();
+            }
             println!("{}", toml::to_string_pretty(&shown).map_err(|e| e.to_string())?);
             Ok(())
         }

@@ -32,7 +32,9 @@ pub async fn open_database(config: &Config) -> Result<Db, String> {
 
 /// Core with its events going to the federation outbox, and the federation services.
 pub async fn federation(config: &Config, db: Db) -> Result<Federation, String> {
-    let core = Core::new(db, config.settings());
+    let storage = palisade_core::media_storage(&config.media.storage_config())
+        .map_err(|e| format!("media storage: {e}"))?;
+    let core = Core::new(db, config.settings()).with_storage(storage);
     // The domain is recorded on first use; another one would mint URIs that point elsewhere.
     core.check_instance_domain().await.map_err(|e| e.to_string())?;
     Federation::new(core, config.federation()?)

@@ -176,3 +176,80 @@ fn domain_blocks_from_the_command_line_preview_confirm_and_audit() {
     );
     assert!(audit.contains("severity: silence -> suspend"), "{audit}");
 }
+
+#[test]
+fn media_and_emoji_from_the_command_line() {
+    let i = Instance::new("media");
+    let emoji_dir = i.dir.join("emoji");
+    std::fs::create_dir_all(&emoji_dir).unwrap();
+    std::fs::write(
+        emoji_dir.join("blobcat.png"),
+        palisade_media::testdata::png(32, 32, true),
+    )
+    .unwrap();
+    std::fs::write(
+        emoji_dir.join("blobfox.png"),
+        palisade_media::testdata::png(40, 40, false),
+    )
+    .unwrap();
+    std::fs::write(emoji_dir.join("notes.txt"), "not an image").unwrap();
+    std::fs::write(emoji_dir.join("evil.png"), "<svg onload=alert(1)>").unwrap();
+    // No terminal: no progress bar, plain lines.
+    let out = i.ok(&[
+        "admin",
+        "emoji",
+        "import",
+        emoji_dir.to_str().unwrap(),
+        "--category",
+        "Blobs",
+    ]);
+    assert!(out.contains("imported 2 emoji, skipped 1"), "{out}");
+    assert!(!out.contains('\u{1b}'), "no terminal control codes: {out:?}");
+    let list = i.ok(&["admin", "emoji", "list"]);
+    assert!(
+        list.contains(":blobcat: Blobs") && list.contains(":blobfox: Blobs"),
+        "{list}"
+    );
+    let (ok, out) = i.run(&[
+        "admin",
+        "emoji",
+        "add",
+        "blobcat",
+        emoji_dir.join("blobcat.png").to_str().unwrap(),
+    ]);
+    assert!(!ok && out.contains("exists already"), "{out}");
+    i.ok(&["admin", "emoji", "remove", "blobfox"]);
+    assert!(!i.ok(&["admin", "emoji", "list"]).contains("blobfox"));
+    // The files are in ./data/media by default.
+    let stored: Vec<_> = walk(&i.dir.join("data/media"));
+    assert_eq!(
+        stored.len(),
+        2,
+        "one emoji: original and static image: {stored:?}"
+    );
+
+    let usage = i.ok(&["admin", "media", "usage"]);
+    assert!(
+        usage.contains("(this instance)") && usage.contains("local folder"),
+        "{usage}"
+    );
+    let pruned = i.ok(&["admin", "media", "prune", "--older-than", "0d"]);
+    assert!(pruned.contains("pruned 0 cached remote files"), "{pruned}");
+    let (ok, out) = i.run(&["admin", "media", "prune", "--older-than", "soon"]);
+    assert!(!ok && out.contains("not a duration"), "{out}");
+    let (ok, out) = i.run(&["admin", "media", "refetch", "nobody@nowhere.test"]);
+    assert!(!ok && out.contains("not found"), "{out}");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

@@ -12,9 +12,9 @@ tables and Palisade's Mastodon API and admin CLI. Prints one line per check ("ok
 tail of each Palisade's log. Every wait is a poll with a deadline.
 
 The checks live in scenarios_federation.py (1-10), scenarios_control.py (11-12),
-scenarios_pasture.py (13), scenarios_web.py (14, the browser) and scenarios_polls.py (15);
-harness.py has the machinery they share. They run in this order: 1-9, 11, 12, 15, 14, 13,
-then the health checks 10a, 10c, 10b.
+scenarios_pasture.py (13), scenarios_web.py (14, the browser), scenarios_media.py (15) and
+scenarios_polls.py (16); harness.py has the machinery they share. They run in this order: 1-9,
+11, 12, 16, 14, 13, 15, then the health checks 10a, 10c, 10b.
 """
 import subprocess
 import sys
@@ -22,6 +22,7 @@ import sys
 from harness import WORK, Checks, Fail, Palisade, Peer, log, stop
 from scenarios_control import CONTROL_MEMBERS, THREADS_USERS, control_checks
 from scenarios_federation import federation_checks, health_checks
+from scenarios_media import MEDIA_MEMBERS, MEDIA_PEER_USERS, media_checks
 from scenarios_pasture import pasture_checks
 from scenarios_polls import POLL_MEMBER, poll_checks
 from scenarios_web import WEB_MEMBER, web_checks
@@ -30,7 +31,7 @@ from scenarios_web import WEB_MEMBER, web_checks
 def main():
     ours = Palisade("ours.test", "127.0.0.2", 3001)
     other = Palisade("other.test", "127.0.0.3", 3002)
-    peer = Peer("peer.test", "127.0.0.4", users=("alice", "pat"))
+    peer = Peer("peer.test", "127.0.0.4", users=("alice", "pat", *MEDIA_PEER_USERS))
     threads = Peer("threads.test", "127.0.0.5", users=THREADS_USERS)
     broken = Peer("broken.test", "127.0.0.6")
     instances = [ours, other]
@@ -46,7 +47,7 @@ def main():
             x.wait_ready()
         ours.user("alice")
         ours.user("carol")
-        for name in CONTROL_MEMBERS + (WEB_MEMBER, POLL_MEMBER):
+        for name in CONTROL_MEMBERS + (WEB_MEMBER, POLL_MEMBER) + MEDIA_MEMBERS:
             ours.user(name)
         ours.user("admin", role="admin", scopes="read write follow admin:read admin:write")
         other.user("bob")
@@ -64,12 +65,14 @@ def main():
     federation_checks(C, ours, other, peer, broken)
     # 11, 12: federation control: a member's domain block, the instance's policies.
     control_checks(C, ours, peer, threads)
-    # 15: polls with the Fedify peer, both ways.
+    # 16: polls with the Fedify peer, both ways.
     poll_checks(C, ours, peer)
     # 14: the web interface in a real browser: the member's and the admin's stories.
     web_checks(C, ours, threads, broken, WORK)
     # 13: fediverse-pasture's verify_actor (13b starts secure.test and adds it to instances).
     pasture = pasture_checks(C, ours, instances)
+    # 15: media across the boundary; no member's address reaches the peer.
+    media_checks(C, ours, peer)
     # 10a, 10c, 10b: health at the end, over every instance and peer.
     health_checks(C, ours, peers, instances)
 

@@ -1,4 +1,4 @@
-"""Checks 15a, 15b: polls with the Fedify peer, both ways (Questions, votes as Notes, tallies
+"""Checks 16a, 16b: polls with the Fedify peer, both ways (Questions, votes as Notes, tallies
 back by Update), with polly@ours.test and pat@peer.test, who follow each other for it."""
 from harness import Fail, as_list, oid, wait_for
 
@@ -10,7 +10,7 @@ def poll_checks(C, ours, peer):
     POLLY = f"{ours.base}/users/{POLL_MEMBER}"
     PAT = peer.user_actor("pat")
 
-    def c15a():
+    def c16a():
         # pat follows polly; polly asks; pat receives the Question and votes; the count comes
         # back to pat in an Update of the Question.
         peer.call("POST", "follow", {"target": f"acct:{POLL_MEMBER}@ours.test", "as": "pat"})
@@ -41,9 +41,9 @@ def poll_checks(C, ours, peer):
                         return counts
             return None
         wait_for("peer.test receives the Update of the Question with coffee at 1", tally_back)
-    C.run("15a polly's poll reaches pat@peer.test as a Question; pat's vote is counted; the tally comes back by Update", c15a)
+    C.run("16a polly's poll reaches pat@peer.test as a Question; pat's vote is counted; the tally comes back by Update", c16a)
 
-    def c15b():
+    def c16b():
         # polly follows pat; pat asks; polly votes through the API; pat receives the vote.
         acct = ours.resolve(POLL_MEMBER, "@pat@peer.test")
         ours.api(POLL_MEMBER, "POST", f"/api/v1/accounts/{acct['id']}/follow")
@@ -63,5 +63,5 @@ def poll_checks(C, ours, peer):
         wait_for("pat's poll counts it",
                  lambda: peer.call("GET", "polls").get(asked["id"], {}).get("counts") == [0, 1])
         S["polls_done"] = True
-    C.run("15b pat@peer.test's poll reaches polly; polly's vote reaches pat as a Note and is counted", c15b)
+    C.run("16b pat@peer.test's poll reaches polly; polly's vote reaches pat as a Note and is counted", c16b)
     return PAT

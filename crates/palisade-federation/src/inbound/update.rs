@@ -33,8 +33,9 @@ pub async fn handle(fed: &Federation, signer: &Account, a: &Value) -> FedResult<
             let sensitive =
                 object.get("sensitive").and_then(Value::as_bool).unwrap_or(false) || !summary.is_empty();
             let edited = vocab::timestamp_ms(object, "updated").unwrap_or_else(palisade_core::model::now_ms);
+            let attachments = crate::media::vocab::attachments(object);
             fed.core
-                .receive_status_update(&status, &content, &summary, sensitive, edited)
+                .receive_status_update(&status, &content, &summary, sensitive, edited, Some(&attachments))
                 .await?;
             // A Question's Update carries its new tallies.
             if kind(object) == "Question"

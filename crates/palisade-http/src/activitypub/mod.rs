@@ -2,6 +2,7 @@
 
 mod actor;
 mod collections;
+mod emojis;
 mod inbox;
 mod objects;
 
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{name}/inbox", post(inbox::personal))
         .route("/inbox", post(inbox::shared))
         .route("/actor/inbox", post(inbox::shared))
+        .route("/emojis/{id}", get(emojis::show))
 }
 
 pub use actor::page_json as actor_page_json;

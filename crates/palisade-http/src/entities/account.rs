@@ -33,25 +33,34 @@ pub struct Account {
     pub uri: String,
     pub avatar: String,
     pub avatar_static: String,
+    pub avatar_description: String,
     pub header: String,
     pub header_static: String,
+    pub header_description: String,
     pub followers_count: i64,
     pub following_count: i64,
     pub statuses_count: i64,
     pub last_status_at: Option<String>,
     pub hide_collections: bool,
     pub noindex: bool,
-    pub emojis: Vec<Value>,
+    pub emojis: Vec<super::CustomEmoji>,
     pub roles: Vec<Value>,
     pub fields: Vec<Field>,
 }
 
 pub fn account(a: &Row, urls: &Urls<'_>) -> Account {
-    // Remote images would be fetched by members' devices straight from other servers, handing
-    // them their IP addresses: until the media proxy serves them, remote accounts show ours.
-    let local = |u: &Option<String>| u.clone().filter(|_| a.is_local());
-    let avatar = local(&a.avatar_url).unwrap_or_else(|| urls.default_avatar());
-    let header = local(&a.header_url).unwrap_or_else(|| urls.default_header());
+    // Every image is served by this instance (remote ones through its cache), so that no
+    // member's device ever contacts another server; without one, the default image.
+    let avatar = a
+        .avatar_path
+        .as_deref()
+        .map(|p| urls.served(p))
+        .unwrap_or_else(|| urls.default_avatar());
+    let header = a
+        .header_path
+        .as_deref()
+        .map(|p| urls.served(p))
+        .unwrap_or_else(|| urls.default_header());
     Account {
         id: a.id.to_string(),
         username: a.username.clone(),
@@ -68,15 +77,20 @@ pub fn account(a: &Row, urls: &Urls<'_>) -> Account {
         uri: a.uri.clone(),
         avatar_static: avatar.clone(),
         avatar,
+        avatar_description: a.avatar_description.clone(),
         header_static: header.clone(),
         header,
+        header_description: a.header_description.clone(),
         followers_count: a.followers_count,
         following_count: a.following_count,
         statuses_count: a.statuses_count,
         last_status_at: a.last_status_at.map(date),
         hide_collections: a.hide_collections,
         noindex: !a.indexable,
-        emojis: Vec::new(),
+        emojis: palisade_core::emojis::account_emojis(&a.emojis_json)
+            .iter()
+            .map(|e| super::emoji_ref(e, urls))
+            .collect(),
         roles: Vec::new(),
         fields: fields_of(a)
             .into_iter()
@@ -125,7 +139,7 @@ pub fn credential_account(
             "hide_collections": a.hide_collections,
             "discoverable": a.discoverable,
             "indexable": a.indexable,
-            "attribution_domains": [],
+            "attribution_domains": settings.get("attribution_domains").cloned().unwrap_or_else(|| json!([])),
         }),
         role: role(&user.role),
     }

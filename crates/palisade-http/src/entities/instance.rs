@@ -40,16 +40,18 @@ fn statuses_config(s: &Settings) -> Value {
     })
 }
 
-fn media_config() -> Value {
-    // Uploads are on the roadmap; until then no type is accepted.
+/// The upload limits clients respect, and the types accepted here (video and audio only
+/// with ffmpeg installed).
+fn media_config(types: &[&str]) -> Value {
+    use palisade_media::limits;
     json!({
-        "supported_mime_types": [],
-        "description_limit": 1500,
-        "image_size_limit": 16777216,
-        "image_matrix_limit": 33177600,
-        "video_size_limit": 103809024,
-        "video_frame_rate_limit": 120,
-        "video_matrix_limit": 8294400,
+        "supported_mime_types": types,
+        "description_limit": limits::DESCRIPTION_CHARS,
+        "image_size_limit": limits::IMAGE_BYTES,
+        "image_matrix_limit": limits::IMAGE_MATRIX,
+        "video_size_limit": limits::VIDEO_BYTES,
+        "video_frame_rate_limit": limits::VIDEO_FRAME_RATE as i64,
+        "video_matrix_limit": limits::VIDEO_MATRIX,
     })
 }
 
@@ -63,7 +65,7 @@ fn polls_config() -> Value {
     })
 }
 
-pub fn instance_v1(s: &Settings, stats: &Stats, contact: Option<Value>) -> Value {
+pub fn instance_v1(s: &Settings, stats: &Stats, contact: Option<Value>, types: &[&str]) -> Value {
     json!({
         "uri": host(s),
         "title": s.instance.title,
@@ -85,7 +87,7 @@ pub fn instance_v1(s: &Settings, stats: &Stats, contact: Option<Value>) -> Value
         "configuration": {
             "accounts": {"max_featured_tags": palisade_core::featured_tags::MAX_FEATURED_TAGS},
             "statuses": statuses_config(s),
-            "media_attachments": media_config(),
+            "media_attachments": media_config(types),
             "polls": polls_config(),
         },
         "contact_account": contact,
@@ -93,7 +95,13 @@ pub fn instance_v1(s: &Settings, stats: &Stats, contact: Option<Value>) -> Value
     })
 }
 
-pub fn instance_v2(s: &Settings, stats: &Stats, contact: Option<Value>, vapid_key: &str) -> Value {
+pub fn instance_v2(
+    s: &Settings,
+    stats: &Stats,
+    contact: Option<Value>,
+    vapid_key: &str,
+    types: &[&str],
+) -> Value {
     json!({
         "domain": host(s),
         "title": s.instance.title,
@@ -130,7 +138,7 @@ pub fn instance_v2(s: &Settings, stats: &Stats, contact: Option<Value>, vapid_ke
                 "profile_field_value_limit": 255,
             },
             "statuses": statuses_config(s),
-            "media_attachments": media_config(),
+            "media_attachments": media_config(types),
             "polls": polls_config(),
             "translation": {"enabled": false},
             "timelines_access": {

@@ -6,6 +6,7 @@ mod app;
 mod collections;
 mod filter;
 mod instance;
+mod media;
 mod notification;
 mod poll;
 mod relationship;
@@ -19,6 +20,7 @@ pub use collections::{
 };
 pub use filter::{filter, filter_keyword, filter_result, filter_status, filter_v1};
 pub use instance::{instance_v1, instance_v2, rules};
+pub use media::{CustomEmoji, MediaAttachment, custom_emoji, emoji_ref, media_attachment, preview_card};
 pub use notification::{Notification, notification, notification_of};
 pub use poll::poll;
 pub use relationship::{Relationship, relationship};

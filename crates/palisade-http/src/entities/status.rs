@@ -7,7 +7,9 @@ use palisade_core::views::StatusView;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{Account, account, iso};
+use super::{
+    Account, CustomEmoji, MediaAttachment, account, custom_emoji, iso, media_attachment, preview_card,
+};
 
 #[derive(Serialize)]
 pub struct Mention {
@@ -58,10 +60,10 @@ pub struct Status {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application: Option<Option<Value>>,
     pub account: Account,
-    pub media_attachments: Vec<Value>,
+    pub media_attachments: Vec<MediaAttachment>,
     pub mentions: Vec<Mention>,
     pub tags: Vec<Tag>,
-    pub emojis: Vec<Value>,
+    pub emojis: Vec<CustomEmoji>,
     pub quote: Option<Value>,
     pub card: Option<Value>,
     pub poll: Option<Value>,
@@ -70,8 +72,9 @@ pub struct Status {
     pub text: Option<String>,
 }
 
-/// `viewer_id` decides what only the author sees (`pinned`).
-pub fn status(v: &StatusView, viewer_id: Option<i64>, urls: &Urls<'_>) -> Status {
+/// `viewer_id` decides what only the author sees (`pinned`); `expose_remote_url` whether
+/// remote files' origins are shown.
+pub fn status(v: &StatusView, viewer_id: Option<i64>, urls: &Urls<'_>, expose_remote_url: bool) -> Status {
     let s = &v.status;
     let own = viewer_id == Some(s.account_id);
     let marks = v.viewer;
@@ -100,14 +103,21 @@ pub fn status(v: &StatusView, viewer_id: Option<i64>, urls: &Urls<'_>) -> Status
             .map(|m| m.pinned),
         content: s.content_html.clone(),
         filtered: v.filtered.iter().map(super::filter_result).collect(),
-        reblog: v.reblog.as_ref().map(|r| Box::new(status(r, viewer_id, urls))),
+        reblog: v
+            .reblog
+            .as_ref()
+            .map(|r| Box::new(status(r, viewer_id, urls, expose_remote_url))),
         application: s.local.then(|| {
             v.app
                 .as_ref()
                 .map(|a| json!({"name": a.name, "website": a.website}))
         }),
         account: account(&v.account, urls),
-        media_attachments: Vec::new(),
+        media_attachments: v
+            .media
+            .iter()
+            .map(|m| media_attachment(m, urls, expose_remote_url))
+            .collect(),
         mentions: v
             .mentions
             .iter()
@@ -119,9 +129,13 @@ pub fn status(v: &StatusView, viewer_id: Option<i64>, urls: &Urls<'_>) -> Status
             })
             .collect(),
         tags: v.tags.iter().map(|t| tag(t, urls)).collect(),
-        emojis: Vec::new(),
+        emojis: v
+            .emojis
+            .iter()
+            .filter_map(|e| custom_emoji(e, urls, false))
+            .collect(),
         quote: None,
-        card: None,
+        card: v.card.as_ref().map(|c| preview_card(c, urls)),
         poll: v.poll.as_ref().map(|p| super::poll(p, viewer_id)),
         text: None,
     }
@@ -141,18 +155,29 @@ pub struct StatusEdit {
     pub sensitive: bool,
     pub created_at: String,
     pub account: Account,
-    pub media_attachments: Vec<Value>,
-    pub emojis: Vec<Value>,
+    pub media_attachments: Vec<MediaAttachment>,
+    pub emojis: Vec<CustomEmoji>,
 }
 
-pub fn status_edit(e: &EditRow, author: Account) -> StatusEdit {
+/// A version of a status with the attachments (and descriptions) it had then.
+pub fn status_edit(
+    e: &EditRow,
+    media: &[palisade_core::media::Media],
+    emojis: Vec<CustomEmoji>,
+    author: Account,
+    urls: &Urls<'_>,
+    expose_remote_url: bool,
+) -> StatusEdit {
     StatusEdit {
         content: e.content_html.clone(),
         spoiler_text: e.spoiler_text.clone(),
         sensitive: e.sensitive,
         created_at: iso(e.created_at),
         account: author,
-        media_attachments: Vec::new(),
-        emojis: Vec::new(),
+        media_attachments: media
+            .iter()
+            .map(|m| media_attachment(m, urls, expose_remote_url))
+            .collect(),
+        emojis,
     }
 }

@@ -4,7 +4,9 @@
 mod auth;
 pub mod client_ip;
 mod params;
+mod upload;
 
 pub use auth::{Auth, MaybeAuth};
 pub use client_ip::ClientIp;
 pub use params::{Params, check_params, parse_query};
+pub use upload::WithFiles;

@@ -129,7 +129,7 @@ pub fn parse_query(query: &str) -> Value {
     from_pairs(pairs)
 }
 
-fn from_pairs(pairs: Vec<(String, String)>) -> Value {
+pub(crate) fn from_pairs(pairs: Vec<(String, String)>) -> Value {
     let mut root = Value::Object(Map::new());
     // One over the limit is enough for `check_size` to refuse the request.
     for (key, value) in pairs.into_iter().take(MAX_PARAMS + 1) {
@@ -222,7 +222,7 @@ fn arrays_from_indexed(v: Value) -> Value {
 }
 
 /// Body values win over query values with the same key.
-fn merge(into: &mut Value, from: Value) {
+pub(crate) fn merge(into: &mut Value, from: Value) {
     if let (Value::Object(a), Value::Object(b)) = (into, from) {
         for (k, v) in b {
             a.insert(k, v);

@@ -33,17 +33,25 @@ async fn contact(st: &AppState) -> ApiResult<Option<Value>> {
 
 async fn v1(State(st): State<AppState>) -> ApiResult<Json<Value>> {
     let stats = st.core.stats().await?;
-    Ok(Json(instance_v1(&st.core.settings, &stats, contact(&st).await?)))
+    let types = palisade_core::media::supported_mime_types(&st.core).await;
+    Ok(Json(instance_v1(
+        &st.core.settings,
+        &stats,
+        contact(&st).await?,
+        &types,
+    )))
 }
 
 async fn v2(State(st): State<AppState>) -> ApiResult<Json<Value>> {
     let stats = st.core.stats().await?;
     let vapid = st.core.vapid_public_key();
+    let types = palisade_core::media::supported_mime_types(&st.core).await;
     Ok(Json(instance_v2(
         &st.core.settings,
         &stats,
         contact(&st).await?,
         &vapid,
+        &types,
     )))
 }
 
@@ -78,9 +86,17 @@ async fn extended_description(State(st): State<AppState>) -> Json<Value> {
     )
 }
 
-/// Custom emoji are not supported yet: the list is honestly empty.
-async fn custom_emojis() -> Json<Vec<Value>> {
-    Json(Vec::new())
+/// This instance's custom emoji, with their categories.
+async fn custom_emojis(State(st): State<AppState>) -> ApiResult<Json<Vec<crate::entities::CustomEmoji>>> {
+    let urls = st.core.urls();
+    Ok(Json(
+        st.core
+            .custom_emojis()
+            .await?
+            .iter()
+            .filter_map(|e| crate::entities::custom_emoji(e, &urls, true))
+            .collect(),
+    ))
 }
 
 /// The instance's published block list, as the visibility setting allows (404 otherwise,

@@ -16,6 +16,7 @@ mod lists;
 mod markers;
 mod marks;
 mod notification_requests;
+mod media;
 mod notifications;
 mod notifications_v2;
 mod polls;
@@ -59,9 +60,11 @@ pub fn routes() -> Router<AppState> {
         .merge(instance::routes())
         .merge(markers::routes())
         .merge(marks::routes())
+        .merge(media::routes())
         .merge(notifications::routes())
         .merge(notifications_v2::routes())
         .merge(preferences::routes())
+        .merge(profile::routes())
         .merge(reports::routes())
         .merge(search::routes())
         .merge(statuses::routes())

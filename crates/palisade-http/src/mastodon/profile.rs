@@ -1,8 +1,9 @@
-//! `DELETE /api/v1/profile/avatar` and `/api/v1/profile/header`.
+//! `DELETE /api/v1/profile/avatar` and `/api/v1/profile/header`: back to the default image.
 
 use axum::extract::State;
 use axum::routing::delete;
 use axum::{Json, Router};
+use palisade_core::model::ProfileImage;
 
 use crate::AppState;
 use crate::entities::{CredentialAccount, credential_account};
@@ -15,22 +16,23 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/profile/header", delete(header))
 }
 
-async fn avatar(st: State<AppState>, auth: Auth) -> ApiResult<Json<CredentialAccount>> {
-    clear(st, auth, true).await
-}
-
-async fn header(st: State<AppState>, auth: Auth) -> ApiResult<Json<CredentialAccount>> {
-    clear(st, auth, false).await
-}
-
-async fn clear(State(st): State<AppState>, auth: Auth, avatar: bool) -> ApiResult<Json<CredentialAccount>> {
+async fn remove(st: AppState, auth: Auth, which: ProfileImage) -> ApiResult<Json<CredentialAccount>> {
     let viewer = auth.scoped(&["write:accounts"])?;
-    let account = st.core.clear_profile_image(&viewer, avatar).await?;
+    let account = st.core.delete_profile_image(&viewer, which).await?;
+    let user = st.core.user_of(&viewer).await?;
     let requests = st.core.pending_follow_requests(&viewer).await?;
     Ok(Json(credential_account(
         &account,
-        viewer.user()?,
+        &user,
         &st.core.urls(),
         requests,
     )))
+}
+
+async fn avatar(State(st): State<AppState>, auth: Auth) -> ApiResult<Json<CredentialAccount>> {
+    remove(st, auth, ProfileImage::Avatar).await
+}
+
+async fn header(State(st): State<AppState>, auth: Auth) -> ApiResult<Json<CredentialAccount>> {
+    remove(st, auth, ProfileImage::Header).await
 }

@@ -226,7 +226,7 @@ pub async fn act(
         "bookmark" => drop(core.set_bookmark(&viewer, id, true).await?),
         "unbookmark" => drop(core.set_bookmark(&viewer, id, false).await?),
         "delete" => {
-            core.delete_status(&viewer, id).await?;
+            core.delete_status(&viewer, id, false).await?;
             ctx.notice("Your post was deleted.");
             let back = safe_back(f.back.as_deref(), "/home");
             let back = if back.contains(&id.to_string()) {

@@ -339,6 +339,8 @@ async fn remote_status(
             published: palisade_store::now_ms(),
             edited: None,
             poll: None,
+            attachments: Vec::new(),
+            emojis: Vec::new(),
         })
         .await
         .unwrap()

@@ -20,8 +20,6 @@ const DELIBERATE: &[&str] = &["most_recent_notification_id"];
 
 /// Keys of newer Mastodon versions (4.4–4.7) that Palisade, claiming 4.3, does not send.
 const NEWER_THAN_4_3: &[&str] = &[
-    "avatar_description",           // 4.4 media descriptions for avatars
-    "header_description",           // 4.4
     "show_media",                   // 4.6 profile tabs
     "show_media_replies",           // 4.6
     "show_featured",                // 4.6
@@ -217,4 +215,40 @@ async fn entities_match_mastodon() {
         )
         .await;
     assert_shape("account_create_error_422", &invalid.body);
+}
+
+#[tokio::test]
+async fn media_entities_match_mastodon() {
+    let srv = TestServer::new().await;
+    let alice = srv.user("alice").await;
+    let image = palisade_media::testdata::jpeg(600, 600);
+    let r = srv
+        .upload(
+            &alice,
+            "i.jpg",
+            "image/jpeg",
+            &image,
+            &[("description", "d"), ("focus", "-0.5,0.3")],
+        )
+        .await;
+    assert_shape("media_attachment_image", &r.body);
+    let Some(video) = palisade_media::testdata::video("mp4", true) else {
+        assert!(palisade_media::testdata::skip_without_ffmpeg(false));
+        return;
+    };
+    let thumb = palisade_media::testdata::png(64, 64, false);
+    let r = srv
+        .multipart(
+            axum::http::Method::POST,
+            "/api/v1/media",
+            Some(&alice),
+            &[("description", "d"), ("focus", "-0.5,0.3")],
+            &[
+                ("file", "v.mp4", "video/mp4", &video),
+                ("thumbnail", "t.png", "image/png", &thumb),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_shape("media_attachment_video", &r.body);
 }

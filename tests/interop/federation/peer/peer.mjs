@@ -1,17 +1,19 @@
 // A strict ActivityPub peer built on Fedify, with /_test/ control endpoints for a test driver.
 //   node peer.mjs --host peer.test --ip 127.0.0.4 --cert peer.test.pem --key peer.test.key [--users alice,bob]
 // Actors: alice, or those --users names (the first is the default for control calls, the
-// others are picked with `as=NAME`); everything lives in memory. See ../README.md for the endpoints.
+// others are picked with `as=NAME`); everything lives in memory. It also serves images and web
+// pages (/media/, /pages/) and logs who asked for them. See ../README.md for the endpoints.
 import { readFileSync } from "node:fs";
 import https from "node:https";
 import { randomUUID } from "node:crypto";
+import { deflateSync, crc32 } from "node:zlib";
 import { parseArgs } from "node:util";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { Temporal } from "@js-temporal/polyfill";
 import { createFederation, generateCryptoKeyPair, MemoryKvStore } from "@fedify/fedify";
 import {
-  Accept, Activity, Announce, Block, Collection, Create, Delete, Endpoints, Flag, Follow, Hashtag, isActor, Like,
-  Mention, Note, Person, PUBLIC_COLLECTION, Question, Reject, Tombstone, Undo, Update,
+  Accept, Activity, Announce, Block, Collection, Create, Delete, Document, Endpoints, Flag, Follow, Hashtag, Image,
+  isActor, Like, Mention, Note, Person, PropertyValue, PUBLIC_COLLECTION, Question, Reject, Tombstone, Undo, Update,
 } from "@fedify/vocab";
 
 const { values: opt } = parseArgs({
@@ -55,6 +57,36 @@ const sentFollows = new Map(); // id of a Follow we sent -> the local user who s
 const notes = new Map();       // local id -> { user, note, recipients }
 const polls = new Map();       // local id -> { user, question, recipients, options, counts, voters: Set }
 let followPolicy = "accept"; // what to do with an incoming Follow: accept | reject | ignore
+// Media and pages this peer serves (outside Fedify), and who asked for them.
+const files = new Map();       // path -> { type, body }
+const accessLog = [];          // { method, path, ip, userAgent, at } of every request to /media/ and /pages/
+const rawInbox = [];           // every JSON body POSTed to an inbox, as sent (before Fedify reads it)
+const profiles = new Map();    // user -> { fields: [{name, value}], icon: bool, claimVerified: bool }
+
+// A PNG of width x height, made here (a gradient; `seed` changes its colours).
+function png(width, height, seed = 0) {
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body) >>> 0);
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const rows = [];
+  for (let y = 0; y < height; y++) {
+    const row = Buffer.alloc(1 + width * 3);
+    for (let x = 0; x < width; x++) row.set([(x * 4 + seed) & 255, (y * 5) & 255, (seed * 7) & 255], 1 + x * 3);
+    rows.push(row);
+  }
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr), chunk("IDAT", deflateSync(Buffer.concat(rows))), chunk("IEND", Buffer.alloc(0))]);
+}
+for (const name of USERS) files.set(`/media/avatar-${name}.png`, { type: "image/png", body: png(96, 96, name.length) });
 
 const federation = createFederation({ kv: new MemoryKvStore(), origin: ORIGIN, allowPrivateAddress: true });
 
@@ -62,12 +94,15 @@ const displayName = (name) => `${name[0].toUpperCase()}${name.slice(1)} of ${opt
 federation.setActorDispatcher("/users/{identifier}", async (ctx, identifier) => {
   if (!users.has(identifier)) return null;
   const keys = await ctx.getActorKeyPairs(identifier);
+  const profile = profiles.get(identifier);
   return new Person({
     id: ctx.getActorUri(identifier), preferredUsername: identifier, name: displayName(identifier),
     summary: "Fedify test peer", url: ctx.getActorUri(identifier),
     inbox: ctx.getInboxUri(identifier), endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
     followers: ctx.getFollowersUri(identifier),
     publicKey: keys[0].cryptographicKey, assertionMethods: keys.map((k) => k.multikey),
+    icon: profile?.icon ? new Image({ url: new URL(`${ORIGIN}/media/avatar-${identifier}.png`), mediaType: "image/png" }) : null,
+    attachments: (profile?.fields ?? []).map((f) => new PropertyValue({ name: f.name, value: f.value })),
   });
 }).setKeyPairsDispatcher((_ctx, identifier) => users.get(identifier)?.keyPairs ?? [])
   .mapHandle((_ctx, username) => (users.has(username) ? username : null));
@@ -222,7 +257,14 @@ async function post(ctx, user, body) {
   const tagLinks = hashtags.map((h) => ` <a href="${ORIGIN}/tags/${h.toLowerCase()}" class="mention hashtag" rel="tag">#<span>${h}</span></a>`);
   const id = randomUUID();
   const noteId = ctx.getObjectUri(Note, { identifier: user, id });
+  // `image: "NAME"` attaches /media/NAME.png, served (and logged) by this peer.
+  const attachments = [].concat(body.image ?? []).map((name, i) => {
+    if (!/^[a-z0-9_-]+$/.test(name)) throw new Error(`bad image name ${name}`);
+    files.set(`/media/${name}.png`, { type: "image/png", body: png(120, 80, i + name.length) });
+    return new Document({ url: new URL(`${ORIGIN}/media/${name}.png`), mediaType: "image/png", name: body.alt ?? null, width: 120, height: 80 });
+  });
   const note = new Note({
+    attachments,
     id: noteId, attribution: me(ctx, user), url: noteId,
     content: `<p>${links.join("")}${body.content ?? ""}${tagLinks.join("")}</p>`,
     tos: to, ccs: cc, published: Temporal.Now.instant(),
@@ -285,6 +327,18 @@ const targetActor = async (ctx, user, q) => lookupActor(ctx, user, q.get("target
 
 const routes = {
   "GET /_test/received": () => received,
+  "GET /_test/received-raw": () => rawInbox,
+  "GET /_test/access-log": (_ctx, q) => accessLog.filter((e) => !q.get("path") || e.path === q.get("path")),
+  "POST /_test/page": (_ctx, _q, body) => {
+    if (!/^\/(pages|media)\/[a-z0-9_.-]+$/.test(body.path ?? "")) throw new Error("path=/pages/NAME or /media/NAME required");
+    files.set(body.path, { type: body.type ?? "text/html; charset=utf-8", body: Buffer.from(body.html ?? "") });
+    return { path: body.path };
+  },
+  "POST /_test/profile": async (ctx, q, body) => {
+    const user = actingUser(q, body);
+    profiles.set(user, { fields: body.fields ?? [], icon: !!body.icon, claimVerified: !!body.claimVerified });
+    return { actor: me(ctx, user).href };
+  },
   "GET /_test/rejected": () => rejected,
   "GET /_test/errors": () => errors,
   "GET /_test/users": (ctx) => USERS.map((u) => me(ctx, u).href),
@@ -404,14 +458,32 @@ const routes = {
 
 // ---- HTTPS server: /_test/* here, everything else through Fedify ----
 const json = (status, value) => new Response(JSON.stringify(value), { status, headers: { "content-type": "application/json" } });
-async function handle(request) {
+// A claim of verification where ActivityPub has none (some servers send one): the peer
+// injects `verified_at` into its actors' PropertyValues when asked to; Palisade must ignore it.
+async function withClaims(url, response) {
+  const m = /^\/users\/([a-z0-9_]+)$/.exec(url.pathname);
+  if (!m || !profiles.get(m[1])?.claimVerified || !(response.headers.get("content-type") ?? "").includes("json")) return response;
+  const doc = await response.json();
+  for (const a of [].concat(doc.attachment ?? [])) if (a.type === "PropertyValue") a.verified_at = "2024-01-01T00:00:00Z";
+  return new Response(JSON.stringify(doc), { status: response.status, headers: response.headers });
+}
+
+async function handle(request, client) {
   const url = new URL(request.url);
+  if (url.pathname.startsWith("/media/") || url.pathname.startsWith("/pages/")) {
+    accessLog.push({ method: request.method, path: url.pathname, ip: client, userAgent: request.headers.get("user-agent"), at: Date.now() });
+    const f = files.get(url.pathname);
+    return f ? new Response(f.body, { status: 200, headers: { "content-type": f.type } }) : new Response("Not found", { status: 404 });
+  }
+  if (request.method === "POST" && /^\/(users\/[a-z0-9_]+\/)?inbox$/.test(url.pathname)) {
+    try { rawInbox.push(JSON.parse(await request.clone().text())); } catch { /* not JSON: Fedify answers */ }
+  }
   if (!url.pathname.startsWith("/_test/")) {
-    return federation.fetch(request, {
+    return withClaims(url, await federation.fetch(request, {
       contextData: undefined,
       onNotFound: () => new Response("Not found", { status: 404 }),
       onNotAcceptable: () => new Response("Not acceptable", { status: 406 }),
-    });
+    }));
   }
   const route = routes[`${request.method} ${url.pathname}`];
   if (!route) return json(404, { error: `no route ${request.method} ${url.pathname}` });
@@ -433,7 +505,7 @@ const server = https.createServer({ cert: readFileSync(opt.cert), key: readFileS
     for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
     const hasBody = !["GET", "HEAD"].includes(req.method);
     const response = await handle(new Request(new URL(req.url, ORIGIN),
-      { method: req.method, headers, body: hasBody ? Buffer.concat(chunks) : undefined }));
+      { method: req.method, headers, body: hasBody ? Buffer.concat(chunks) : undefined }), req.socket.remoteAddress);
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.end(Buffer.from(await response.arrayBuffer()));
     if (opt.verbose) console.error(`${req.method} ${req.url} -> ${response.status}`);

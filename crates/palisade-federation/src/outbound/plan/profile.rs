@@ -11,7 +11,9 @@ pub(super) async fn updated(fed: &Federation, account_id: i64) -> FedResult<Opti
         return Ok(None);
     };
     let pem = fed.local_public_key(&me).await?;
-    let actor = strip_context(documents::actor(&me, &pem, fed.base_url()));
+    let mut actor = documents::actor(&me, &pem, fed.base_url());
+    crate::media::publish::actor_media(&mut actor, &me, &fed.core.urls());
+    let actor = strip_context(actor);
     let id = format!("{}#updates/{}", me.uri, now_ms());
     let activity = documents::activity("Update", &id, &me.uri, actor, &[PUBLIC.into()], &[]);
     let inboxes = fed.core.remote_follower_inboxes(me.id).await?;

@@ -89,6 +89,8 @@ impl Federation {
         if let Some(poll) = self.core.poll_of_status(s.id).await? {
             crate::polls::add_question(&mut note, &poll);
         }
+        let (media, emojis) = self.note_media_of(s.id).await?;
+        crate::media::publish::note_media(&mut note, &media, &emojis, &self.core.urls());
         Ok((note, mentioned))
     }
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::entities::{CredentialAccount, credential_account};
 use crate::error::ApiResult;
-use crate::extract::{Auth, Params};
+use crate::extract::{Auth, WithFiles};
 use crate::{AppState, de};
 
 pub async fn verify(State(st): State<AppState>, auth: Auth) -> ApiResult<Json<CredentialAccount>> {
@@ -44,6 +44,13 @@ pub struct Update {
     fields_attributes: Option<Value>,
     #[serde(default)]
     source: Option<Source>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    avatar_description: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    header_description: Option<String>,
+    /// Domains allowed to credit this account as an author (Mastodon 4.3).
+    #[serde(default, deserialize_with = "de::opt_string_list")]
+    attribution_domains: Option<Vec<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -76,19 +83,28 @@ fn field_pairs(v: Value) -> Vec<(String, String)> {
 pub async fn update(
     State(st): State<AppState>,
     auth: Auth,
-    Params(p): Params<Update>,
+    mut form: WithFiles<Update>,
 ) -> ApiResult<Json<CredentialAccount>> {
     let viewer = auth.scoped(&["write:accounts"])?;
     let account = viewer.account()?;
+    let (avatar, header) = (form.take("avatar"), form.take("header"));
+    let p = form.params;
     let source = p.source.unwrap_or_default();
     st.core
         .update_posting_defaults(&viewer, source.privacy, source.sensitive, source.language)
         .await?;
+    if let Some(domains) = p.attribution_domains {
+        st.core.set_attribution_domains(&viewer, domains).await?;
+    }
     let updated = st
         .core
         .update_profile(
             account,
             ProfileChanges {
+                avatar,
+                header,
+                avatar_description: p.avatar_description,
+                header_description: p.header_description,
                 display_name: p.display_name,
                 note: p.note,
                 fields: p.fields_attributes.map(field_pairs),

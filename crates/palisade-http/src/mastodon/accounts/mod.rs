@@ -27,7 +27,12 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/accounts/verify_credentials", get(credentials::verify))
         .route(
             "/api/v1/accounts/update_credentials",
-            patch(credentials::update).put(credentials::update),
+            patch(credentials::update)
+                .put(credentials::update)
+                // An avatar and a header, each up to 8 MiB, and the form around them.
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    2 * palisade_media::limits::PROFILE_IMAGE_BYTES as usize + (1 << 20),
+                )),
         )
         .route("/api/v1/accounts/lookup", get(read::lookup))
         .route("/api/v1/accounts/search", get(read::search))

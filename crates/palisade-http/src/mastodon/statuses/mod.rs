@@ -19,6 +19,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/statuses/{id}/context", get(read::context))
         .route("/api/v1/statuses/{id}/history", get(read::history))
+        .route("/api/v1/statuses/{id}/card", get(read::card))
         .route("/api/v1/statuses/{id}/source", get(read::source))
         .route("/api/v1/statuses/{id}/favourited_by", get(read::favourited_by))
         .route("/api/v1/statuses/{id}/reblogged_by", get(read::reblogged_by))

@@ -51,11 +51,47 @@ pub async fn history(
         .core
         .status_history(viewer_account(viewer.as_ref()), de::path_id(&id)?)
         .await?;
+    let urls = st.core.urls();
+    let expose = st.core.settings.media.expose_remote_url;
+    let emojis: Vec<_> = view
+        .emojis
+        .iter()
+        .filter_map(|e| crate::entities::custom_emoji(e, &urls, false))
+        .collect();
     Ok(Json(
         edits
             .iter()
-            .map(|e| status_edit(e, st.account_json(&view.account)))
+            .map(|(e, media)| {
+                let emojis = emojis
+                    .iter()
+                    .map(|c| crate::entities::CustomEmoji {
+                        shortcode: c.shortcode.clone(),
+                        url: c.url.clone(),
+                        static_url: c.static_url.clone(),
+                        visible_in_picker: c.visible_in_picker,
+                        category: None,
+                    })
+                    .collect();
+                status_edit(e, media, emojis, st.account_json(&view.account), &urls, expose)
+            })
             .collect(),
+    ))
+}
+
+/// `GET /api/v1/statuses/:id/card` (deprecated): the card, or `{}` without one.
+pub async fn card(
+    State(st): State<AppState>,
+    auth: MaybeAuth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let viewer = auth.scoped(&["read:statuses"])?;
+    let card = st
+        .core
+        .status_card(viewer_account(viewer.as_ref()), de::path_id(&id)?)
+        .await?;
+    Ok(Json(
+        card.map(|c| crate::entities::preview_card(&c, &st.core.urls()))
+            .unwrap_or_else(|| serde_json::json!({})),
     ))
 }
 

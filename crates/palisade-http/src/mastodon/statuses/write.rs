@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
+use palisade_core::media::MediaChanges;
 use palisade_core::statuses::{NewStatus, Posted, StatusChanges};
 use serde::Deserialize;
 use serde_json::Value;
@@ -90,8 +91,54 @@ pub struct Edit {
     sensitive: bool,
     #[serde(default, deserialize_with = "de::opt_string")]
     language: Option<String>,
-    #[serde(default, deserialize_with = "de::string_list")]
-    media_ids: Vec<String>,
+    #[serde(default, deserialize_with = "de::opt_string_list")]
+    media_ids: Option<Vec<String>>,
+    /// `media_attributes[][id|description|focus|thumbnail]` (the thumbnail as a data URI).
+    #[serde(default)]
+    media_attributes: Option<serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+struct MediaAttribute {
+    #[serde(default, deserialize_with = "de::opt_string")]
+    id: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    description: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    focus: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    thumbnail: Option<String>,
+}
+
+/// `media_attributes` as a list or a Rails indexed hash, each with a media id.
+fn media_attributes(v: Option<serde_json::Value>) -> Result<Vec<(String, MediaChanges)>, ApiError> {
+    let items: Vec<serde_json::Value> = match v {
+        Some(serde_json::Value::Array(a)) => a,
+        Some(serde_json::Value::Object(m)) => m.into_iter().map(|(_, v)| v).collect(),
+        _ => Vec::new(),
+    };
+    let mut out = Vec::new();
+    for item in items {
+        let a: MediaAttribute = serde_json::from_value(item)
+            .map_err(|e| ApiError::unprocessable(format!("Validation failed: media_attributes: {e}")))?;
+        let Some(id) = a.id else { continue };
+        let thumbnail =
+            match a.thumbnail.as_deref().filter(|t| !t.is_empty()) {
+                Some(t) => Some(de::data_uri(t).ok_or_else(|| {
+                    ApiError::unprocessable("Validation failed: Thumbnail is not a data URI")
+                })?),
+                None => None,
+            };
+        out.push((
+            id,
+            MediaChanges {
+                description: a.description,
+                focus: a.focus,
+                thumbnail,
+            },
+        ));
+    }
+    Ok(out)
 }
 
 pub async fn edit(
@@ -112,19 +159,30 @@ pub async fn edit(
                 sensitive: p.sensitive,
                 language: p.language.filter(|l| !l.is_empty()),
                 media_ids: p.media_ids,
+                media_attributes: media_attributes(p.media_attributes)?,
             },
         )
         .await?;
     Ok(Json(st.status_json(&view, Some(&viewer))))
 }
 
+#[derive(Deserialize)]
+pub struct Delete {
+    #[serde(default, deserialize_with = "de::bool")]
+    delete_media: bool,
+}
+
 pub async fn delete(
     State(st): State<AppState>,
     auth: Auth,
     Path(id): Path<String>,
+    Params(p): Params<Delete>,
 ) -> ApiResult<Json<Status>> {
     let viewer = auth.scoped(&["write:statuses"])?;
-    let view = st.core.delete_status(&viewer, de::path_id(&id)?).await?;
+    let view = st
+        .core
+        .delete_status(&viewer, de::path_id(&id)?, p.delete_media)
+        .await?;
     let mut json = st.status_json(&view, Some(&viewer));
     json.text = Some(view.status.text_source.clone());
     Ok(Json(json))
