@@ -3,9 +3,9 @@
 
 use palisade_core::events::Event;
 use palisade_core::jobs::Queue;
+use palisade_core::media::MediaJob;
 use palisade_core::push::PushJob;
 use palisade_core::timers::Timer;
-use palisade_core::media::MediaJob;
 use palisade_federation::inbox::InboundJob;
 use palisade_federation::outbound::DeliveryJob;
 

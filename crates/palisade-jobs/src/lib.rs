@@ -73,7 +73,7 @@ pub fn start(fed: Federation, config: Config) -> Runners {
     let worker: Arc<str> = format!("{}-{}", std::process::id(), new_id()).into();
     let (stop, stop_rx) = watch::channel(false);
     let lease_ms = config.lease.as_millis() as i64;
-    let specs: [RunnerConfig; 4] = [
+    let specs: [RunnerConfig; 6] = [
         RunnerConfig {
             queue: Queue::Inbound,
             concurrency: config.inbound.max(1),

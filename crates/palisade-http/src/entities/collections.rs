@@ -21,12 +21,17 @@ pub fn list(l: &List) -> Value {
     })
 }
 
-pub fn conversation(c: &ConversationView, viewer: Option<i64>, urls: &Urls<'_>) -> Value {
+pub fn conversation(
+    c: &ConversationView,
+    viewer: Option<i64>,
+    urls: &Urls<'_>,
+    expose_remote_url: bool,
+) -> Value {
     json!({
         "id": c.conversation.id.to_string(),
         "unread": c.conversation.unread,
         "accounts": c.accounts.iter().map(|a| account(a, urls)).collect::<Vec<_>>(),
-        "last_status": c.last_status.as_ref().map(|s| status(s, viewer, urls)),
+        "last_status": c.last_status.as_ref().map(|s| status(s, viewer, urls, expose_remote_url)),
     })
 }
 
@@ -133,13 +138,18 @@ pub fn notification_policy_v1(p: &PolicyView) -> Value {
     })
 }
 
-pub fn notification_request(r: &RequestView, viewer: Option<i64>, urls: &Urls<'_>) -> Value {
+pub fn notification_request(
+    r: &RequestView,
+    viewer: Option<i64>,
+    urls: &Urls<'_>,
+    expose_remote_url: bool,
+) -> Value {
     json!({
         "id": r.request.id.to_string(),
         "created_at": iso(r.request.updated_at),
         "updated_at": iso(r.request.updated_at),
         "account": account(&r.account, urls),
         "notifications_count": r.request.notifications_count.to_string(),
-        "last_status": r.last_status.as_ref().map(|s| status(s, viewer, urls)),
+        "last_status": r.last_status.as_ref().map(|s| status(s, viewer, urls, expose_remote_url)),
     })
 }

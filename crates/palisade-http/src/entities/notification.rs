@@ -37,12 +37,15 @@ pub fn notification(
 pub fn notification_of(
     v: &palisade_core::notifications::NotificationView,
     urls: &palisade_core::urls::Urls<'_>,
+    expose_remote_url: bool,
 ) -> Notification {
     let owner = Some(v.notification.account_id);
     let mut n = notification(
         &v.notification,
         super::account(&v.account, urls),
-        v.status.as_ref().map(|s| super::status(s, owner, urls)),
+        v.status
+            .as_ref()
+            .map(|s| super::status(s, owner, urls, expose_remote_url)),
     );
     n.event = v.severance.as_ref().map(crate::mastodon::severance_json);
     n

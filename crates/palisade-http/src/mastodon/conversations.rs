@@ -34,7 +34,7 @@ async fn index(
         .conversations
         .iter()
         .filter(|c| c.last_status.is_some())
-        .map(|c| conversation(c, Some(me), &urls))
+        .map(|c| conversation(c, Some(me), &urls, st.core.settings.media.expose_remote_url))
         .collect();
     Ok(st.paged(
         &uri,
@@ -52,6 +52,7 @@ async fn read(State(st): State<AppState>, auth: Auth, Path(id): Path<String>) ->
         &view,
         Some(viewer.account_id()?),
         &st.core.urls(),
+        st.core.settings.media.expose_remote_url,
     )))
 }
 

@@ -123,7 +123,10 @@ async fn requests(
     let keys = keys.keys();
     let me = Some(viewer.account_id()?);
     let urls = st.core.urls();
-    let items: Vec<Value> = views.iter().map(|r| notification_request(r, me, &urls)).collect();
+    let items: Vec<Value> = views
+        .iter()
+        .map(|r| notification_request(r, me, &urls, st.core.settings.media.expose_remote_url))
+        .collect();
     Ok(st.paged(
         &uri,
         &page,
@@ -140,6 +143,7 @@ async fn request(State(st): State<AppState>, auth: Auth, Path(id): Path<String>)
         &r,
         Some(viewer.account_id()?),
         &st.core.urls(),
+        st.core.settings.media.expose_remote_url,
     )))
 }
 

@@ -81,7 +81,10 @@ async fn list(
 async fn render(st: &AppState, viewer: &Viewer, list: &[Row]) -> ApiResult<Vec<Notification>> {
     let views = st.core.notification_views(viewer.account.as_ref(), list).await?;
     let urls = st.core.urls();
-    Ok(views.iter().map(|v| notification_of(v, &urls)).collect())
+    Ok(views
+        .iter()
+        .map(|v| notification_of(v, &urls, st.core.settings.media.expose_remote_url))
+        .collect())
 }
 
 async fn show(

@@ -10,14 +10,17 @@ use crate::entities;
 
 pub(super) fn payload(core: &Core, m: &LiveMessage, viewer: Option<i64>) -> Option<String> {
     let urls = core.urls();
+    let expose = core.settings.media.expose_remote_url;
     let json = |v: serde_json::Value| Some(v.to_string());
     match m {
         LiveMessage::Update(s) | LiveMessage::StatusUpdate(s) => {
-            serde_json::to_string(&entities::status(s, viewer, &urls)).ok()
+            serde_json::to_string(&entities::status(s, viewer, &urls, expose)).ok()
         }
         LiveMessage::Delete(id) | LiveMessage::AnnouncementDelete(id) => Some(id.to_string()),
-        LiveMessage::Notification(n) => serde_json::to_string(&entities::notification_of(n, &urls)).ok(),
-        LiveMessage::Conversation(c) => json(entities::conversation(c, viewer, &urls)),
+        LiveMessage::Notification(n) => {
+            serde_json::to_string(&entities::notification_of(n, &urls, expose)).ok()
+        }
+        LiveMessage::Conversation(c) => json(entities::conversation(c, viewer, &urls, expose)),
         LiveMessage::Announcement(a) => json(entities::announcement(a)),
         LiveMessage::AnnouncementReaction { id, name, count } => json(json!({
             "name": name,
