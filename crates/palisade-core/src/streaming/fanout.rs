@@ -257,6 +257,17 @@ impl Core {
         } else {
             Vec::new()
         };
+        let wants_media = open
+            && subs.iter().any(|s| {
+                matches!(
+                    s.stream,
+                    Stream::Public {
+                        only_media: true,
+                        ..
+                    }
+                )
+            });
+        let has_media = wants_media && !palisade_store::media::of_statuses(&self.db, &[id]).await?.is_empty();
         let mut views: HashMap<(Option<i64>, bool), Option<Arc<LiveMessage>>> = HashMap::new();
         let mut out = Vec::new();
         for s in subs {
@@ -264,11 +275,11 @@ impl Core {
             let context = match &s.stream {
                 Stream::User if me.is_some_and(|m| homes.contains(&m)) => FilterContext::Home,
                 Stream::List(l) if lists.contains(l) => FilterContext::Home,
-                // Media-only streams: statuses carry no media on this server yet.
-                Stream::Public {
-                    origin,
-                    only_media: false,
-                } if open && origin_matches(*origin, status.local) => FilterContext::Public,
+                Stream::Public { origin, only_media }
+                    if open && origin_matches(*origin, status.local) && (!only_media || has_media) =>
+                {
+                    FilterContext::Public
+                }
                 Stream::Hashtag { tag, local }
                     if open && (!local || status.local) && tag_names.contains(tag) =>
                 {

@@ -50,7 +50,6 @@ pub fn routes() -> Router<AppState> {
         .merge(lists::routes())
         .merge(notification_requests::routes())
         .merge(polls::routes())
-        .merge(profile::routes())
         .merge(push::routes())
         .merge(scheduled_statuses::routes())
         .merge(trends::routes())

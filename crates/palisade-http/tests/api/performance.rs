@@ -66,5 +66,8 @@ async fn a_page_costs_the_same_number_of_queries_at_any_size() {
     let large = cost(40).await;
     println!("queries for a home page: 5 statuses {small}, 40 statuses {large}");
     assert_eq!(small, large, "the query count must not grow with the page");
-    assert!(large <= 20, "{large} queries for one page");
+    // One query per kind of thing a page carries (statuses, boosted originals, accounts,
+    // mentions, tags, apps, media, emoji, cards, polls and own votes, filters, the viewer's
+    // marks, relationships, policies): 22 today.
+    assert!(large <= 24, "{large} queries for one page");
 }

@@ -327,3 +327,40 @@ async fn revoking_a_token_ends_its_streams() {
     assert!(ws.closed_within(WAIT).await);
     drop(alice);
 }
+
+#[tokio::test]
+async fn media_only_streams_carry_statuses_with_attachments_only() {
+    let srv = TestServer::spawn(41).await;
+    let alice = srv.user("alice").await;
+    let bob = srv.user("bob").await;
+    let mut ws = Ws::connect(&srv.url, Some(&alice), TokenVia::Protocol, "")
+        .await
+        .unwrap();
+    for stream in ["public:media", "public:local:media"] {
+        ws.send(json!({"type": "subscribe", "stream": stream})).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    srv.status(&bob, "words only", "public").await;
+    let png = palisade_media::testdata::png(64, 48, false);
+    let up = srv.upload(&bob, "a.png", "image/png", &png, &[]).await;
+    assert_eq!(up.status, 200, "{}", up.text);
+    let posted = srv
+        .post_json(
+            "/api/v1/statuses",
+            Some(&bob),
+            json!({"status": "a picture", "media_ids": [up.body["id"]]}),
+        )
+        .await;
+    assert_eq!(posted.status, 200, "{}", posted.text);
+    let mut streams = Vec::new();
+    for _ in 0..2 {
+        let e = ws.next_event(WAIT).await.expect("the picture on both streams");
+        assert_eq!(e.event, "update");
+        assert_eq!(e.payload["id"], posted.body["id"], "only the status with media");
+        assert_eq!(e.payload["media_attachments"][0]["id"], up.body["id"]);
+        streams.extend(e.stream);
+    }
+    streams.sort();
+    assert_eq!(streams, ["public:local:media", "public:media"]);
+    assert!(ws.next_event(QUIET).await.is_none(), "nothing else");
+}
