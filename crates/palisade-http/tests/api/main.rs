@@ -10,6 +10,7 @@ mod federation;
 mod federation_polls;
 mod filters;
 mod instance;
+mod lifting;
 mod lists;
 mod media;
 mod media_federation;
