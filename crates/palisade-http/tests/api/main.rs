@@ -23,6 +23,7 @@ mod polls;
 mod profile_media;
 mod push;
 mod relationships;
+mod remote_ids;
 mod reports;
 mod shapes;
 mod startup;
