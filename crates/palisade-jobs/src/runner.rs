@@ -33,7 +33,7 @@ pub struct RunnerConfig {
 /// How long a job may hold one of its runner's slots before it moves to the slow lane (if
 /// the runner has one and there is room in it). A delivery to a peer that answers takes a
 /// few milliseconds of our time; one that waits longer is waiting on the network.
-const SLOW_AFTER: Duration = Duration::from_millis(200);
+const SLOW_AFTER: Duration = Duration::from_millis(100);
 
 /// The longest a runner sleeps without looking (jobs another process made claimable, e.g.
 /// by finishing an earlier job of the same ordering key).
