@@ -1,9 +1,8 @@
 //! `/api/v1/scheduled_statuses…`.
 
+use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
 use axum::response::Response;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -11,14 +10,20 @@ use crate::entities::scheduled_status;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Auth, Params};
 use crate::pagination::PageParams;
+use crate::routes::{Routes, get, token};
 use crate::{AppState, de};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/scheduled_statuses", get(index))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route(
+            "/api/v1/scheduled_statuses",
+            get(token(&["read:statuses"]), index),
+        )
         .route(
             "/api/v1/scheduled_statuses/{id}",
-            get(show).put(update).delete(destroy),
+            get(token(&["read:statuses"]).owned(), show)
+                .put(token(&["write:statuses"]).owned(), update)
+                .delete(token(&["write:statuses"]).owned(), destroy),
         )
 }
 
