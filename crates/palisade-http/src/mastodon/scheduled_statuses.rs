@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::entities::scheduled_status;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::{Auth, Params};
 use crate::pagination::PageParams;
 use crate::routes::{Routes, get, token};
@@ -67,11 +67,7 @@ async fn update(
     Params(p): Params<Reschedule>,
 ) -> ApiResult<Json<Value>> {
     let viewer = auth.scoped(&["write:statuses"])?;
-    let at = p
-        .scheduled_at
-        .as_deref()
-        .and_then(de::timestamp_ms)
-        .ok_or_else(|| ApiError::unprocessable("Validation failed: Scheduled at is not a valid date"))?;
+    let at = p.scheduled_at.as_deref().and_then(de::timestamp_ms);
     let s = st.core.reschedule_status(&viewer, de::path_id(&id)?, at).await?;
     Ok(Json(scheduled_status(&s)))
 }

@@ -37,6 +37,8 @@ pub enum Kind {
     /// Streaming: a token in the header, the query or the WebSocket protocol, checked by the
     /// handler (401 without one that resolves); the scopes are the ones the stream needs.
     Stream,
+    /// A public stream: open without a token; a token, when sent, is checked like `Stream`'s.
+    PublicStream,
     /// A web page or form for signed-in members (session cookie): visitors are sent to the
     /// sign-in page; checked by the page.
     Session,
@@ -92,6 +94,9 @@ pub const fn signed() -> Access {
 }
 pub const fn stream(scopes: &'static [&'static str]) -> Access {
     Access::of(Kind::Stream, scopes)
+}
+pub const fn public_stream(scopes: &'static [&'static str]) -> Access {
+    Access::of(Kind::PublicStream, scopes)
 }
 pub const fn session() -> Access {
     Access::of(Kind::Session, &[])

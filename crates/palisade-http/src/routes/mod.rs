@@ -16,8 +16,8 @@ use axum::routing::MethodRouter;
 use crate::AppState;
 
 pub use access::{
-    Access, Kind, admins, moderators, optional, public, session, session_admin, session_moderator, signed,
-    stream, token,
+    Access, Kind, admins, moderators, optional, public, public_stream, session, session_admin,
+    session_moderator, signed, stream, token,
 };
 
 /// One method of one path, and who may call it.

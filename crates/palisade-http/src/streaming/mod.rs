@@ -24,7 +24,7 @@ pub use hub::Hub;
 
 use crate::AppState;
 use crate::extract::{ClientIp, parse_query};
-use crate::routes::{self, Routes, get, scopes::RS, stream};
+use crate::routes::{self, Routes, get, public_stream, scopes::RS, stream};
 
 /// One handler per server-sent event path, each naming its stream.
 macro_rules! sse_paths {
@@ -58,11 +58,20 @@ pub fn routes() -> Routes {
             "/api/v1/streaming/user/notification",
             get(stream(&["read:notifications"]), user_notification),
         )
-        .route("/api/v1/streaming/public", get(stream(RS), public))
-        .route("/api/v1/streaming/public/local", get(stream(RS), public_local))
-        .route("/api/v1/streaming/public/remote", get(stream(RS), public_remote))
-        .route("/api/v1/streaming/hashtag", get(stream(RS), hashtag))
-        .route("/api/v1/streaming/hashtag/local", get(stream(RS), hashtag_local))
+        .route("/api/v1/streaming/public", get(public_stream(RS), public))
+        .route(
+            "/api/v1/streaming/public/local",
+            get(public_stream(RS), public_local),
+        )
+        .route(
+            "/api/v1/streaming/public/remote",
+            get(public_stream(RS), public_remote),
+        )
+        .route("/api/v1/streaming/hashtag", get(public_stream(RS), hashtag))
+        .route(
+            "/api/v1/streaming/hashtag/local",
+            get(public_stream(RS), hashtag_local),
+        )
         .route(
             "/api/v1/streaming/list",
             get(stream(&["read:lists", "read:statuses"]), list),

@@ -34,7 +34,7 @@ pub fn routes() -> Routes {
             "/auth/sign_up",
             get(public(), auth::sign_up_page).post(public(), auth::sign_up),
         )
-        .route("/auth/sign_out", post(session(), auth::sign_out))
+        .route("/auth/sign_out", post(public(), auth::sign_out))
         .route("/home", get(session(), timelines::home))
         .route("/public", get(public(), timelines::federated))
         .route("/public/local", get(public(), timelines::local))
