@@ -4,6 +4,7 @@
 
 mod access;
 mod accounts;
+mod catalog;
 mod domains;
 mod errors;
 mod extras;
