@@ -19,6 +19,7 @@ use palisade_media::video::Ffmpeg;
 use serde_json::{Value, json};
 
 pub use admin::{PruneReport, Refetch};
+pub(crate) use attach::MediaOwner;
 pub use jobs::{JobOutcome, MEDIA_QUEUE, MediaJob};
 pub use palisade_media::temp::TempFile;
 pub use palisade_media::{Kind, MediaError};

@@ -6,7 +6,6 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::entities::scheduled_status;
 use crate::error::ApiResult;
 use crate::extract::{Auth, Params};
 use crate::pagination::PageParams;
@@ -37,7 +36,7 @@ async fn index(
     let page = p.query(20, 40);
     let rows = st.core.scheduled_statuses(&viewer, &page).await?;
     let keys = rows.keys();
-    let items: Vec<Value> = rows.items.iter().map(|(_, s)| scheduled_status(s)).collect();
+    let items: Vec<Value> = rows.items.iter().map(|(_, s)| st.scheduled_json(s)).collect();
     Ok(st.paged(
         &uri,
         &page,
@@ -49,7 +48,7 @@ async fn index(
 
 async fn show(State(st): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     let viewer = auth.scoped(&["read:statuses"])?;
-    Ok(Json(scheduled_status(
+    Ok(Json(st.scheduled_json(
         &st.core.scheduled_status(&viewer, de::path_id(&id)?).await?,
     )))
 }
@@ -69,7 +68,7 @@ async fn update(
     let viewer = auth.scoped(&["write:statuses"])?;
     let at = p.scheduled_at.as_deref().and_then(de::timestamp_ms);
     let s = st.core.reschedule_status(&viewer, de::path_id(&id)?, at).await?;
-    Ok(Json(scheduled_status(&s)))
+    Ok(Json(st.scheduled_json(&s)))
 }
 
 async fn destroy(State(st): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<Value>> {
