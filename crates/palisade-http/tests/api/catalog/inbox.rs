@@ -7,7 +7,7 @@ use palisade_testkit::TestServer;
 
 use super::Body::{Gen, Json, None as Empty, Raw};
 use super::Error::{Is, Starts};
-use super::Who::{Nobody, Signed};
+use super::Who::{self, Nobody, Signed, SignedBadDigest, SignedStale};
 use super::{Case, case};
 
 const ACTOR: &str = "https://evil.example/users/mallory";
@@ -37,10 +37,18 @@ impl Signer {
         }
     }
 
-    /// `Host`, `Date`, `Digest` and `Signature` for a request with `body`.
-    pub fn headers(&self, method: &str, path: &str, body: &[u8]) -> Vec<(String, String)> {
-        let date = httpdate::fmt_http_date(std::time::SystemTime::now());
-        let digest = digest_header(body);
+    /// `Host`, `Date`, `Digest` and `Signature` for a request with `body` (a stale date or
+    /// a digest of another body for those kinds of signer).
+    pub fn headers(&self, method: &str, path: &str, body: &[u8], who: Who) -> Vec<(String, String)> {
+        let mut when = std::time::SystemTime::now();
+        if matches!(who, SignedStale) {
+            when -= std::time::Duration::from_secs(86_400);
+        }
+        let date = httpdate::fmt_http_date(when);
+        let digest = match who {
+            SignedBadDigest => digest_header(b"another body"),
+            _ => digest_header(body),
+        };
         let host = palisade_testkit::DOMAIN;
         let sig = sign_cavage(
             &self.key,
@@ -97,4 +105,8 @@ pub const CASES: &[Case] = &[
     case("inbox: signed, nested 10,000 deep", Signed, "POST", "/inbox", Gen(nested), 400, Starts("")),
     case("inbox: signed, 2 MiB", Signed, "POST", "/inbox", Gen(huge), 413, Starts("")),
     case("inbox: signed, to an unknown user", Signed, "POST", "/users/nobody/inbox", Raw(AP, br#"{"type":"Follow","id":"https://evil.example/5","actor":"https://evil.example/users/mallory","object":"https://palisade.test/users/nobody"}"#), 404, Is("Record not found")),
+    case("inbox: a day-old signature", SignedStale, "POST", "/inbox", Raw(AP, br#"{"type":"Follow","id":"https://evil.example/6","actor":"https://evil.example/users/mallory","object":"https://palisade.test/users/alice"}"#), 401, Starts("")),
+    case("inbox: a digest of another body", SignedBadDigest, "POST", "/inbox", Raw(AP, br#"{"type":"Follow","id":"https://evil.example/7","actor":"https://evil.example/users/mallory","object":"https://palisade.test/users/alice"}"#), 401, Starts("")),
+    case("inbox: signed, a GET", Signed, "GET", "/inbox", Empty, 405, super::Error::Any),
+    case("inbox: signed, an id that is not a URL", Signed, "POST", "/inbox", Raw(AP, br#"{"type":"Follow","id":"not a url","actor":"https://evil.example/users/mallory","object":"https://palisade.test/users/alice"}"#), 400, Starts("")),
 ];

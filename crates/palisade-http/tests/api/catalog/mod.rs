@@ -38,8 +38,14 @@ pub enum Who {
     WebNoCsrf,
     /// The admin's web session.
     WebAdmin,
+    /// A signed-out visitor, with the CSRF cookie and token of the sign-in page.
+    Visitor,
     /// A remote actor signing the request with its key (inbox cases).
     Signed,
+    /// The same, with a `Date` a day old.
+    SignedStale,
+    /// The same, with a `Digest` of another body.
+    SignedBadDigest,
 }
 
 /// A request body.
@@ -219,21 +225,22 @@ async fn send(srv: &TestServer, fx: &Fixtures, c: &Case) -> Resp {
     let mut bytes = bytes;
     let mut ct = ct.to_owned();
     match c.who {
-        Who::Web | Who::WebNoCsrf | Who::WebAdmin => {
-            let s = if matches!(c.who, Who::WebAdmin) {
-                &fx.web_admin
-            } else {
-                &fx.web
+        Who::Web | Who::WebNoCsrf | Who::WebAdmin | Who::Visitor => {
+            let visitor = TestServer::visitor_session();
+            let s = match c.who {
+                Who::WebAdmin => &fx.web_admin,
+                Who::Visitor => &visitor,
+                _ => &fx.web,
             };
             headers.push(("cookie".into(), s.cookie.clone()));
-            if matches!(c.who, Who::Web | Who::WebAdmin) && ct.starts_with("application/x-www") {
+            if !matches!(c.who, Who::WebNoCsrf) && ct.starts_with("application/x-www") {
                 let mut b = format!("authenticity_token={}&", s.csrf).into_bytes();
                 b.extend_from_slice(&bytes);
                 bytes = b;
             }
         }
-        Who::Signed => {
-            headers.extend(fx.inbox.headers(c.method, &path, &bytes));
+        Who::Signed | Who::SignedStale | Who::SignedBadDigest => {
+            headers.extend(fx.inbox.headers(c.method, &path, &bytes, c.who));
             if ct.is_empty() {
                 ct = "application/activity+json".into();
             }

@@ -2,7 +2,7 @@
 
 use super::Body::{Form, Raw};
 use super::Error::Page;
-use super::Who::{Web, WebAdmin, WebNoCsrf};
+use super::Who::{Visitor, Web, WebAdmin, WebNoCsrf};
 use super::{Case, case};
 
 #[rustfmt::skip]
@@ -19,4 +19,31 @@ pub const CASES: &[Case] = &[
     case("web: import garbage", Web, "POST", "/settings/domain_blocks/import", Form("data=%00%01"), 200, Page),
     case("web admin: block a non-domain", WebAdmin, "POST", "/admin/domain_blocks", Form("domain=not%20a%20domain&severity=suspend"), 422, Page),
     case("web admin: unknown report action", WebAdmin, "POST", "/admin/reports/424242/resolve", Form(""), 404, Page),
+    case("web: a wrong CSRF token", WebNoCsrf, "POST", "/statuses", Form("status=hi&authenticity_token=forged"), 403, Page),
+    case("web: a 501-character status", Web, "POST", "/statuses", super::Body::Gen(long_status), 422, Page),
+    case("web: report an unknown account", Web, "POST", "/accounts/424242/report", Form("comment=x"), 404, Page),
+    case("web: report with a 3,000-character comment", Web, "POST", "/accounts/{bob_id}/report", super::Body::Gen(long_comment), 422, Page),
+    case("web: sign in with a wrong password", Visitor, "POST", "/auth/sign_in", Form("login=alice&password=wrong"), 401, Page),
+    case("web: sign in with invalid UTF-8", Visitor, "POST", "/auth/sign_in", Raw("application/x-www-form-urlencoded", b"login=%FF&password=x"), 400, Page),
+    case("web: sign up with a taken name", Visitor, "POST", "/auth/sign_up", Form("username=alice&email=a3%40example.com&password=correct+horse+battery&password_confirmation=correct+horse+battery&agreement=1"), 422, Page),
+    case("web: sign up with a bad e-mail", Visitor, "POST", "/auth/sign_up", Form("username=zed&email=nope&password=correct+horse+battery&password_confirmation=correct+horse+battery&agreement=1"), 422, Page),
+    case("web: sign up without agreeing", Visitor, "POST", "/auth/sign_up", Form("username=zed&email=zed%40example.com&password=correct+horse+battery&password_confirmation=correct+horse+battery"), 422, Page),
+    case("web admin: block with a bad severity", WebAdmin, "POST", "/admin/domain_blocks", Form("domain=x.example&severity=obliterate"), 422, Page),
+    case("web admin: allow a non-domain", WebAdmin, "POST", "/admin/domain_allows", Form("domain=not%20a%20domain"), 422, Page),
+    case("web admin: unknown federation mode", WebAdmin, "POST", "/admin/federation_settings", Form("mode=chaos"), 422, Page),
+    case("web admin: unknown peer action", WebAdmin, "POST", "/admin/peers/x.example/explode", Form(""), 404, Page),
 ];
+
+fn long_status() -> (&'static str, Vec<u8>) {
+    (
+        "application/x-www-form-urlencoded",
+        format!("status={}", "a".repeat(501)).into_bytes(),
+    )
+}
+
+fn long_comment() -> (&'static str, Vec<u8>) {
+    (
+        "application/x-www-form-urlencoded",
+        format!("comment={}", "a".repeat(3000)).into_bytes(),
+    )
+}
