@@ -258,6 +258,19 @@ impl TestServer {
         fields: &[(&str, &str)],
         files: &[(&str, &str, &str, &[u8])],
     ) -> Resp {
+        self.multipart_with(method, path, token, fields, files, &[]).await
+    }
+
+    /// [`TestServer::multipart`] with extra request `headers` (a browser's cookies).
+    pub async fn multipart_with(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &str, &[u8])],
+        headers: &[(&str, &str)],
+    ) -> Resp {
         let boundary = "palisade-test-boundary-7d9f";
         let mut body: Vec<u8> = Vec::new();
         for (name, value) in fields {
@@ -277,14 +290,17 @@ impl TestServer {
             body.extend_from_slice(b"\r\n");
         }
         body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        self.request_bytes(
-            method,
-            path,
-            token,
-            &format!("multipart/form-data; boundary={boundary}"),
-            body,
-        )
-        .await
+        let mut req = Request::builder().method(method).uri(path).header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        );
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        self.send(req.body(Body::from(body)).expect("request")).await
     }
 
     /// A request with a raw body.

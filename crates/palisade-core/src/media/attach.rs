@@ -12,12 +12,14 @@ use crate::{Core, Error, Result};
 impl Core {
     /// Checks `media_ids` as Mastodon does and returns them as ids, in order: at most four,
     /// the author's own uploads that no other status shows, processed, and no video or
-    /// audio among several files.
+    /// audio among several files. With `allow_processing` (the web's compose form, which
+    /// uploads and posts in one submit), files still being processed are accepted too.
     pub(crate) async fn attachable_media(
         &self,
         author_id: i64,
         media_ids: &[String],
         status_id: Option<i64>,
+        allow_processing: bool,
     ) -> Result<Vec<i64>> {
         let mut ids: Vec<i64> = Vec::new();
         let mut unknown: Vec<String> = Vec::new();
@@ -54,7 +56,8 @@ impl Core {
             )));
         }
         let list: Vec<&Media> = ids.iter().filter_map(|id| found.get(id)).collect();
-        if list.iter().any(|m| m.state != "ready") {
+        let usable = |m: &&Media| m.state == "ready" || (allow_processing && m.state == "processing");
+        if !list.iter().all(usable) {
             return Err(Error::invalid(
                 "Cannot attach files that have not finished processing. Try again in a moment!",
             ));

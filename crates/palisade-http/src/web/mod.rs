@@ -5,23 +5,33 @@
 
 pub mod admin;
 pub mod assets;
+pub mod attachments;
 pub mod auth;
+pub mod compose;
 pub mod ctx;
 pub mod domain_blocks;
 pub mod form;
 pub mod home;
 pub mod page;
+pub mod pictures;
 pub mod profile;
 pub mod render;
 pub mod search;
 pub mod settings;
 pub mod statuses;
 pub mod timelines;
+pub mod upload;
 
 use axum::Router;
 use axum::routing::{get, post};
 
 use crate::AppState;
+
+/// Forms with files: a video (99 MiB) or four images, and the text around them.
+const UPLOAD_LIMIT: usize = palisade_media::limits::VIDEO_BYTES as usize + (1 << 20);
+
+/// The profile form: an avatar and a header (8 MiB each) and the text around them.
+const PROFILE_LIMIT: usize = 2 * palisade_media::limits::PROFILE_IMAGE_BYTES as usize + (1 << 20);
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -37,7 +47,10 @@ pub fn routes() -> Router<AppState> {
         .route("/public/local", get(timelines::local))
         .route("/notifications", get(timelines::notifications))
         .route("/bookmarks", get(timelines::bookmarks))
-        .route("/statuses", post(statuses::create))
+        .route(
+            "/statuses",
+            post(compose::create).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
         .route("/statuses/new", get(statuses::new))
         .route("/statuses/{id}", get(statuses::show_by_id))
         .route("/statuses/{id}/{action}", post(statuses::act))
@@ -64,7 +77,13 @@ fn settings_routes() -> Router<AppState> {
             "/settings",
             get(|| async { axum::response::Redirect::to("/settings/profile") }),
         )
-        .route("/settings/profile", get(profile::show).post(profile::save))
+        .route(
+            "/settings/profile",
+            get(profile::show)
+                .post(profile::save)
+                .layer(axum::extract::DefaultBodyLimit::max(PROFILE_LIMIT)),
+        )
+        .route("/settings/profile/{which}/delete", post(profile::remove))
         .route("/settings/domain_blocks", get(db::list))
         .route("/settings/domain_blocks/export", get(db::export))
         .route("/settings/domain_blocks/import", post(db::import))

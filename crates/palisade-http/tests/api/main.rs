@@ -29,3 +29,5 @@ mod statuses;
 mod streaming;
 mod timelines;
 mod web;
+mod web_browser;
+mod web_media;
