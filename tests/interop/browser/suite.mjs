@@ -168,6 +168,41 @@ await check("media: mia posts a picture with alt text in one submit and sees it 
   await ned.context().close();
 });
 
+/** A one-second video made by ffmpeg (null without it: CI installs it, PALISADE_REQUIRE_FFMPEG=1). */
+function video() {
+  const out = `${WORK}/film.webm`;
+  try {
+    execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=10",
+      "-f", "lavfi", "-i", "sine=frequency=440", "-t", "1", "-c:v", "libvpx", "-c:a", "libvorbis", out]);
+    return readFileSync(out);
+  } catch (e) {
+    if (process.env.PALISADE_REQUIRE_FFMPEG === "1") throw e;
+    return null;
+  }
+}
+
+await check("video: ned posts a short video with a description; the post shows it processing, then a native player, once ffmpeg is done", async () => {
+  const film = video();
+  if (!film) { console.log("# ffmpeg is not installed: the video step is skipped"); return; }
+  const page = await newPage();
+  await signIn(page, A.url, "ned", PASSWORD);
+  await visit(page, `${A.url}/home`);
+  await compose(page, { text: "A short film", files: [{ name: "film.webm", type: "video/webm", bytes: film, alt: "Colour bars and a tone" }] });
+  const player = `${post("A short film")} video[aria-label="Colour bars and a tone"]`;
+  await poll("the video is processed", async () => {
+    if (await page.$(player)) return true;
+    const state = await page.$(`${post("A short film")} [data-state=processing]`);
+    assert(state, "while it is processed, the post says so");
+    await page.reload();
+    return false;
+  }, 30000);
+  await axe(page);
+  const src = await page.getAttribute(player, "src");
+  const poster = await page.getAttribute(player, "poster");
+  assert(src.startsWith("/system/") && poster.startsWith("/system/"), `the video and its poster are the instance's: ${src} ${poster}`);
+  await page.context().close();
+});
+
 await check("remote media through the instance: tom on B sets an avatar and posts a picture; mia's pages show both from A (/system/proxy), loaded", async () => {
   const auth = { authorization: `Bearer ${tokens.tom}` };
   const form = (field, name, bytes, extra = {}) => {

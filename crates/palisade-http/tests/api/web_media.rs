@@ -393,3 +393,37 @@ async fn a_video_posted_from_the_web_shows_processing_and_federates_once_ready()
         "the post federates once the video is ready"
     );
 }
+
+#[tokio::test]
+async fn a_link_s_preview_card_shows_with_its_picture_from_this_instance() {
+    let srv = TestServer::new().await;
+    let alice = srv.user("alice").await;
+    let id = srv
+        .status(&alice, "read this https://example.org/page", "public")
+        .await;
+    // What the card job does once it has read the page (media_federation.rs fetches real ones).
+    let mut card = palisade_store::cards::ensure(&srv.db, "https://example.org/page")
+        .await
+        .unwrap();
+    palisade_store::cards::link(&srv.db, id.parse().unwrap(), card.id)
+        .await
+        .unwrap();
+    card.state = "ready".into();
+    card.title = "An example page".into();
+    card.description = "What the page is about".into();
+    card.image_path = Some("proxy/77/original".into());
+    palisade_store::cards::set_ready(&srv.db, &card).await.unwrap();
+    let html = Browser::new(&srv).get("/@alice").await.text;
+    assert!(
+        html.contains("<a class=\"preview-card\" href=\"https://example.org/page\" rel=\"noopener noreferrer nofollow ugc\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("<img src=\"/system/proxy/77/original\" alt=\"\""),
+        "{html}"
+    );
+    assert!(html.contains("An example page") && html.contains("What the page is about"));
+    for src in loaded(&html) {
+        assert!(src.starts_with('/'), "the page loads {src}");
+    }
+}
