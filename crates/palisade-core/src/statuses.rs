@@ -9,6 +9,7 @@ use crate::auth::Viewer;
 use crate::content::{self, Rendered};
 use crate::events::Event;
 use crate::live::LiveEvent;
+use crate::media::MediaOwner;
 use crate::preferences::{parse_visibility, preferences_of};
 use crate::status_rows::{NewStatusRow, RowKind, build};
 use crate::views::{StatusView, ViewOptions};
@@ -99,7 +100,7 @@ impl Core {
         }
         let visibility = self.visibility_for(viewer, new.visibility.as_deref())?;
         let prepared = self
-            .prepare_status_with(author, visibility, &new, true, allow_processing)
+            .prepare_status_with(author, visibility, &new, None, allow_processing)
             .await?;
         let id = prepared.status.id;
         let mut tx = self.db.begin().await?;
@@ -124,17 +125,17 @@ impl Core {
         })
     }
 
-    /// Checks and renders a new status of `author`. With `strict`, a reply to a status the
-    /// author cannot see is refused; otherwise (a scheduled status published later) it
-    /// becomes a status of its own.
+    /// Checks and renders a new status of `author`. `scheduled`: the scheduled status being
+    /// published, whose held files it takes and which, replying to a status the author
+    /// cannot see any more, becomes a status of its own; otherwise such a reply is refused.
     pub(crate) async fn prepare_status(
         &self,
         author: &Account,
         visibility: Visibility,
         new: &NewStatus,
-        strict: bool,
+        scheduled: Option<i64>,
     ) -> Result<Prepared> {
-        self.prepare_status_with(author, visibility, new, strict, false)
+        self.prepare_status_with(author, visibility, new, scheduled, false)
             .await
     }
 
@@ -143,19 +144,17 @@ impl Core {
         author: &Account,
         visibility: Visibility,
         new: &NewStatus,
-        strict: bool,
+        scheduled: Option<i64>,
         allow_processing: bool,
     ) -> Result<Prepared> {
+        let strict = scheduled.is_none();
+        let owner = scheduled.map_or(MediaOwner::None, MediaOwner::Scheduled);
         let media_ids = self
-            .attachable_media(author.id, &new.media_ids, None, allow_processing)
+            .attachable_media(author.id, &new.media_ids, owner, allow_processing)
             .await?;
         self.check_text(&new.text, &new.spoiler_text, !media_ids.is_empty())?;
+        // A poll may come with attachments (Mastodon.py's test_poll_with_media expects it).
         if let Some(p) = &new.poll {
-            if !media_ids.is_empty() {
-                return Err(Error::invalid(
-                    "Validation failed: a status cannot carry both a poll and attachments",
-                ));
-            }
             crate::polls::validate(p)?;
         }
         let parent = match new.in_reply_to_id {
@@ -268,7 +267,10 @@ impl Core {
             .map(|m| (m.id, m.description))
             .collect();
         let media_ids = match &changes.media_ids {
-            Some(ids) => self.attachable_media(author.id, ids, Some(id), false).await?,
+            Some(ids) => {
+                self.attachable_media(author.id, ids, MediaOwner::Status(id), false)
+                    .await?
+            }
             None => before_media.iter().map(|(m, _)| *m).collect(),
         };
         self.check_text(&changes.text, &changes.spoiler_text, !media_ids.is_empty())?;

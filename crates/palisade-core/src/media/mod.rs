@@ -20,6 +20,7 @@ use palisade_media::video::Ffmpeg;
 use serde_json::{Value, json};
 
 pub use admin::{PruneReport, Refetch};
+pub(crate) use attach::MediaOwner;
 pub use compose::PostError;
 pub use jobs::{JobOutcome, MEDIA_QUEUE, MediaJob};
 pub use palisade_media::temp::TempFile;

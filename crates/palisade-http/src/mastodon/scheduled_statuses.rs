@@ -7,7 +7,6 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::entities::scheduled_status;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Auth, Params};
 use crate::pagination::PageParams;
@@ -32,7 +31,7 @@ async fn index(
     let page = p.query(20, 40);
     let rows = st.core.scheduled_statuses(&viewer, &page).await?;
     let keys = rows.keys();
-    let items: Vec<Value> = rows.items.iter().map(|(_, s)| scheduled_status(s)).collect();
+    let items: Vec<Value> = rows.items.iter().map(|(_, s)| st.scheduled_json(s)).collect();
     Ok(st.paged(
         &uri,
         &page,
@@ -44,7 +43,7 @@ async fn index(
 
 async fn show(State(st): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     let viewer = auth.scoped(&["read:statuses"])?;
-    Ok(Json(scheduled_status(
+    Ok(Json(st.scheduled_json(
         &st.core.scheduled_status(&viewer, de::path_id(&id)?).await?,
     )))
 }
@@ -68,7 +67,7 @@ async fn update(
         .and_then(de::timestamp_ms)
         .ok_or_else(|| ApiError::unprocessable("Validation failed: Scheduled at is not a valid date"))?;
     let s = st.core.reschedule_status(&viewer, de::path_id(&id)?, at).await?;
-    Ok(Json(scheduled_status(&s)))
+    Ok(Json(st.scheduled_json(&s)))
 }
 
 async fn destroy(State(st): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<Value>> {

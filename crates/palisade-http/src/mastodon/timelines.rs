@@ -1,4 +1,4 @@
-//! `/api/v1/timelines/home|public|tag/:hashtag`.
+//! `/api/v1/timelines/home|public|tag/:hashtag|link`.
 
 use axum::Router;
 use axum::extract::{OriginalUri, Path, State};
@@ -86,9 +86,26 @@ async fn tag(
     Ok(st.status_page(&uri, &page, result, viewer.as_ref()))
 }
 
-/// Statuses sharing a trending link: links trend by their preview cards, which this server
-/// does not make yet, so no link is known (404, as Mastodon answers for an unknown one).
-async fn link(auth: MaybeAuth) -> ApiResult<Response> {
-    auth.scoped(&["read:statuses"])?;
-    Err(crate::error::ApiError::not_found())
+#[derive(Deserialize)]
+struct LinkParams {
+    #[serde(default)]
+    url: String,
+    #[serde(flatten)]
+    page: PageParams,
+}
+
+/// Statuses sharing a link (by its preview card); 404 for a link unknown here.
+async fn link(
+    State(st): State<AppState>,
+    auth: MaybeAuth,
+    OriginalUri(uri): OriginalUri,
+    Params(p): Params<LinkParams>,
+) -> ApiResult<Response> {
+    let viewer = auth.scoped(&["read:statuses"])?;
+    let page = p.page.query(20, 40);
+    let result = st
+        .core
+        .link_timeline(viewer_account(viewer.as_ref()), &p.url, &page)
+        .await?;
+    Ok(st.status_page(&uri, &page, result, viewer.as_ref()))
 }

@@ -71,9 +71,27 @@ async fn statuses(
 }
 
 /// Links trend by their preview cards, which this server does not make yet: none.
-async fn links(auth: MaybeAuth) -> ApiResult<Json<Vec<Value>>> {
+/// Trending links: each a PreviewCard with its `history`, as Mastodon's Trends::Link.
+async fn links(
+    State(st): State<AppState>,
+    auth: MaybeAuth,
+    Params(p): Params<Window>,
+) -> ApiResult<Json<Vec<Value>>> {
     auth.scoped(&["read"])?;
-    Ok(Json(Vec::new()))
+    let (limit, offset) = p.get(10, 20);
+    let urls = st.core.urls();
+    let list = st.core.trending_links(limit, offset).await?;
+    Ok(Json(
+        list.iter()
+            .map(|t| {
+                let mut v = crate::entities::preview_card(&t.card, &urls);
+                v["history"] = json!(t.history.iter().map(|(day, uses, accounts)| json!({
+                    "day": (day / 1000).to_string(), "uses": uses.to_string(), "accounts": accounts.to_string(),
+                })).collect::<Vec<_>>());
+                v
+            })
+            .collect(),
+    ))
 }
 
 async fn suggestions_v1(
