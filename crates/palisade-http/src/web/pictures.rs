@@ -21,14 +21,18 @@ pub fn page_url(st: &AppState, url: String) -> String {
     }
 }
 
-/// The account's avatar, or the default one.
-pub fn avatar_url(st: &AppState, a: &Account) -> String {
+/// The account's avatar, or the default one, as a full URL (OpenGraph tags).
+pub fn avatar_absolute(st: &AppState, a: &Account) -> String {
     let urls = st.core.urls();
-    let url = match &a.avatar_path {
+    match &a.avatar_path {
         Some(p) => urls.served(p),
         None => urls.default_avatar(),
-    };
-    page_url(st, url)
+    }
+}
+
+/// The account's avatar, or the default one.
+pub fn avatar_url(st: &AppState, a: &Account) -> String {
+    page_url(st, avatar_absolute(st, a))
 }
 
 /// The account's header, or the default one.

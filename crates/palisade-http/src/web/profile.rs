@@ -146,6 +146,7 @@ async fn profile(st: &AppState, ctx: &Ctx, name: &str, p: &PageParams) -> WebRes
         meta property="og:type" content="profile";
         meta property="og:title" content=(title);
         meta property="og:url" content=(a.url);
+        meta property="og:image" content=(pictures::avatar_absolute(st, &a));
         link rel="alternate" type="application/activity+json" href=(a.uri);
     };
     Ok(super::page::page_with(

@@ -60,8 +60,21 @@ fn og(st: &AppState, v: &StatusView) -> maud::Markup {
         meta property="og:title" content={(display_name(&v.account)) " (" (handle(st, &v.account)) ")"};
         meta property="og:description" content=(text);
         meta property="og:url" content=(v.status.url.clone().unwrap_or_else(|| v.status.uri.clone()));
+        meta property="og:image" content=(og_image(st, v));
         link rel="alternate" type="application/activity+json" href=(v.status.uri);
     }
+}
+
+/// The first picture of a status (its preview), else its author's avatar; never one marked
+/// sensitive or behind a content warning.
+fn og_image(st: &AppState, v: &StatusView) -> String {
+    let urls = st.core.urls();
+    v.media
+        .iter()
+        .filter(|_| !v.status.sensitive)
+        .map(|m| crate::entities::media_attachment(m, &urls, false))
+        .find_map(|e| e.preview_url)
+        .unwrap_or_else(|| super::pictures::avatar_absolute(st, &v.account))
 }
 
 fn strip_tags(html: &str) -> String {

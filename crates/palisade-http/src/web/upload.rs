@@ -171,7 +171,15 @@ impl<T: DeserializeOwned> FromRequest<AppState> for FilesForm<T> {
             }
         }
         if !checked {
-            return Err(expired());
+            // A body over the limit by its length is refused before its first field: nothing
+            // was read or stored, so the reason is all there is to say.
+            return Err(match &refused {
+                Some(reason) => refuse(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    &format!("{reason} Go back and choose smaller files."),
+                ),
+                None => expired(),
+            });
         }
         if refused.is_some() {
             files.clear();

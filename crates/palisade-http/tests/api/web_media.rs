@@ -260,6 +260,10 @@ async fn avatars_headers_and_emoji_come_from_this_instance_and_settings_change_t
         "{html}"
     );
     assert!(html.contains("alt=\"Alice waving\""), "the avatar's description");
+    assert!(
+        html.contains("<meta property=\"og:image\" content=\"https://palisade.test/system/media/"),
+        "visitors' link previews show the avatar"
+    );
     let emoji = html.matches("<img class=\"emoji\" src=\"/system/").count();
     assert!(
         emoji >= 3,
@@ -426,4 +430,45 @@ async fn a_link_s_preview_card_shows_with_its_picture_from_this_instance() {
     for src in loaded(&html) {
         assert!(src.starts_with('/'), "the page loads {src}");
     }
+}
+
+#[tokio::test]
+async fn a_100_mb_file_is_stopped_mid_stream_and_an_oversized_image_named_next_to_its_field() {
+    let srv = TestServer::new().await;
+    let alice = srv.user("alice").await;
+    let mut a = Browser::new(&srv);
+    a.sign_in("alice").await;
+    a.get("/home").await;
+    let mut big = testdata::jpeg(16, 16);
+    big.resize(100 * 1024 * 1024, 0);
+    let r = a
+        .post_files(
+            "/statuses",
+            &[("status", "huge")],
+            &[("file_0", "huge.jpg", "image/jpeg", &big)],
+            true,
+        )
+        .await;
+    // Its length says so before any field is read: a page with the reason, nothing stored.
+    assert_eq!(r.status, 413, "{}", r.text);
+    assert!(
+        r.text.contains("The files are too large: at most 99 MB in all"),
+        "{}",
+        r.text
+    );
+    big.truncate(17 * 1024 * 1024);
+    a.get("/home").await;
+    let r = a
+        .post_files(
+            "/statuses",
+            &[("status", "big")],
+            &[("file_0", "big.jpg", "image/jpeg", &big)],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(r.text.contains("File size must be less than 16 MB"), "{}", r.text);
+    assert!(r.text.contains("id=\"file_0-error\""));
+    assert_eq!(statuses_of(&srv, &alice).await, serde_json::json!([]));
+    assert!(srv.stored("").await.is_empty());
 }
