@@ -2,7 +2,7 @@
 // harness: a member attaches a picture with its description in the compose form (one
 // submit, no script needed) and sees it in the timeline; someone else sees it; a picture
 // is looked for where the page shows it, and must have loaded from the instance itself.
-import { assert, axe, follow, loadedImage, png } from "./lib.mjs";
+import { assert, axe, follow, loadedImage, onlyOrigins, png, signIn, visit } from "./lib.mjs";
 
 /** The post (article) whose text contains `text`. */
 export const post = (text) => `article.status:has-text(${JSON.stringify(text)})`;
@@ -44,4 +44,18 @@ export async function seePicture(page, { text, alt }) {
   await page.click(altSummary);
   await axe(page);
   return src;
+}
+
+/** For the federation harness: a member finds a remote member's picture in her home, and the
+ *  author's avatar, both served through the instance's proxy; every request the page makes
+ *  goes to the instance (checked by finish()). */
+export async function peerPicture(page, o) {
+  onlyOrigins(o.base);
+  await signIn(page, o.base, o.login, o.password);
+  await visit(page, `${o.base}/home`);
+  const src = await seePicture(page, { text: o.text, alt: o.alt });
+  assert(src.startsWith("/system/proxy/"), `the peer's picture comes through the proxy: ${src}`);
+  const avatar = await loadedImage(page, `${post(o.text)} header img.avatar`);
+  assert(avatar.startsWith("/system/proxy/"), `the author's avatar comes through the proxy: ${avatar}`);
+  return { src, avatar };
 }
