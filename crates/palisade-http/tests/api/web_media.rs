@@ -291,6 +291,7 @@ async fn avatars_headers_and_emoji_come_from_this_instance_and_settings_change_t
         .await;
     assert_eq!(r.status, 422, "{}", r.text);
     assert!(r.text.contains("id=\"header-error\""), "{}", r.text);
+    assert!(r.text.contains("value=\"Changed\""), "what was typed is kept");
     let me = srv
         .get("/api/v1/accounts/verify_credentials", Some(&alice))
         .await

@@ -171,6 +171,13 @@ pub async fn save(State(st): State<AppState>, mut form: FilesForm<ProfileForm>) 
     let fields = (0..st.core.settings.limits.max_profile_fields)
         .map(|i| (text(format!("field_name_{i}")), text(format!("field_value_{i}"))))
         .collect();
+    // What the form showed, should it come back refused.
+    let mut typed = me.clone();
+    typed.display_name = f.display_name.trim().to_owned();
+    typed.note_source = f.note.clone();
+    typed.locked = f.locked;
+    typed.avatar_description = f.avatar_description.clone().unwrap_or(typed.avatar_description);
+    typed.header_description = f.header_description.clone().unwrap_or(typed.header_description);
     let which = match (&avatar, &header) {
         (Some(_), None) => Some(ProfileImage::Avatar),
         (None, Some(_)) => Some(ProfileImage::Header),
@@ -204,7 +211,7 @@ pub async fn save(State(st): State<AppState>, mut form: FilesForm<ProfileForm>) 
                 Some(ProfileImage::Header) => Refused::Header(m),
                 None => Refused::Form(m),
             };
-            Ok(settings_page(&st, &ctx, &me, Some(refused)))
+            Ok(settings_page(&st, &ctx, &typed, Some(refused)))
         }
         Err(e) => Err(WebError(e)),
     }
