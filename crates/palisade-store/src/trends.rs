@@ -80,19 +80,34 @@ pub async fn link_history<'a>(
     card_id: i64,
     day_starts: &[i64],
 ) -> Result<Vec<(i64, i64, i64)>> {
+    per_day(
+        ex,
+        "SELECT COUNT(*) AS uses, COUNT(DISTINCT s.account_id) AS accounts \
+         FROM status_cards sc JOIN statuses s ON s.id = sc.status_id \
+         WHERE sc.card_id = $1 AND sc.status_id >= $2 AND sc.status_id < $3 AND s.visibility = 'public'",
+        card_id,
+        day_starts,
+    )
+    .await
+}
+
+/// Runs `sql` (binding `id` as `$1` and a day's status id range as `$2`, `$3`; selecting
+/// `uses` and `accounts`) for each day: (day start, uses, accounts).
+pub(crate) async fn per_day<'a>(
+    ex: impl Into<Exec<'a>>,
+    sql: &'static str,
+    id: i64,
+    day_starts: &[i64],
+) -> Result<Vec<(i64, i64, i64)>> {
     let mut out = Vec::with_capacity(day_starts.len());
     let mut exec = ex.into();
     for &start in day_starts {
-        let row = q(
-            "SELECT COUNT(*) AS uses, COUNT(DISTINCT s.account_id) AS accounts \
-             FROM status_cards sc JOIN statuses s ON s.id = sc.status_id \
-             WHERE sc.card_id = $1 AND sc.status_id >= $2 AND sc.status_id < $3 AND s.visibility = 'public'",
-        )
-        .bind(card_id)
-        .bind(crate::ids::min_id_at(start))
-        .bind(crate::ids::min_id_at(start + 86_400_000))
-        .fetch_one(exec.reborrow())
-        .await?;
+        let row = q(sql)
+            .bind(id)
+            .bind(crate::ids::min_id_at(start))
+            .bind(crate::ids::min_id_at(start + 86_400_000))
+            .fetch_one(exec.reborrow())
+            .await?;
         out.push((start, row.i64("uses")?, row.i64("accounts")?));
     }
     Ok(out)
