@@ -473,3 +473,56 @@ async fn a_100_mb_file_is_stopped_mid_stream_and_an_oversized_image_named_next_t
     assert_eq!(statuses_of(&srv, &alice).await, serde_json::json!([]));
     assert!(srv.stored("").await.is_empty());
 }
+
+#[tokio::test]
+async fn gifs_play_as_looping_video_and_audio_in_the_browser_s_player() {
+    let srv = TestServer::new().await;
+    if testdata::skip_without_ffmpeg(srv.core.ffmpeg().available().await) {
+        return;
+    }
+    let alice = srv.user("alice").await;
+    for (name, kind, bytes, text) in [
+        (
+            "a.gif",
+            "image/gif",
+            testdata::animated_gif(4).unwrap(),
+            "a looping gif",
+        ),
+        ("a.ogg", "audio/ogg", testdata::audio().unwrap(), "a tone"),
+    ] {
+        let m = srv
+            .multipart(
+                axum::http::Method::POST,
+                "/api/v1/media",
+                Some(&alice),
+                &[("description", text)],
+                &[("file", name, kind, &bytes)],
+            )
+            .await;
+        assert_eq!(m.status, 200, "{}", m.text);
+        let r = srv
+            .post_json(
+                "/api/v1/statuses",
+                Some(&alice),
+                serde_json::json!({"status": text, "media_ids": [m.body["id"]]}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+    }
+    let html = Browser::new(&srv).get("/@alice").await.text;
+    assert!(
+        html.contains(
+            "<video class=\"gifv\" controls loop muted playsinline preload=\"none\" poster=\"/system/"
+        ),
+        "{html}"
+    );
+    assert!(html.contains("aria-label=\"a looping gif\""));
+    assert!(
+        html.contains("<audio controls preload=\"none\" src=\"/system/"),
+        "{html}"
+    );
+    assert!(html.contains("aria-label=\"a tone\""));
+    for src in loaded(&html) {
+        assert!(src.starts_with('/'), "the page loads {src}");
+    }
+}
