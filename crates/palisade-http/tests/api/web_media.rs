@@ -526,3 +526,46 @@ async fn gifs_play_as_looping_video_and_audio_in_the_browser_s_player() {
         assert!(src.starts_with('/'), "the page loads {src}");
     }
 }
+
+#[tokio::test]
+async fn a_post_with_two_files_processing_federates_once_when_the_last_is_done() {
+    let srv = TestServer::new().await;
+    if testdata::skip_without_ffmpeg(srv.core.ffmpeg().available().await) {
+        return;
+    }
+    let alice = srv.user("alice").await;
+    let mut a = Browser::new(&srv);
+    a.sign_in("alice").await;
+    a.get("/home").await;
+    let gif = testdata::animated_gif(3).unwrap();
+    let before = outbound(&srv).await;
+    let r = a
+        .post_files(
+            "/statuses",
+            &[("status", "two animations")],
+            &[
+                ("file_0", "a.gif", "image/gif", &gif),
+                ("file_1", "b.gif", "image/gif", &gif),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let html = a.get("/home").await.text;
+    assert_eq!(html.matches("data-state=\"processing\"").count(), 2, "{html}");
+    assert_eq!(outbound(&srv).await, before);
+    assert_eq!(srv.run_media_jobs().await, 2);
+    let posted = statuses_of(&srv, &alice).await;
+    let kinds: Vec<&str> = posted[0]["media_attachments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["gifv", "gifv"], "{posted}");
+    assert_eq!(
+        outbound(&srv).await,
+        before + 1,
+        "one Create, after the last file"
+    );
+}
