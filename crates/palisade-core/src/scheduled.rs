@@ -157,8 +157,17 @@ impl Core {
     }
 
     /// Moves a scheduled status to `at` (a new timer; the old one finds it not due).
-    pub async fn reschedule_status(&self, viewer: &Viewer, id: i64, at: i64) -> Result<ScheduledStatus> {
+    /// Moves a scheduled status to `at` (`None`: the date given was not one). Another
+    /// member's scheduled status does not exist for the caller: 404 before any validation.
+    pub async fn reschedule_status(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        at: Option<i64>,
+    ) -> Result<ScheduledStatus> {
         let owner = viewer.account_id()?;
+        self.scheduled_status(viewer, id).await?;
+        let at = at.ok_or_else(|| Error::invalid("Validation failed: Scheduled at is not a valid date"))?;
         check_time(at)?;
         let mut tx = self.db.begin().await?;
         if !store::reschedule(&mut tx, owner, id, at).await? {

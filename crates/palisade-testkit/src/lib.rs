@@ -49,6 +49,13 @@ pub struct Resp {
     pub text: String,
 }
 
+/// A browser's web session: its `cookie` header and its forms' `authenticity_token`.
+#[derive(Clone, Debug)]
+pub struct WebSession {
+    pub cookie: String,
+    pub csrf: String,
+}
+
 impl Resp {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
@@ -304,6 +311,21 @@ impl TestServer {
     }
 
     /// A request with a raw body.
+    /// Any request: `headers` as given, `body` as bytes (hostile inputs).
+    pub async fn request_raw(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Resp {
+        let mut req = Request::builder().method(method).uri(path);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.send(req.body(Body::from(body)).expect("request")).await
+    }
+
     pub async fn request_bytes(
         &self,
         method: Method,
@@ -476,6 +498,37 @@ impl TestServer {
 
     pub async fn delete(&self, path: &str, token: Option<&str>) -> Resp {
         self.request(Method::DELETE, path, token, None).await
+    }
+
+    /// Signs `login` in on the web (password "correct horse battery"): the `cookie` header
+    /// value and the CSRF token its forms must carry.
+    pub async fn web_session(&self, login: &str) -> WebSession {
+        let (secret, _) = self
+            .core
+            .sign_in(login, "correct horse battery", None)
+            .await
+            .expect("sign in");
+        WebSession {
+            cookie: format!("palisade_session={secret}"),
+            csrf: palisade_core::secrets::hash_token(&format!("csrf:{secret}")),
+        }
+    }
+
+    /// A visitor's CSRF cookie and the token that goes with it (forms of signed-out pages).
+    pub fn visitor_session() -> WebSession {
+        let basis = "visitor-csrf-basis-0123456789abcdef";
+        WebSession {
+            cookie: format!("palisade_csrf={basis}"),
+            csrf: palisade_core::secrets::hash_token(&format!("csrf:{basis}")),
+        }
+    }
+
+    /// Every table's row count, read from the database's own catalog (SQLite and
+    /// PostgreSQL): compared before and after requests that must write nothing.
+    pub async fn row_counts(&self) -> std::collections::BTreeMap<String, i64> {
+        palisade_store::census::table_row_counts(&self.db)
+            .await
+            .expect("count the rows of every table")
     }
 
     /// Posts a status and returns its id.

@@ -6,31 +6,33 @@ mod emojis;
 mod inbox;
 mod objects;
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::http::header::{ACCEPT, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use palisade_federation::FedError;
 use palisade_federation::signatures::{SigError, SignedRequest};
 use serde_json::{Value, json};
 
 use crate::AppState;
+use crate::routes::{self, Routes, get, post, public};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/users/{name}", get(actor::show))
-        .route("/actor", get(actor::instance))
-        .route("/users/{name}/statuses/{id}", get(objects::status))
-        .route("/users/{name}/outbox", get(collections::outbox))
-        .route("/users/{name}/followers", get(collections::followers))
-        .route("/users/{name}/following", get(collections::following))
-        .route("/users/{name}/collections/featured", get(collections::featured))
-        .route("/users/{name}/inbox", post(inbox::personal))
-        .route("/inbox", post(inbox::shared))
-        .route("/actor/inbox", post(inbox::shared))
-        .route("/emojis/{id}", get(emojis::show))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/users/{name}", get(public(), actor::show))
+        .route("/actor", get(public(), actor::instance))
+        .route("/users/{name}/statuses/{id}", get(public(), objects::status))
+        .route("/users/{name}/outbox", get(public(), collections::outbox))
+        .route("/users/{name}/followers", get(public(), collections::followers))
+        .route("/users/{name}/following", get(public(), collections::following))
+        .route(
+            "/users/{name}/collections/featured",
+            get(public(), collections::featured),
+        )
+        .route("/users/{name}/inbox", post(routes::signed(), inbox::personal))
+        .route("/inbox", post(routes::signed(), inbox::shared))
+        .route("/actor/inbox", post(routes::signed(), inbox::shared))
+        .route("/emojis/{id}", get(public(), emojis::show))
 }
 
 pub use actor::page_json as actor_page_json;

@@ -1,23 +1,28 @@
 //! `/api/v1/scheduled_statuses…`.
 
+use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
 use axum::response::Response;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::{Auth, Params};
 use crate::pagination::PageParams;
+use crate::routes::{Routes, get, token};
 use crate::{AppState, de};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/scheduled_statuses", get(index))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route(
+            "/api/v1/scheduled_statuses",
+            get(token(&["read:statuses"]), index),
+        )
         .route(
             "/api/v1/scheduled_statuses/{id}",
-            get(show).put(update).delete(destroy),
+            get(token(&["read:statuses"]).owned(), show)
+                .put(token(&["write:statuses"]).owned(), update)
+                .delete(token(&["write:statuses"]).owned(), destroy),
         )
 }
 
@@ -61,11 +66,7 @@ async fn update(
     Params(p): Params<Reschedule>,
 ) -> ApiResult<Json<Value>> {
     let viewer = auth.scoped(&["write:statuses"])?;
-    let at = p
-        .scheduled_at
-        .as_deref()
-        .and_then(de::timestamp_ms)
-        .ok_or_else(|| ApiError::unprocessable("Validation failed: Scheduled at is not a valid date"))?;
+    let at = p.scheduled_at.as_deref().and_then(de::timestamp_ms);
     let s = st.core.reschedule_status(&viewer, de::path_id(&id)?, at).await?;
     Ok(Json(st.scheduled_json(&s)))
 }

@@ -1,9 +1,7 @@
 //! `/api/v1/timelines/home|public|tag/:hashtag|link`.
 
-use axum::Router;
 use axum::extract::{OriginalUri, Path, State};
 use axum::response::Response;
-use axum::routing::get;
 use palisade_core::model::Origin;
 use serde::Deserialize;
 
@@ -11,14 +9,15 @@ use crate::error::ApiResult;
 use crate::extract::{Auth, MaybeAuth, Params};
 use crate::pagination::PageParams;
 use crate::render::viewer_account;
+use crate::routes::{Routes, get, optional, scopes::RS, token};
 use crate::{AppState, de};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/timelines/home", get(home))
-        .route("/api/v1/timelines/public", get(public))
-        .route("/api/v1/timelines/tag/{hashtag}", get(tag))
-        .route("/api/v1/timelines/link", get(link))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/api/v1/timelines/home", get(token(RS), home))
+        .route("/api/v1/timelines/public", get(optional(RS), public))
+        .route("/api/v1/timelines/tag/{hashtag}", get(optional(RS), tag))
+        .route("/api/v1/timelines/link", get(optional(RS), link))
 }
 
 async fn home(

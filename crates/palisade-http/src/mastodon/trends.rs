@@ -1,9 +1,8 @@
 //! `/api/v1/trends…` (tags, statuses, links) and follow suggestions (`/api/v1/suggestions`,
 //! `/api/v2/suggestions`).
 
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::routing::{delete, get};
-use axum::{Json, Router};
 use palisade_core::suggestions::Source;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -12,17 +11,18 @@ use super::tags::tag_json;
 use crate::error::ApiResult;
 use crate::extract::{Auth, MaybeAuth, Params};
 use crate::render::viewer_account;
+use crate::routes::{Routes, delete, get, optional, token};
 use crate::{AppState, de};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/trends", get(tags))
-        .route("/api/v1/trends/tags", get(tags))
-        .route("/api/v1/trends/statuses", get(statuses))
-        .route("/api/v1/trends/links", get(links))
-        .route("/api/v1/suggestions", get(suggestions_v1))
-        .route("/api/v1/suggestions/{id}", delete(dismiss))
-        .route("/api/v2/suggestions", get(suggestions_v2))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/api/v1/trends", get(optional(&["read"]), tags))
+        .route("/api/v1/trends/tags", get(optional(&["read"]), tags))
+        .route("/api/v1/trends/statuses", get(optional(&["read"]), statuses))
+        .route("/api/v1/trends/links", get(optional(&["read"]), links))
+        .route("/api/v1/suggestions", get(token(&["read"]), suggestions_v1))
+        .route("/api/v1/suggestions/{id}", delete(token(&["read"]), dismiss))
+        .route("/api/v2/suggestions", get(token(&["read"]), suggestions_v2))
 }
 
 #[derive(Deserialize)]

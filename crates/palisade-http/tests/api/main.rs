@@ -2,7 +2,9 @@
 //! In-process API tests: the real router on a fresh database per test.
 //! `PALISADE_TEST_DATABASE_URL=postgres://…` runs them all on PostgreSQL.
 
+mod access;
 mod accounts;
+mod catalog;
 mod domains;
 mod errors;
 mod extras;
