@@ -258,16 +258,13 @@ impl Core {
             Vec::new()
         };
         let wants_media = open
-            && subs.iter().any(|s| {
-                matches!(
-                    s.stream,
-                    Stream::Public {
-                        only_media: true,
-                        ..
-                    }
-                )
-            });
-        let has_media = wants_media && !palisade_store::media::of_statuses(&self.db, &[id]).await?.is_empty();
+            && subs
+                .iter()
+                .any(|s| matches!(s.stream, Stream::Public { only_media: true, .. }));
+        let has_media = wants_media
+            && !palisade_store::media::of_statuses(&self.db, &[id])
+                .await?
+                .is_empty();
         let mut views: HashMap<(Option<i64>, bool), Option<Arc<LiveMessage>>> = HashMap::new();
         let mut out = Vec::new();
         for s in subs {
