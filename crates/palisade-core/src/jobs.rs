@@ -128,6 +128,12 @@ impl Core {
         Ok(store::retry(&self.db, id, now_ms() + after_ms, error).await?)
     }
 
+    /// A job for `host` failed for now and runs again in `after_ms`: `host`'s other waiting
+    /// jobs of `queue` wait as long (see `store::jobs::postpone_host`).
+    pub async fn postpone_host_jobs(&self, queue: Queue, host: &str, after_ms: i64) -> Result<u64> {
+        Ok(store::postpone_host(&self.db, queue.name(), host, now_ms() + after_ms).await?)
+    }
+
     pub async fn bury_job(&self, id: i64, error: &str) -> Result<()> {
         Ok(store::bury(&self.db, id, error).await?)
     }

@@ -4,7 +4,7 @@
 //! log of every action. Enforcement is `policy::PolicySet`, consulted at each boundary.
 
 use palisade_store::domain_policies::{self as store, DomainBlock, Impact, NewAction};
-use palisade_store::{Severity, Tx, now_ms, relationships as rel, severances};
+use palisade_store::{Severity, Tx, now_ms, severances};
 
 use crate::policy::normalize_domain;
 use crate::{Core, Error, Result};
@@ -288,39 +288,11 @@ impl Core {
         if lifted.purged {
             return Ok(lifted);
         }
-        for f in severances::severed(&mut *tx, event).await? {
-            if rel::blocked_either_way(&mut *tx, f.account_id, f.target_account_id).await?
-                || self.member_blocks_domain_of(tx, &f).await?
-            {
-                continue;
-            }
-            let restored = palisade_store::relationships::Follow {
-                id: palisade_store::ids::new_id(),
-                ..f
-            };
-            self.establish_follow(tx, &restored).await?;
-            lifted.restored_relationships += 1;
-        }
+        // Set-based, like severing: the follows whose accounts are both still here, with no
+        // block between them and no domain block of the member's own covering the other.
+        lifted.restored_relationships =
+            palisade_store::suspensions::restore_all(tx, event, crate::timelines::BACKFILL).await?;
         Ok(lifted)
-    }
-
-    /// Whether the local side of a follow has since blocked the remote side's domain itself
-    /// (or either account is gone): then the follow stays severed.
-    async fn member_blocks_domain_of(
-        &self,
-        tx: &mut Tx,
-        f: &palisade_store::relationships::Follow,
-    ) -> Result<bool> {
-        let a = palisade_store::accounts::by_id(&mut *tx, f.account_id).await?;
-        let b = palisade_store::accounts::by_id(&mut *tx, f.target_account_id).await?;
-        let (Some(a), Some(b)) = (a, b) else {
-            return Ok(true);
-        };
-        let (member, remote) = if a.is_local() { (a, b) } else { (b, a) };
-        Ok(self
-            .member_blocks(&mut *tx, member.id)
-            .await?
-            .covers(remote.domain.as_deref()))
     }
 
     /// Whether a suspension is older than the grace period (counted from when it became a

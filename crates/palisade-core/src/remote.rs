@@ -161,7 +161,6 @@ impl Core {
         if let Some(existing) = statuses::by_uri(&self.db, &new.uri).await? {
             return Ok(existing);
         }
-        let id = ids::id_at(new.published.min(now_ms()));
         let domain = new.author.domain.clone();
         let emoji_ids: Vec<i64> = match &domain {
             Some(d) if !new.emojis.is_empty() => self
@@ -172,6 +171,8 @@ impl Core {
                 .collect(),
             _ => Vec::new(),
         };
+        let mut tx = self.db.begin().await?;
+        let id = statuses::free_id(&mut tx, new.published.min(now_ms())).await?;
         let status = build(NewStatusRow {
             id,
             author: &new.author,
@@ -191,7 +192,6 @@ impl Core {
                 edited_at: new.edited,
             },
         });
-        let mut tx = self.db.begin().await?;
         statuses::insert(&mut tx, &status).await?;
         statuses::insert_mentions(&mut tx, id, &new.mentions).await?;
         self.insert_remote_attachments(&mut tx, &status, domain.as_deref(), &new.attachments)
@@ -317,7 +317,8 @@ impl Core {
         {
             return Ok(());
         }
-        let id = ids::id_at(published.min(now_ms()));
+        let mut tx = self.db.begin().await?;
+        let id = statuses::free_id(&mut tx, published.min(now_ms())).await?;
         let boost = build(NewStatusRow {
             id,
             author: booster,
@@ -328,7 +329,6 @@ impl Core {
             app_id: None,
             kind: RowKind::Boost { of: original.id },
         });
-        let mut tx = self.db.begin().await?;
         match statuses::insert(&mut tx, &boost).await {
             Ok(()) => {}
             Err(palisade_store::StoreError::Conflict(_)) => return Ok(()),

@@ -80,6 +80,18 @@ impl Core {
     }
 
     pub async fn create_status(&self, viewer: &Viewer, new: NewStatus) -> Result<StatusView> {
+        self.create_status_with(viewer, new, false).await
+    }
+
+    /// [`Core::create_status`]; with `allow_processing`, attachments still being processed
+    /// (a video uploaded with the post on the web) are accepted, and the status federates
+    /// when the last of them is done (`media::uploads`).
+    pub(crate) async fn create_status_with(
+        &self,
+        viewer: &Viewer,
+        new: NewStatus,
+        allow_processing: bool,
+    ) -> Result<StatusView> {
         let author = viewer.account()?;
         if let Some(key) = &new.idempotency_key
             && let Some(id) = statuses::idempotent(&self.db, author.id, key).await?
@@ -87,7 +99,9 @@ impl Core {
             return self.status_view(Some(author), id).await;
         }
         let visibility = self.visibility_for(viewer, new.visibility.as_deref())?;
-        let prepared = self.prepare_status(author, visibility, &new, None).await?;
+        let prepared = self
+            .prepare_status_with(author, visibility, &new, None, allow_processing)
+            .await?;
         let id = prepared.status.id;
         let mut tx = self.db.begin().await?;
         self.write_status(&mut tx, author, prepared).await?;
@@ -121,9 +135,23 @@ impl Core {
         new: &NewStatus,
         scheduled: Option<i64>,
     ) -> Result<Prepared> {
+        self.prepare_status_with(author, visibility, new, scheduled, false)
+            .await
+    }
+
+    async fn prepare_status_with(
+        &self,
+        author: &Account,
+        visibility: Visibility,
+        new: &NewStatus,
+        scheduled: Option<i64>,
+        allow_processing: bool,
+    ) -> Result<Prepared> {
         let strict = scheduled.is_none();
         let owner = scheduled.map_or(MediaOwner::None, MediaOwner::Scheduled);
-        let media_ids = self.attachable_media(author.id, &new.media_ids, owner).await?;
+        let media_ids = self
+            .attachable_media(author.id, &new.media_ids, owner, allow_processing)
+            .await?;
         self.check_text(&new.text, &new.spoiler_text, !media_ids.is_empty())?;
         // A poll may come with attachments (Mastodon.py's test_poll_with_media expects it).
         if let Some(p) = &new.poll {
@@ -196,6 +224,13 @@ impl Core {
             .collect();
         tags::attach(&mut *tx, id, &tag_ids).await?;
         media_store::set_status_order(&mut *tx, id, &media_ids).await?;
+        // Read after the rows were claimed, so that a worker finishing one meanwhile either
+        // sees this status (and federates it) or is seen here as done.
+        let processing = !media_ids.is_empty()
+            && media_store::of_statuses(&mut *tx, &[id])
+                .await?
+                .iter()
+                .any(|m| m.state == "processing");
         palisade_store::emojis::attach(&mut *tx, id, &emoji_ids).await?;
         self.queue_card(tx, id, &rendered.html, !media_ids.is_empty())
             .await?;
@@ -212,8 +247,10 @@ impl Core {
         self.fan_out(tx, &status, &rendered.mention_ids, &tag_ids).await?;
         self.add_to_conversations(tx, &status, &rendered.mention_ids)
             .await?;
-        self.emit(tx, vec![Event::StatusCreated { status_id: id }])
-            .await?;
+        if !processing {
+            self.emit(tx, vec![Event::StatusCreated { status_id: id }])
+                .await?;
+        }
         self.live(tx, LiveEvent::StatusCreated { id });
         Ok(())
     }
@@ -231,7 +268,7 @@ impl Core {
             .collect();
         let media_ids = match &changes.media_ids {
             Some(ids) => {
-                self.attachable_media(author.id, ids, MediaOwner::Status(id))
+                self.attachable_media(author.id, ids, MediaOwner::Status(id), false)
                     .await?
             }
             None => before_media.iter().map(|(m, _)| *m).collect(),

@@ -92,6 +92,7 @@ pub fn router(state: AppState) -> Router {
             ratelimit::middleware,
         ))
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::map_response(metrics::count_oversized))
         .layer(cors)
         .with_state(state)
 }

@@ -32,8 +32,11 @@ pub struct Config {
     pub planning: usize,
     /// Deliveries in flight at once, in all.
     pub deliveries: usize,
-    /// Deliveries in flight at once to one host.
+    /// Deliveries in flight at once to one host (slow ones included).
     pub per_host: usize,
+    /// Deliveries that waited on their peer for a while (`runner::SLOW_AFTER`) and gave
+    /// their slot back to the others, in flight at once.
+    pub slow_deliveries: usize,
     /// Timers (scheduled statuses, poll ends, announcements) run at once.
     pub timers: usize,
     /// Web Push messages in flight at once.
@@ -52,6 +55,7 @@ impl Default for Config {
             planning: 4,
             deliveries: 64,
             per_host: 4,
+            slow_deliveries: 256,
             timers: 4,
             pushes: 16,
             media: 2,
@@ -78,32 +82,38 @@ pub fn start(fed: Federation, config: Config) -> Runners {
             queue: Queue::Inbound,
             concurrency: config.inbound.max(1),
             per_host: None,
+            slow_lane: 0,
         },
         RunnerConfig {
             queue: Queue::Outbound,
             concurrency: config.planning.max(1),
             per_host: None,
+            slow_lane: 0,
         },
         RunnerConfig {
             queue: Queue::Deliver,
             concurrency: config.deliveries.max(1),
             per_host: Some(config.per_host.max(1)),
+            slow_lane: config.slow_deliveries,
         },
         RunnerConfig {
             queue: Queue::Timers,
             concurrency: config.timers.max(1),
             per_host: None,
+            slow_lane: 0,
         },
         RunnerConfig {
             queue: Queue::Push,
             concurrency: config.pushes.max(1),
             per_host: None,
+            slow_lane: 0,
         },
         RunnerConfig {
             queue: Queue::Media,
             concurrency: config.media.max(1),
             // Card and link fetches name their host: one peer cannot take every slot.
             per_host: Some(1),
+            slow_lane: 0,
         },
     ];
     let mut tasks: Vec<JoinHandle<()>> = specs

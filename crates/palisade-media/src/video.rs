@@ -78,6 +78,19 @@ impl Conversion {
     }
 }
 
+/// Whether `program` is an executable file: the path itself when it names a directory,
+/// else the first match on `PATH`.
+fn installed(program: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let executable =
+        |p: &Path| std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0);
+    if program.components().count() > 1 {
+        return executable(program);
+    }
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| executable(&dir.join(program))))
+}
+
 impl Ffmpeg {
     pub fn new(ffmpeg: PathBuf, ffprobe: PathBuf) -> Ffmpeg {
         Ffmpeg {
@@ -88,21 +101,15 @@ impl Ffmpeg {
         }
     }
 
-    /// Whether both programs run (asked once per process).
+    /// Whether both programs are installed (asked once per process): found as executable
+    /// files, directly or on `PATH`. Looked up, not run: running them (a few hundred
+    /// milliseconds of dynamic linking) held up the first `/api/v1/instance`, which lists
+    /// the upload types. A program that is there but does not run fails its job instead.
     pub async fn available(&self) -> bool {
         *self
             .available
             .get_or_init(|| async {
-                let runs = |p: PathBuf| async move {
-                    Command::new(p)
-                        .arg("-version")
-                        .stdout(std::process::Stdio::null())
-                        .stderr(std::process::Stdio::null())
-                        .status()
-                        .await
-                        .is_ok_and(|s| s.success())
-                };
-                let ok = runs(self.ffmpeg.clone()).await && runs(self.ffprobe.clone()).await;
+                let ok = installed(&self.ffmpeg) && installed(&self.ffprobe);
                 if !ok {
                     tracing::warn!(
                         ffmpeg = %self.ffmpeg.display(),

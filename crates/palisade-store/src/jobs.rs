@@ -238,6 +238,18 @@ pub async fn retry<'a>(ex: impl Into<Exec<'a>>, id: i64, run_at: i64, error: &st
     Ok(())
 }
 
+/// A peer failed for now (one of its jobs is retried at `run_at`): its other waiting jobs
+/// of `queue` wait until then too, instead of each finding out by failing. None is lost,
+/// none loses a try; an admin's "retry now" (`hurry_host`) makes them due again.
+pub async fn postpone_host<'a>(ex: impl Into<Exec<'a>>, queue: &str, host: &str, run_at: i64) -> Result<u64> {
+    q("UPDATE jobs SET run_at = $3 WHERE queue = $1 AND host = $2 AND locked_by IS NULL AND run_at < $3")
+        .bind(queue)
+        .bind(host)
+        .bind(run_at)
+        .execute(ex)
+        .await
+}
+
 /// The job will never succeed: it moves to the `dead:` queue, kept for inspection.
 pub async fn bury<'a>(ex: impl Into<Exec<'a>>, id: i64, error: &str) -> Result<()> {
     q(

@@ -72,6 +72,27 @@ pub fn from_row(r: &Row) -> Result<Status> {
     })
 }
 
+/// An id for a status made at `ms` that no status holds yet. An id is the time and a
+/// per-process sequence, and remote statuses keep their published time: a status of the
+/// same millisecond stored by another process, or by this one before a restart, may hold
+/// the first one picked.
+pub async fn free_id<'a>(ex: impl Into<Exec<'a>>, ms: i64) -> Result<i64> {
+    let mut ex = ex.into();
+    let mut id = crate::ids::id_at(ms);
+    for _ in 0..16 {
+        let taken = q("SELECT 1 FROM statuses WHERE id = $1")
+            .bind(id)
+            .fetch_optional(ex.reborrow())
+            .await?
+            .is_some();
+        if !taken {
+            break;
+        }
+        id = crate::ids::id_at(ms);
+    }
+    Ok(id)
+}
+
 pub async fn insert<'a>(ex: impl Into<Exec<'a>>, s: &Status) -> Result<()> {
     q(format!(
         "INSERT INTO statuses ({COLS}) VALUES ({})",

@@ -24,12 +24,15 @@ impl Core {
     /// Checks `media_ids` as Mastodon does and returns them as ids, in order: at most four,
     /// the author's own uploads that no other status shows, processed, and no video or
     /// audio among several files. `owner`: the status being edited, or the scheduled status
-    /// being published, whose own files count as free.
+    /// being published, whose own files count as free. With `allow_processing` (the web's
+    /// compose form, which uploads and posts in one submit), files still being processed are
+    /// accepted too.
     pub(crate) async fn attachable_media(
         &self,
         author_id: i64,
         media_ids: &[String],
         owner: MediaOwner,
+        allow_processing: bool,
     ) -> Result<Vec<i64>> {
         let (status_id, scheduled_id) = match owner {
             MediaOwner::None => (None, None),
@@ -72,7 +75,8 @@ impl Core {
             )));
         }
         let list: Vec<&Media> = ids.iter().filter_map(|id| found.get(id)).collect();
-        if list.iter().any(|m| m.state != "ready") {
+        let usable = |m: &&Media| m.state == "ready" || (allow_processing && m.state == "processing");
+        if !list.iter().all(usable) {
             return Err(Error::invalid(
                 "Cannot attach files that have not finished processing. Try again in a moment!",
             ));

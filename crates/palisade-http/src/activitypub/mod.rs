@@ -61,15 +61,22 @@ pub fn activity_json(status: StatusCode, doc: Value) -> Response {
 /// Federation errors as HTTP: bad signatures 401 (Fedify then retries with the other
 /// scheme), bad input 400, refusals 403; never a 500 for what a peer sent.
 pub(crate) fn fed_error(e: FedError) -> Response {
+    if matches!(e, FedError::Signature(_)) {
+        palisade_core::guard_counters::refused(palisade_core::guard_counters::Refusal::Signature);
+    }
+    let e = match e {
+        // Each core error keeps its own status: an unreachable database is a 503 with
+        // `Retry-After` (the peer delivers again), not a 500.
+        FedError::Core(c) => return crate::error::ApiError(c).into_response(),
+        other => other,
+    };
     let (status, message) = match &e {
         FedError::Signature(SigError::Missing) => (StatusCode::UNAUTHORIZED, "Request not signed".to_owned()),
         FedError::Signature(s) => (StatusCode::UNAUTHORIZED, s.to_string()),
         FedError::Invalid(m) => (StatusCode::BAD_REQUEST, m.clone()),
         FedError::Refused(m) => (StatusCode::FORBIDDEN, m.clone()),
         FedError::Fetch(f) => (StatusCode::BAD_REQUEST, f.message.clone()),
-        FedError::Core(c) => {
-            return crate::error::ApiError(palisade_core::Error::Internal(c.to_string())).into_response();
-        }
+        FedError::Core(_) => (StatusCode::INTERNAL_SERVER_ERROR, String::new()),
     };
     tracing::debug!(%status, %message, "federation request refused");
     (status, axum::Json(json!({ "error": message }))).into_response()

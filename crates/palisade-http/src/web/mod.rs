@@ -5,20 +5,30 @@
 
 pub mod admin;
 pub mod assets;
+pub mod attachments;
 pub mod auth;
+pub mod compose;
 pub mod ctx;
 pub mod domain_blocks;
 pub mod form;
 pub mod home;
 pub mod page;
+pub mod pictures;
 pub mod profile;
 pub mod render;
 pub mod search;
 pub mod settings;
 pub mod statuses;
 pub mod timelines;
+pub mod upload;
 
 use crate::routes::{Routes, get, post, public, session, session_admin, session_moderator};
+
+/// Forms with files: a video (99 MiB) or four images, and the text around them.
+const UPLOAD_LIMIT: usize = palisade_media::limits::VIDEO_BYTES as usize + (1 << 20);
+
+/// The profile form: an avatar and a header (8 MiB each) and the text around them.
+const PROFILE_LIMIT: usize = 2 * palisade_media::limits::PROFILE_IMAGE_BYTES as usize + (1 << 20);
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -40,7 +50,10 @@ pub fn routes() -> Routes {
         .route("/public/local", get(public(), timelines::local))
         .route("/notifications", get(session(), timelines::notifications))
         .route("/bookmarks", get(session(), timelines::bookmarks))
-        .route("/statuses", post(session(), statuses::create))
+        .route(
+            "/statuses",
+            post(session(), compose::create).body_limit(UPLOAD_LIMIT),
+        )
         .route("/statuses/new", get(session(), statuses::new))
         .route("/statuses/{id}", get(public(), statuses::show_by_id))
         .route("/statuses/{id}/{action}", post(session(), statuses::act))
@@ -71,7 +84,13 @@ fn settings_routes() -> Routes {
         )
         .route(
             "/settings/profile",
-            get(session(), profile::show).post(session(), profile::save),
+            get(session(), profile::show)
+                .post(session(), profile::save)
+                .body_limit(PROFILE_LIMIT),
+        )
+        .route(
+            "/settings/profile/{which}/delete",
+            post(session(), profile::remove),
         )
         .route("/settings/domain_blocks", get(session(), db::list))
         .route("/settings/domain_blocks/export", get(session(), db::export))

@@ -12,6 +12,19 @@ async fn missing_programs_are_reported() {
     assert!(Ffmpeg::missing("Videos").to_string().contains("ffmpeg"));
 }
 
+#[test]
+fn programs_are_found_as_executable_files_on_the_path_or_by_path() {
+    use std::os::unix::fs::PermissionsExt;
+    assert!(installed(Path::new("sh")), "sh is on PATH");
+    assert!(!installed(Path::new("no-such-program-here")));
+    let file = TempFile::new("sh");
+    std::fs::write(file.path(), "#!/bin/sh\n").unwrap();
+    std::fs::set_permissions(file.path(), std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert!(!installed(file.path()), "not executable");
+    std::fs::set_permissions(file.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert!(installed(file.path()));
+}
+
 #[tokio::test]
 async fn videos_are_probed_planned_and_converted() {
     let f = Ffmpeg::default();
