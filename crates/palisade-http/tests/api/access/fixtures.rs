@@ -244,6 +244,7 @@ impl Fixtures {
                 "{hashtag}" => "palisade",
                 "{domain}" => "remote.example",
                 "{file}" => "following.csv",
+                "{which}" => "avatar",
                 "{*path}" => "cache/none.png",
                 "{action}" => action(template),
                 "@{name}" => "@alice",

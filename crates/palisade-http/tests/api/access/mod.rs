@@ -65,7 +65,12 @@ const ANSWERS: &[(&str, &str, u16, &str)] = &[
         "no severance",
     ),
     ("GET", "/oauth/authorize", 400, "no client_id: the error page"),
-    ("POST", "/oauth/token", 400, "no grant_type: invalid_request (RFC 6749 5.2)"),
+    (
+        "POST",
+        "/oauth/token",
+        400,
+        "no grant_type: invalid_request (RFC 6749 5.2)",
+    ),
     ("POST", "/oauth/revoke", 401, "invalid_client (RFC 7009 2.2.1)"),
     ("POST", "/auth/sign_in", 401, "the form again: no such login"),
     (
