@@ -63,6 +63,13 @@ pub async fn serve(config: Config, role: Role, how: String) -> Result<(), String
         let jobs = palisade_jobs::Config {
             deliveries: config.federation.max_deliveries.max(1),
             per_host: config.federation.max_deliveries_per_peer.max(1),
+            // On PostgreSQL an inbound activity spends most of its time waiting for round
+            // trips to the server, which other activities can use meanwhile; SQLite has one
+            // writer at a time.
+            inbound: match fed.core.backend() {
+                palisade_core::model::Backend::Postgres => 16,
+                palisade_core::model::Backend::Sqlite => 8,
+            },
             ..palisade_jobs::Config::default()
         };
         palisade_jobs::start(fed.clone(), jobs)
