@@ -79,12 +79,14 @@ impl Core {
                 public_comment,
                 obfuscate,
             } = row;
-            let Some(domain) = normalize_domain(&raw_domain) else {
+            let Some(domain) =
+                normalize_domain(&raw_domain).filter(|d| !d.eq_ignore_ascii_case(&self.settings.domain))
+            else {
                 report.push(ImportLine {
                     domain: raw_domain,
                     change: "invalid".into(),
                     severity,
-                    detail: "not a valid domain".into(),
+                    detail: "not a valid domain, or this server's own".into(),
                 });
                 continue;
             };

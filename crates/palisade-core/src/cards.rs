@@ -181,7 +181,7 @@ fn clip(s: &str, n: usize) -> String {
     s.trim().chars().take(n).collect()
 }
 
-pub(crate) fn host_of(u: &str) -> Option<String> {
+pub fn host_of(u: &str) -> Option<String> {
     let rest = u.split_once("://")?.1;
     let host = rest.split(['/', '?', '#']).next()?;
     let host = host.rsplit('@').next().unwrap_or(host).to_lowercase();

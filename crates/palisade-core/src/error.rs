@@ -33,6 +33,10 @@ pub enum Error {
     Unavailable(String),
 }
 
+/// The message of an `Unavailable` error whose cause is a full disk under the database:
+/// nothing was written, reads still work. The HTTP layer answers it with 507 and shows it.
+pub const STORAGE_FULL: &str = "The server is out of storage space; nothing was saved. Try again later";
+
 impl Error {
     /// Whether trying again later may succeed (a background job is retried, not dropped).
     pub fn is_temporary(&self) -> bool {
@@ -73,6 +77,10 @@ impl From<StoreError> for Error {
             StoreError::NotFound => Error::not_found(),
             StoreError::Conflict(m) => Error::invalid(format!("Validation failed: {m}")),
             e if e.is_unavailable() => Error::Unavailable(e.to_string()),
+            e if e.is_storage_full() => {
+                tracing::error!(error = %e, "the database's disk is full");
+                Error::Unavailable(STORAGE_FULL.into())
+            }
             other => Error::Internal(other.to_string()),
         }
     }

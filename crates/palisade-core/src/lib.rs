@@ -19,6 +19,7 @@ mod error;
 pub mod events;
 pub mod featured_tags;
 pub mod filters;
+pub mod guard_counters;
 pub mod html;
 pub mod instance;
 pub mod instance_settings;
@@ -66,7 +67,7 @@ pub mod web_sessions;
 
 use std::sync::Arc;
 
-pub use error::{Error, FieldError, Result, Validation};
+pub use error::{Error, FieldError, Result, STORAGE_FULL, Validation};
 pub use palisade_store::{Db, PageQuery};
 pub use settings::Settings;
 

@@ -129,6 +129,13 @@ impl Core {
     pub async fn create_domain_block(&self, actor: Option<i64>, p: BlockParams) -> Result<DomainBlock> {
         let domain = normalize_domain(&p.domain)
             .ok_or_else(|| Error::field("domain", "ERR_INVALID", "is not a valid domain"))?;
+        if domain.eq_ignore_ascii_case(&self.settings.domain) {
+            return Err(Error::field(
+                "domain",
+                "ERR_INVALID",
+                "is this server's own domain",
+            ));
+        }
         let blank = DomainBlock {
             id: 0,
             domain: domain.clone(),

@@ -1,6 +1,7 @@
 //! Scheduled statuses: checked when scheduled, kept with everything needed to post them,
 //! and published by a timer job when due (a restart loses none; each is published once).
 
+use palisade_store::media::{self, Media};
 use palisade_store::scheduled::{self as store, Scheduled};
 use palisade_store::{Page, PageQuery, accounts, ids::new_id, now_ms};
 use serde::{Deserialize, Serialize};
@@ -40,20 +41,31 @@ pub struct ScheduledParams {
     pub idempotency: Option<String>,
 }
 
-/// A scheduled status and its parameters.
+/// A scheduled status, its parameters and the attachments it holds.
 #[derive(Clone, Debug)]
 pub struct ScheduledStatus {
     pub id: i64,
     pub scheduled_at: i64,
     pub params: ScheduledParams,
+    pub media: Vec<Media>,
 }
 
-fn view(row: &Scheduled) -> Result<ScheduledStatus> {
+fn view(row: &Scheduled, held: &[(i64, Media)]) -> Result<ScheduledStatus> {
+    let params: ScheduledParams = serde_json::from_str(&row.params)
+        .map_err(|e| Error::Internal(format!("scheduled status {}: {e}", row.id)))?;
+    // In the order the member gave them.
+    let media = params
+        .media_ids
+        .iter()
+        .filter_map(|raw| raw.trim().parse::<i64>().ok())
+        .filter_map(|id| held.iter().find(|(s, m)| *s == row.id && m.id == id))
+        .map(|(_, m)| m.clone())
+        .collect();
     Ok(ScheduledStatus {
         id: row.id,
         scheduled_at: row.scheduled_at,
-        params: serde_json::from_str(&row.params)
-            .map_err(|e| Error::Internal(format!("scheduled status {}: {e}", row.id)))?,
+        params,
+        media,
     })
 }
 
@@ -77,8 +89,8 @@ impl Core {
         let author = viewer.account()?;
         check_time(at)?;
         let visibility = self.visibility_for(viewer, new.visibility.as_deref())?;
-        // Checked (text, poll, reply) as if posted now; nothing is written.
-        self.prepare_status(author, visibility, &new, true).await?;
+        // Checked (text, poll, reply, attachments) as if posted now; the attachments are held.
+        let prepared = self.prepare_status(author, visibility, &new, None).await?;
         let day = at - at.rem_euclid(DAY_MS);
         let (total, today) = store::counts(&self.db, author.id, day, day + DAY_MS).await?;
         if total >= TOTAL_LIMIT {
@@ -112,10 +124,12 @@ impl Core {
         };
         let mut tx = self.db.begin().await?;
         store::insert(&mut tx, &row).await?;
+        media::hold_for_scheduled(&mut tx, row.id, &prepared.media_ids).await?;
         self.set_timer(&mut tx, Timer::PublishScheduled { id: row.id }, at)
             .await?;
         tx.commit().await?;
-        view(&row)
+        let held = media::of_scheduled(&self.db, &[row.id]).await?;
+        view(&row, &held)
     }
 
     pub async fn scheduled_statuses(
@@ -124,10 +138,12 @@ impl Core {
         page: &PageQuery,
     ) -> Result<Page<ScheduledStatus>> {
         let rows = store::page(&self.db, viewer.account_id()?, page).await?;
+        let ids: Vec<i64> = rows.items.iter().map(|(_, r)| r.id).collect();
+        let held = media::of_scheduled(&self.db, &ids).await?;
         let items = rows
             .items
             .iter()
-            .map(|(k, r)| Ok((*k, view(r)?)))
+            .map(|(k, r)| Ok((*k, view(r, &held)?)))
             .collect::<Result<Vec<_>>>()?;
         Ok(Page { items })
     }
@@ -136,12 +152,22 @@ impl Core {
         let row = store::get(&self.db, viewer.account_id()?, id)
             .await?
             .ok_or_else(Error::not_found)?;
-        view(&row)
+        let held = media::of_scheduled(&self.db, &[id]).await?;
+        view(&row, &held)
     }
 
     /// Moves a scheduled status to `at` (a new timer; the old one finds it not due).
-    pub async fn reschedule_status(&self, viewer: &Viewer, id: i64, at: i64) -> Result<ScheduledStatus> {
+    /// Moves a scheduled status to `at` (`None`: the date given was not one). Another
+    /// member's scheduled status does not exist for the caller: 404 before any validation.
+    pub async fn reschedule_status(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        at: Option<i64>,
+    ) -> Result<ScheduledStatus> {
         let owner = viewer.account_id()?;
+        self.scheduled_status(viewer, id).await?;
+        let at = at.ok_or_else(|| Error::invalid("Validation failed: Scheduled at is not a valid date"))?;
         check_time(at)?;
         let mut tx = self.db.begin().await?;
         if !store::reschedule(&mut tx, owner, id, at).await? {
@@ -153,12 +179,15 @@ impl Core {
         self.scheduled_status(viewer, id).await
     }
 
+    /// Cancels a scheduled status; its attachments become free uploads again.
     pub async fn cancel_scheduled_status(&self, viewer: &Viewer, id: i64) -> Result<()> {
-        if store::delete(&self.db, viewer.account_id()?, id).await? {
-            Ok(())
-        } else {
-            Err(Error::not_found())
+        let mut tx = self.db.begin().await?;
+        if !store::delete(&mut tx, viewer.account_id()?, id).await? {
+            return Err(Error::not_found());
         }
+        media::release_scheduled(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Publishes a scheduled status that fell due: taken out of the schedule and posted in
@@ -170,7 +199,7 @@ impl Core {
         if row.scheduled_at > now_ms() + 1000 {
             return Ok(());
         }
-        let s = view(&row)?;
+        let s = view(&row, &[])?;
         let Some(author) = accounts::by_id(&self.db, row.account_id).await? else {
             return Ok(());
         };
@@ -192,11 +221,12 @@ impl Core {
             poll: s.params.poll,
             scheduled_at: None,
         };
-        let prepared = self.prepare_status(&author, visibility, &new, false).await?;
+        let prepared = self.prepare_status(&author, visibility, &new, Some(id)).await?;
         let mut tx = self.db.begin().await?;
         if store::take(&mut tx, id).await?.is_none() {
             return Ok(());
         }
+        media::release_scheduled(&mut tx, id).await?;
         self.write_status(&mut tx, &author, prepared).await?;
         tx.commit().await?;
         Ok(())

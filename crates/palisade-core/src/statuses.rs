@@ -9,6 +9,7 @@ use crate::auth::Viewer;
 use crate::content::{self, Rendered};
 use crate::events::Event;
 use crate::live::LiveEvent;
+use crate::media::MediaOwner;
 use crate::preferences::{parse_visibility, preferences_of};
 use crate::status_rows::{NewStatusRow, RowKind, build};
 use crate::views::{StatusView, ViewOptions};
@@ -79,6 +80,18 @@ impl Core {
     }
 
     pub async fn create_status(&self, viewer: &Viewer, new: NewStatus) -> Result<StatusView> {
+        self.create_status_with(viewer, new, false).await
+    }
+
+    /// [`Core::create_status`]; with `allow_processing`, attachments still being processed
+    /// (a video uploaded with the post on the web) are accepted, and the status federates
+    /// when the last of them is done (`media::uploads`).
+    pub(crate) async fn create_status_with(
+        &self,
+        viewer: &Viewer,
+        new: NewStatus,
+        allow_processing: bool,
+    ) -> Result<StatusView> {
         let author = viewer.account()?;
         if let Some(key) = &new.idempotency_key
             && let Some(id) = statuses::idempotent(&self.db, author.id, key).await?
@@ -86,7 +99,9 @@ impl Core {
             return self.status_view(Some(author), id).await;
         }
         let visibility = self.visibility_for(viewer, new.visibility.as_deref())?;
-        let prepared = self.prepare_status(author, visibility, &new, true).await?;
+        let prepared = self
+            .prepare_status_with(author, visibility, &new, None, allow_processing)
+            .await?;
         let id = prepared.status.id;
         let mut tx = self.db.begin().await?;
         self.write_status(&mut tx, author, prepared).await?;
@@ -110,24 +125,36 @@ impl Core {
         })
     }
 
-    /// Checks and renders a new status of `author`. With `strict`, a reply to a status the
-    /// author cannot see is refused; otherwise (a scheduled status published later) it
-    /// becomes a status of its own.
+    /// Checks and renders a new status of `author`. `scheduled`: the scheduled status being
+    /// published, whose held files it takes and which, replying to a status the author
+    /// cannot see any more, becomes a status of its own; otherwise such a reply is refused.
     pub(crate) async fn prepare_status(
         &self,
         author: &Account,
         visibility: Visibility,
         new: &NewStatus,
-        strict: bool,
+        scheduled: Option<i64>,
     ) -> Result<Prepared> {
-        let media_ids = self.attachable_media(author.id, &new.media_ids, None).await?;
+        self.prepare_status_with(author, visibility, new, scheduled, false)
+            .await
+    }
+
+    async fn prepare_status_with(
+        &self,
+        author: &Account,
+        visibility: Visibility,
+        new: &NewStatus,
+        scheduled: Option<i64>,
+        allow_processing: bool,
+    ) -> Result<Prepared> {
+        let strict = scheduled.is_none();
+        let owner = scheduled.map_or(MediaOwner::None, MediaOwner::Scheduled);
+        let media_ids = self
+            .attachable_media(author.id, &new.media_ids, owner, allow_processing)
+            .await?;
         self.check_text(&new.text, &new.spoiler_text, !media_ids.is_empty())?;
+        // A poll may come with attachments (Mastodon.py's test_poll_with_media expects it).
         if let Some(p) = &new.poll {
-            if !media_ids.is_empty() {
-                return Err(Error::invalid(
-                    "Validation failed: a status cannot carry both a poll and attachments",
-                ));
-            }
             crate::polls::validate(p)?;
         }
         let parent = match new.in_reply_to_id {
@@ -197,6 +224,13 @@ impl Core {
             .collect();
         tags::attach(&mut *tx, id, &tag_ids).await?;
         media_store::set_status_order(&mut *tx, id, &media_ids).await?;
+        // Read after the rows were claimed, so that a worker finishing one meanwhile either
+        // sees this status (and federates it) or is seen here as done.
+        let processing = !media_ids.is_empty()
+            && media_store::of_statuses(&mut *tx, &[id])
+                .await?
+                .iter()
+                .any(|m| m.state == "processing");
         palisade_store::emojis::attach(&mut *tx, id, &emoji_ids).await?;
         self.queue_card(tx, id, &rendered.html, !media_ids.is_empty())
             .await?;
@@ -213,8 +247,10 @@ impl Core {
         self.fan_out(tx, &status, &rendered.mention_ids, &tag_ids).await?;
         self.add_to_conversations(tx, &status, &rendered.mention_ids)
             .await?;
-        self.emit(tx, vec![Event::StatusCreated { status_id: id }])
-            .await?;
+        if !processing {
+            self.emit(tx, vec![Event::StatusCreated { status_id: id }])
+                .await?;
+        }
         self.live(tx, LiveEvent::StatusCreated { id });
         Ok(())
     }
@@ -231,7 +267,10 @@ impl Core {
             .map(|m| (m.id, m.description))
             .collect();
         let media_ids = match &changes.media_ids {
-            Some(ids) => self.attachable_media(author.id, ids, Some(id)).await?,
+            Some(ids) => {
+                self.attachable_media(author.id, ids, MediaOwner::Status(id), false)
+                    .await?
+            }
             None => before_media.iter().map(|(m, _)| *m).collect(),
         };
         self.check_text(&changes.text, &changes.spoiler_text, !media_ids.is_empty())?;

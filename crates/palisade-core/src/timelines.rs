@@ -143,6 +143,22 @@ impl Core {
         self.page_of(viewer, ids, true, Some(FilterContext::Public)).await
     }
 
+    /// Public statuses sharing the link `url` (their preview card's); 404 for a link no
+    /// status here has a card for, as Mastodon answers for one it does not know.
+    pub async fn link_timeline(
+        &self,
+        viewer: Option<&Account>,
+        url: &str,
+        page: &PageQuery,
+    ) -> Result<StatusPage> {
+        let card = palisade_store::cards::by_url(&self.db, url.trim())
+            .await?
+            .filter(|c| c.state == "ready")
+            .ok_or_else(crate::Error::not_found)?;
+        let ids = feeds::link(&self.db, card.id, viewer.map(|v| v.id), page).await?;
+        self.page_of(viewer, ids, true, Some(FilterContext::Public)).await
+    }
+
     /// An account's statuses as the viewer may see them (pinned ones with `pinned`).
     pub async fn account_statuses(
         &self,

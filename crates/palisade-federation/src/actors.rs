@@ -179,6 +179,23 @@ impl Federation {
                 return self.cache_key(key_id, &pem, account);
             }
         }
+        // This instance's own keys are in its database: a signature that names one and does
+        // not verify is refused without fetching anything (no request to ourselves).
+        if vocab::same_origin(key_id, self.base_url()) {
+            if refresh && let Some((account, pem)) = self.core.account_by_key_id(key_id).await? {
+                return self.cache_key(key_id, &pem, account);
+            }
+            return Err(FedError::Invalid(format!(
+                "{key_id} is not a key of this instance"
+            )));
+        }
+        // A key id is fetched at most once a minute (a first fetch, a failed one, or a
+        // refetch for rotation): bad signatures cannot make us fetch on every request.
+        if !self.remote_keys.may_fetch(key_id) {
+            return Err(FedError::Invalid(format!(
+                "{key_id} was fetched less than a minute ago; not again yet"
+            )));
+        }
         // The key document is usually the actor itself (`…#main-key`); some servers serve a
         // separate key document naming its owner.
         let url = key_id.split('#').next().unwrap_or(key_id);

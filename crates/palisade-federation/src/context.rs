@@ -35,6 +35,7 @@ impl FederationConfig {
                 max_body_bytes: 1 << 20,
                 timeout: Duration::from_secs(20),
                 resolve_all_to: None,
+                test_network: None,
             },
             authorized_fetch: false,
             key_strength: KeyStrength::Modern,

@@ -11,6 +11,8 @@ use std::time::Duration;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::{Method, StatusCode, Url, header};
 
+pub use crate::addresses::is_public_address;
+
 /// Why a request failed, as shown to admins per peer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FailureClass {
@@ -83,40 +85,30 @@ pub struct FetchConfig {
     /// TEST ONLY: every host name resolves to this address (benchmarks answer thousands of
     /// peer names with one local server). The address guard above still applies to it.
     pub resolve_all_to: Option<IpAddr>,
+    /// TEST ONLY, set in code and never from configuration: answers DNS and says which
+    /// extra addresses count as public, so that tests can play a hostile network.
+    pub test_network: Option<Arc<dyn TestNetwork>>,
 }
 
-/// Whether an address may be contacted.
-pub fn is_public_address(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            !(v4.is_private()
-                || v4.is_loopback()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_documentation()
-                || v4.octets()[0] == 0
-                || (v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64) // 100.64/10 shared
-                || v4.octets()[0] >= 240)
-        }
-        IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_public_address(IpAddr::V4(v4));
-            }
-            let first = v6.segments()[0];
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (first & 0xfe00) == 0xfc00 // unique local
-                || (first & 0xffc0) == 0xfe80) // link local
-        }
-    }
+/// A network played by a test: its DNS answers (asked once per connection, like the
+/// system resolver) and the loopback addresses it presents as public servers.
+pub trait TestNetwork: Send + Sync + std::fmt::Debug {
+    /// The addresses `host` resolves to, or `None` to ask the system resolver.
+    fn resolve(&self, host: &str) -> Option<Vec<IpAddr>>;
+    /// Whether `ip` is to be treated as a public address.
+    fn is_public(&self, ip: IpAddr) -> bool;
+}
+
+/// The address guard: may this address be contacted under `config`?
+fn may_contact(config: &FetchConfig, ip: IpAddr) -> bool {
+    config.allow_private_addresses
+        || is_public_address(ip)
+        || config.test_network.as_ref().is_some_and(|n| n.is_public(ip))
 }
 
 /// DNS through the system resolver, dropping answers we must not contact.
 struct GuardedResolver {
-    allow_private: bool,
-    resolve_all_to: Option<IpAddr>,
+    config: Arc<FetchConfig>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -125,12 +117,14 @@ struct DnsError(String);
 
 impl Resolve for GuardedResolver {
     fn resolve(&self, name: Name) -> Resolving {
-        let (allow_private, fixed) = (self.allow_private, self.resolve_all_to);
+        let config = self.config.clone();
         Box::pin(async move {
             let host = name.as_str().to_owned();
-            let addrs: Vec<SocketAddr> = match fixed {
-                Some(ip) => vec![SocketAddr::new(ip, 0)],
-                None => tokio::net::lookup_host((host.as_str(), 0))
+            let played = config.test_network.as_ref().and_then(|n| n.resolve(&host));
+            let addrs: Vec<SocketAddr> = match (config.resolve_all_to, played) {
+                (_, Some(ips)) => ips.into_iter().map(|ip| SocketAddr::new(ip, 0)).collect(),
+                (Some(ip), None) => vec![SocketAddr::new(ip, 0)],
+                (None, None) => tokio::net::lookup_host((host.as_str(), 0))
                     .await
                     .map_err(|e| -> Box<dyn std::error::Error + Send + Sync> {
                         Box::new(DnsError(format!("could not resolve {host}: {e}")))
@@ -140,7 +134,7 @@ impl Resolve for GuardedResolver {
             let allowed: Vec<SocketAddr> = addrs
                 .iter()
                 .copied()
-                .filter(|a| allow_private || is_public_address(a.ip()))
+                .filter(|a| may_contact(&config, a.ip()))
                 .collect();
             if allowed.is_empty() {
                 let reason = if addrs.is_empty() {
@@ -181,7 +175,8 @@ const MAX_REDIRECTS: usize = 5;
 
 impl Fetcher {
     pub fn new(config: FetchConfig) -> Result<Fetcher, FetchError> {
-        let allow_private = config.allow_private_addresses;
+        let config = Arc::new(config);
+        let guard = config.clone();
         let redirect = reqwest::redirect::Policy::custom(move |attempt| {
             if attempt.previous().len() >= MAX_REDIRECTS {
                 return attempt.error("too many redirects");
@@ -191,8 +186,7 @@ impl Fetcher {
                 .host_str()
                 .and_then(|h| h.trim_matches(['[', ']']).parse::<IpAddr>().ok());
             if let Some(ip) = literal
-                && !allow_private
-                && !is_public_address(ip)
+                && !may_contact(&guard, ip)
             {
                 return attempt.error("redirect to a private address refused");
             }
@@ -200,8 +194,7 @@ impl Fetcher {
         });
         let mut builder = reqwest::Client::builder()
             .dns_resolver(Arc::new(GuardedResolver {
-                allow_private,
-                resolve_all_to: config.resolve_all_to,
+                config: config.clone(),
             }))
             .redirect(redirect)
             .no_proxy()
@@ -216,10 +209,7 @@ impl Fetcher {
         let client = builder
             .build()
             .map_err(|e| FetchError::new(FailureClass::Other, format!("HTTP client: {e}")))?;
-        Ok(Fetcher {
-            client,
-            config: Arc::new(config),
-        })
+        Ok(Fetcher { client, config })
     }
 
     /// Refuses URLs we must not contact before any connection is made.
@@ -234,8 +224,7 @@ impl Fetcher {
             .host_str()
             .ok_or_else(|| FetchError::new(FailureClass::Refused, "URL without host"))?;
         if let Ok(ip) = host.trim_matches(['[', ']']).parse::<IpAddr>()
-            && !self.config.allow_private_addresses
-            && !is_public_address(ip)
+            && !may_contact(&self.config, ip)
         {
             return Err(FetchError::new(
                 FailureClass::Refused,
@@ -424,28 +413,6 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn private_addresses_are_not_public() {
-        for ip in [
-            "127.0.0.1",
-            "10.1.2.3",
-            "192.168.1.1",
-            "172.16.0.1",
-            "169.254.169.254",
-            "0.0.0.0",
-            "::1",
-            "fe80::1",
-            "fd00::1",
-            "::ffff:127.0.0.1",
-            "100.64.0.1",
-        ] {
-            assert!(!is_public_address(ip.parse().unwrap()), "{ip}");
-        }
-        for ip in ["93.184.216.34", "2606:4700::1111", "1.1.1.1"] {
-            assert!(is_public_address(ip.parse().unwrap()), "{ip}");
-        }
-    }
-
     #[tokio::test]
     async fn guards_refuse_before_connecting() {
         let f = Fetcher::new(FetchConfig {
@@ -455,6 +422,7 @@ mod tests {
             max_body_bytes: 1 << 20,
             timeout: Duration::from_secs(5),
             resolve_all_to: None,
+            test_network: None,
         })
         .unwrap();
         for url in [
@@ -481,6 +449,7 @@ mod tests {
             max_body_bytes: 1 << 20,
             timeout: Duration::from_secs(5),
             resolve_all_to,
+            test_network: None,
         }
     }
 

@@ -1,6 +1,7 @@
 //! Remote public keys, parsed once and kept in memory with their owners, so that checking a
 //! signature from a known actor costs no database read and no key parsing. Bounded: when
-//! full, expired entries go first, then the oldest.
+//! full, expired entries go first, then the oldest. Also remembers when each key id was
+//! last fetched, so that one is fetched at most once a minute whatever signatures name it.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -16,6 +17,8 @@ pub const KEY_TTL: Duration = Duration::from_secs(3600);
 const OWNER_TTL: Duration = Duration::from_secs(60);
 /// Keys kept at most.
 const CAPACITY: usize = 20_000;
+/// How long after fetching a key id it is not fetched again (success or failure).
+const FETCH_AGAIN_AFTER: Duration = Duration::from_secs(60);
 
 struct Entry {
     key: PublicKey,
@@ -34,9 +37,31 @@ pub struct Found {
 #[derive(Clone, Default)]
 pub struct KeyCache {
     entries: Arc<Mutex<HashMap<String, Entry>>>,
+    /// When each key id was last fetched.
+    fetched: Arc<Mutex<HashMap<String, Instant>>>,
 }
 
 impl KeyCache {
+    /// Whether `key_id` may be fetched now; if so, the fetch is recorded. At most
+    /// `CAPACITY` key ids are remembered: when that many were fetched within the minute,
+    /// no other is fetched until some of them age out.
+    pub fn may_fetch(&self, key_id: &str) -> bool {
+        let Ok(mut map) = self.fetched.lock() else {
+            return false;
+        };
+        if map.get(key_id).is_some_and(|at| at.elapsed() < FETCH_AGAIN_AFTER) {
+            return false;
+        }
+        if map.len() >= CAPACITY {
+            map.retain(|_, at| at.elapsed() < FETCH_AGAIN_AFTER);
+            if map.len() >= CAPACITY {
+                return false;
+            }
+        }
+        map.insert(key_id.to_owned(), Instant::now());
+        true
+    }
+
     pub fn get(&self, key_id: &str) -> Option<Found> {
         let map = self.entries.lock().ok()?;
         let e = map.get(key_id).filter(|e| e.key_at.elapsed() < KEY_TTL)?;
@@ -86,5 +111,25 @@ impl KeyCache {
         if let Ok(mut map) = self.entries.lock() {
             map.retain(|_, e| e.owner.id != account_id);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_id_is_fetched_at_most_once_a_minute() {
+        let cache = KeyCache::default();
+        assert!(cache.may_fetch("https://a.example/actor#main-key"));
+        assert!(!cache.may_fetch("https://a.example/actor#main-key"));
+        assert!(cache.may_fetch("https://b.example/actor#main-key"));
+        if let Ok(mut m) = cache.fetched.lock() {
+            m.insert(
+                "https://a.example/actor#main-key".into(),
+                Instant::now() - FETCH_AGAIN_AFTER,
+            );
+        }
+        assert!(cache.may_fetch("https://a.example/actor#main-key"));
     }
 }

@@ -3,6 +3,7 @@
 //! outbound delivery.
 
 mod actors;
+mod addresses;
 mod context;
 pub mod documents;
 pub mod fetch;

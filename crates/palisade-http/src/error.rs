@@ -71,6 +71,9 @@ impl IntoResponse for ApiError {
                 StatusCode::TOO_MANY_REQUESTS,
                 json!({"error": "Too many requests"}),
             ),
+            Error::Unavailable(m) if m == palisade_core::STORAGE_FULL => {
+                (StatusCode::INSUFFICIENT_STORAGE, json!({ "error": m }))
+            }
             Error::Unavailable(m) => {
                 tracing::warn!(error = %m, "database unavailable");
                 (
@@ -88,6 +91,14 @@ impl IntoResponse for ApiError {
         };
         if status == StatusCode::SERVICE_UNAVAILABLE {
             return (status, [(axum::http::header::RETRY_AFTER, "5")], axum::Json(body)).into_response();
+        }
+        if status == StatusCode::INSUFFICIENT_STORAGE {
+            return (
+                status,
+                [(axum::http::header::RETRY_AFTER, "60")],
+                axum::Json(body),
+            )
+                .into_response();
         }
         (status, axum::Json(body)).into_response()
     }

@@ -12,6 +12,7 @@ mod oauth;
 pub mod pagination;
 mod ratelimit;
 mod render;
+pub mod routes;
 pub mod streaming;
 mod system;
 mod web;
@@ -77,7 +78,33 @@ pub fn router(state: AppState) -> Router {
             HeaderName::from_static("x-ratelimit-remaining"),
             HeaderName::from_static("x-ratelimit-reset"),
         ]);
-    Router::new()
+    let (routes, table) = all_routes().into_parts();
+    let guard = routes::access::Guard::new(state.clone(), &table);
+    routes
+        .fallback(|| async { error::ApiError::not_found() })
+        // Inner to the rate limit: refused calls are counted too.
+        .layer(axum::middleware::from_fn_with_state(
+            guard,
+            routes::access::middleware,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ratelimit::middleware,
+        ))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::map_response(metrics::count_oversized))
+        .layer(cors)
+        .with_state(state)
+}
+
+/// Every route of the application with its declared access (docs/SECURITY.md): what the
+/// access middleware enforces and what `tests/api/access.rs` walks.
+pub fn route_table() -> Vec<routes::Rule> {
+    all_routes().into_parts().1
+}
+
+fn all_routes() -> routes::Routes {
+    routes::Routes::new()
         .merge(mastodon::routes())
         .merge(streaming::routes())
         .merge(activitypub::routes())
@@ -85,12 +112,4 @@ pub fn router(state: AppState) -> Router {
         .merge(wellknown::routes())
         .merge(web::routes())
         .merge(system::routes())
-        .fallback(|| async { error::ApiError::not_found() })
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            ratelimit::middleware,
-        ))
-        .layer(DefaultBodyLimit::max(max_body))
-        .layer(cors)
-        .with_state(state)
 }

@@ -23,6 +23,7 @@ pub fn router(core: Core) -> Router {
 async fn metrics(State(core): State<Core>) -> ApiResult<Response> {
     let mut text = render(&core.metrics().await?);
     render_media(&mut text, core.media_totals().await?);
+    render_guards(&mut text);
     Ok((
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
         text,
@@ -55,6 +56,47 @@ pub fn render_media(out: &mut String, totals: [(i64, i64); 2]) {
 /// A label value, escaped as the exposition format requires.
 fn label(v: &str) -> String {
     v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+}
+
+/// Counts the responses that refused a body over the limit (413, from any extractor).
+pub(crate) async fn count_oversized(response: Response) -> Response {
+    if response.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        palisade_core::guard_counters::refused(palisade_core::guard_counters::Refusal::Oversized);
+    }
+    response
+}
+
+/// What this process's guards turned away (requests and connections).
+pub fn render_guards(out: &mut String) {
+    use palisade_core::guard_counters::{Dropped, Refusal, dropped_count, refused_count};
+    family(
+        out,
+        "palisade_refused_requests_total",
+        "counter",
+        "Requests refused by a guard in this process: bad or missing signature, body over the limit, body too slow.",
+    );
+    for r in Refusal::ALL {
+        let _ = writeln!(
+            out,
+            "palisade_refused_requests_total{{reason=\"{}\"}} {}",
+            r.name(),
+            refused_count(r)
+        );
+    }
+    family(
+        out,
+        "palisade_connections_dropped_total",
+        "counter",
+        "Connections this process closed: request headers not sent in time, or broken HTTP.",
+    );
+    for d in Dropped::ALL {
+        let _ = writeln!(
+            out,
+            "palisade_connections_dropped_total{{reason=\"{}\"}} {}",
+            d.name(),
+            dropped_count(d)
+        );
+    }
 }
 
 fn family(out: &mut String, name: &str, kind: &str, help: &str) {

@@ -33,6 +33,10 @@ impl AppState {
         )
     }
 
+    pub fn scheduled_json(&self, s: &palisade_core::scheduled::ScheduledStatus) -> serde_json::Value {
+        entities::scheduled_status(s, &self.core.urls(), self.core.settings.media.expose_remote_url)
+    }
+
     pub fn statuses_json(&self, list: &[StatusView], viewer: Option<&Viewer>) -> Vec<Status> {
         list.iter().map(|v| self.status_json(v, viewer)).collect()
     }

@@ -3,20 +3,22 @@
 //! cache or fetched by the instance on demand, so that no member's device ever contacts
 //! another server for them. Byte ranges are honoured (video players seek with them).
 
-use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use palisade_core::media::{ServedFile, Variant};
 use palisade_federation::media::ProxyError;
 
 use crate::AppState;
 use crate::error::ApiError;
+use crate::routes::{Routes, get, public};
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/system/{*path}", get(file))
+pub fn routes() -> Routes {
+    Routes::new()
+        // Each file is checked against the policy by the handler (a suspended domain's
+        // files are gone), not by the caller.
+        .route("/system/{*path}", get(public(), file))
 }
 
 /// `bytes=START-END` or `bytes=START-` (suffix ranges and lists are served whole).

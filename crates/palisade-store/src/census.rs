@@ -82,3 +82,28 @@ pub struct PgActivity {
     pub transactions: i64,
     pub writes: Vec<(String, i64)>,
 }
+
+/// Every table of the database (from its own catalog) with its row count, by name: what
+/// tests compare before and after a request that must write nothing.
+pub async fn table_row_counts(db: &Db) -> Result<std::collections::BTreeMap<String, i64>> {
+    let list = match db.backend() {
+        Backend::Sqlite => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+             ORDER BY name"
+        }
+        Backend::Postgres => {
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
+        }
+    };
+    let names = q(list).fetch_all(db).await?;
+    let mut counts = std::collections::BTreeMap::new();
+    for row in names {
+        let name = row.string_at(0)?;
+        // The names come from the catalog itself, quoted as identifiers.
+        let n = q(format!("SELECT COUNT(*) FROM \"{}\"", name.replace('"', "\"\"")))
+            .fetch_i64(db)
+            .await?;
+        counts.insert(name, n);
+    }
+    Ok(counts)
+}

@@ -61,6 +61,28 @@ pub async fn relaxed_durability<F: std::future::Future>(work: F) -> F::Output {
 /// How long a transaction waits for its turn to write (SQLite), as the busy timeout.
 const WRITE_WAIT: Duration = Duration::from_secs(10);
 
+/// After a write failed on a full disk, SQLite may keep that connection's transaction open
+/// (its rollback failed while the failed statement was still in progress), and sqlx then
+/// refuses to begin another on it. Every connection is rolled back now, and one that still
+/// cannot be is closed: once space is freed, writes work again without a restart.
+async fn heal_sqlite(p: &SqlitePool) {
+    let mut held = Vec::new();
+    for _ in 0..p.size() {
+        let Ok(Ok(mut conn)) = tokio::time::timeout(Duration::from_millis(200), p.acquire()).await else {
+            break;
+        };
+        match sqlx::query("ROLLBACK").execute(&mut *conn).await {
+            Ok(_) => {}
+            Err(sqlx::Error::Database(e)) if e.message().contains("no transaction is active") => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "closing a SQLite connection left inside a transaction");
+                conn.close_on_drop();
+            }
+        }
+        held.push(conn);
+    }
+}
+
 #[derive(Clone)]
 enum Pool {
     Sqlite(SqlitePool),
@@ -133,7 +155,13 @@ impl Db {
         };
         Ok(match &self.pool {
             Pool::Sqlite(p) => Tx {
-                inner: TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+                inner: TxInner::Sqlite(match p.begin_with("BEGIN IMMEDIATE").await {
+                    Err(sqlx::Error::InvalidSavePointStatement) => {
+                        heal_sqlite(p).await;
+                        p.begin_with("BEGIN IMMEDIATE").await?
+                    }
+                    other => other?,
+                }),
                 queries: self.queries.clone(),
                 bells: self.bells.clone(),
                 ring: Vec::new(),

@@ -163,6 +163,32 @@ pub async fn public<'a>(
     Ok(page.finish(items))
 }
 
+/// Public original statuses whose preview card is `card_id` (`/api/v1/timelines/link`).
+pub async fn link<'a>(
+    ex: impl Into<Exec<'a>>,
+    card_id: i64,
+    viewer: Option<i64>,
+    page: &PageQuery,
+) -> Result<Page<i64>> {
+    let mut sql = "SELECT s.id FROM status_cards sc JOIN statuses s ON s.id = sc.status_id \
+        WHERE sc.card_id = $1 AND s.visibility = 'public' AND s.reblog_of_id IS NULL \
+        AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = s.account_id AND a.suspended_at IS NOT NULL)"
+        .to_owned();
+    let mut head = vec![crate::Arg::from(card_id)];
+    if let Some(v) = viewer {
+        head.push(crate::Arg::from(v));
+        sql.push_str(&viewer_filter("s.account_id", "$2"));
+    }
+    let (clause, args) = page.clause("s.id", head.len() + 1);
+    sql.push_str(&clause);
+    let rows = q(sql).bind_all(head).bind_all(args).fetch_all(ex).await?;
+    let items = rows
+        .iter()
+        .map(|r| Ok((r.i64("id")?, r.i64("id")?)))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(page.finish(items))
+}
+
 /// Keeps statuses that show at least one attachment (an index lookup per status).
 pub const ONLY_MEDIA: &str =
     " AND EXISTS (SELECT 1 FROM media_attachments m WHERE m.status_id = s.id AND m.position IS NOT NULL)";

@@ -96,7 +96,18 @@ impl StoreError {
                     | sqlx::Error::Tls(_)
             )
         ) || matches!(self, StoreError::Sqlx(sqlx::Error::Database(d))
-            if d.code().is_some_and(|c| c == "5" || c == "57P01" || c == "57P03" || c == "53300"))
+        if d.code().is_some_and(|c| {
+            // SQLite: busy. PostgreSQL: shutting down or restarting, too many
+            // connections, and the connection exceptions (class 08).
+            c == "5" || c == "57P01" || c == "57P02" || c == "57P03" || c == "53300" || c.starts_with("08")
+        }))
+    }
+
+    /// The database's disk is full (SQLite `SQLITE_FULL`, PostgreSQL `disk_full`): the
+    /// write did not happen; reads still work, and writes again once space is freed.
+    pub fn is_storage_full(&self) -> bool {
+        matches!(self, StoreError::Sqlx(sqlx::Error::Database(d))
+            if d.code().is_some_and(|c| c == "13" || c == "53100"))
     }
 }
 

@@ -172,13 +172,14 @@ pub async fn set_status_order(tx: &mut crate::Tx, status_id: i64, ordered: &[i64
     Ok(())
 }
 
-/// Of `ids`, the uploads of `account_id` that no status shows (attachable), or that
-/// `status_id` already has.
+/// Of `ids`, the uploads of `account_id` that no status shows and no other scheduled status
+/// holds (attachable), or that `status_id` already has, or that `scheduled_id` holds.
 pub async fn attachable<'a>(
     ex: impl Into<Exec<'a>>,
     account_id: i64,
     ids: &[i64],
     status_id: Option<i64>,
+    scheduled_id: Option<i64>,
 ) -> Result<Vec<Media>> {
     if ids.is_empty() {
         return Ok(Vec::new());
@@ -186,11 +187,13 @@ pub async fn attachable<'a>(
     rows(
         q(format!(
             "SELECT {COLS} FROM media_attachments WHERE account_id = $1 AND purpose = 'attachment' \
-             AND remote_url IS NULL AND (status_id IS NULL OR status_id = $2) AND id IN ({})",
-            placeholders(3, ids.len())
+             AND remote_url IS NULL AND (status_id IS NULL OR status_id = $2) \
+             AND (scheduled_status_id IS NULL OR scheduled_status_id = $3) AND id IN ({})",
+            placeholders(4, ids.len())
         ))
         .bind(account_id)
         .bind(status_id)
+        .bind(scheduled_id)
         .bind_all(ids.iter().copied())
         .fetch_all(ex)
         .await?,
@@ -362,4 +365,51 @@ pub async fn with_media_among<'a>(ex: impl Into<Exec<'a>>, status_ids: &[i64]) -
     .iter()
     .map(|r| r.i64_at(0))
     .collect()
+}
+
+/// Holds `ids` for the scheduled status `scheduled_id` until it is published or cancelled.
+pub async fn hold_for_scheduled(tx: &mut crate::Tx, scheduled_id: i64, ids: &[i64]) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    q(format!(
+        "UPDATE media_attachments SET scheduled_status_id = $1, updated_at = $2 WHERE id IN ({})",
+        placeholders(3, ids.len())
+    ))
+    .bind(scheduled_id)
+    .bind(now_ms())
+    .bind_all(ids.iter().copied())
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Releases what a scheduled status held (published: the status has them now; cancelled:
+/// they are unattached uploads again, pruned after a day like any other).
+pub async fn release_scheduled(tx: &mut crate::Tx, scheduled_id: i64) -> Result<()> {
+    q("UPDATE media_attachments SET scheduled_status_id = NULL, updated_at = $2 WHERE scheduled_status_id = $1")
+        .bind(scheduled_id)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+/// The attachments held by scheduled statuses, as (scheduled status, media), in upload order.
+pub async fn of_scheduled<'a>(ex: impl Into<Exec<'a>>, scheduled_ids: &[i64]) -> Result<Vec<(i64, Media)>> {
+    if scheduled_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found = q(format!(
+        "SELECT scheduled_status_id, {COLS} FROM media_attachments WHERE scheduled_status_id IN ({}) \
+         ORDER BY id",
+        placeholders(1, scheduled_ids.len())
+    ))
+    .bind_all(scheduled_ids.iter().copied())
+    .fetch_all(ex)
+    .await?;
+    found
+        .iter()
+        .map(|r| Ok((r.i64("scheduled_status_id")?, from_row(r)?)))
+        .collect()
 }

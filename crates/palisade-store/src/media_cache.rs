@@ -101,7 +101,7 @@ pub async fn unattached_before<'a>(ex: impl Into<Exec<'a>>, before: i64, limit: 
     rows(
         q(format!(
             "SELECT {COLS} FROM media_attachments WHERE status_id IS NULL AND purpose = 'attachment' \
-             AND created_at < $1 ORDER BY created_at LIMIT $2"
+             AND scheduled_status_id IS NULL AND created_at < $1 ORDER BY created_at LIMIT $2"
         ))
         .bind(before)
         .bind(limit)

@@ -89,6 +89,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0013_hostile_input.sql"),
         postgres: include_str!("../migrations/postgres/0013_hostile_input.sql"),
     },
+    Migration {
+        version: 15,
+        name: "scheduled_media",
+        sqlite: include_str!("../migrations/sqlite/0015_scheduled_media.sql"),
+        postgres: include_str!("../migrations/postgres/0015_scheduled_media.sql"),
+    },
 ];
 
 /// The advisory lock PostgreSQL processes take while migrating (any fixed number).

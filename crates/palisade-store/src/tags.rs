@@ -150,23 +150,15 @@ pub async fn history<'a>(
     tag_id: i64,
     day_starts: &[i64],
 ) -> Result<Vec<(i64, i64, i64)>> {
-    let mut out = Vec::with_capacity(day_starts.len());
-    let mut exec = ex.into();
-    for &start in day_starts {
-        let row = q(
-            "SELECT COUNT(*) AS uses, COUNT(DISTINCT s.account_id) AS accounts \
-                     FROM status_tags st JOIN statuses s ON s.id = st.status_id \
-                     WHERE st.tag_id = $1 AND st.status_id >= $2 AND st.status_id < $3 \
-                     AND s.visibility = 'public'",
-        )
-        .bind(tag_id)
-        .bind(crate::ids::min_id_at(start))
-        .bind(crate::ids::min_id_at(start + 86_400_000))
-        .fetch_one(exec.reborrow())
-        .await?;
-        out.push((start, row.i64("uses")?, row.i64("accounts")?));
-    }
-    Ok(out)
+    crate::trends::per_day(
+        ex,
+        "SELECT COUNT(*) AS uses, COUNT(DISTINCT s.account_id) AS accounts \
+         FROM status_tags st JOIN statuses s ON s.id = st.status_id \
+         WHERE st.tag_id = $1 AND st.status_id >= $2 AND st.status_id < $3 AND s.visibility = 'public'",
+        tag_id,
+        day_starts,
+    )
+    .await
 }
 
 /// Follows (`on`) or unfollows a hashtag.

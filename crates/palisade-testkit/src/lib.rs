@@ -21,6 +21,18 @@ pub mod streaming;
 pub const BASE_URL: &str = "https://palisade.test";
 pub const DOMAIN: &str = "palisade.test";
 
+/// Where a test server keeps its data.
+#[derive(Clone, Debug)]
+pub enum TestDatabase {
+    /// A fresh database on the PostgreSQL server of `PALISADE_TEST_DATABASE_URL` when it is
+    /// set, else a fresh SQLite file in the temporary folder.
+    FromEnv,
+    /// A fresh database on this PostgreSQL server (`postgres://…/postgres`).
+    FreshPostgres(String),
+    /// A fresh SQLite file in this folder (a small file system, in the fault tests).
+    SqliteIn(std::path::PathBuf),
+}
+
 pub struct TestServer {
     pub core: Core,
     /// The database, for tests that look underneath the services.
@@ -49,6 +61,13 @@ pub struct Resp {
     pub text: String,
 }
 
+/// A browser's web session: its `cookie` header and its forms' `authenticity_token`.
+#[derive(Clone, Debug)]
+pub struct WebSession {
+    pub cookie: String,
+    pub csrf: String,
+}
+
 impl Resp {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
@@ -61,26 +80,39 @@ impl TestServer {
     }
 
     pub async fn with_settings(settings: Settings) -> TestServer {
+        Self::on_database(settings, TestDatabase::FromEnv).await
+    }
+
+    /// A server on the database `where_` says (fault tests use their own).
+    pub async fn on_database(settings: Settings, where_: TestDatabase) -> TestServer {
         // Errors logged by the server show up in a failing test's output.
         let _ = tracing_subscriber::fmt()
             .with_test_writer()
             .with_env_filter("warn")
             .try_init();
-        let (url, sqlite_path, pg_base) = match std::env::var("PALISADE_TEST_DATABASE_URL") {
-            Ok(base) if !base.is_empty() => (
+        let from_env = std::env::var("PALISADE_TEST_DATABASE_URL")
+            .ok()
+            .filter(|b| !b.is_empty());
+        let where_ = match (where_, from_env) {
+            (TestDatabase::FromEnv, Some(base)) => TestDatabase::FreshPostgres(base),
+            (TestDatabase::FromEnv, None) => TestDatabase::SqliteIn(std::env::temp_dir()),
+            (other, _) => other,
+        };
+        let (url, sqlite_path, pg_base) = match where_ {
+            TestDatabase::FreshPostgres(base) => (
                 palisade_store::testing::fresh_postgres(&base)
                     .await
                     .expect("create a test database"),
                 None,
                 Some(base),
             ),
-            _ => {
+            TestDatabase::SqliteIn(dir) => {
                 let mut bytes = [0u8; 8];
                 getrandom::fill(&mut bytes).expect("random");
-                let path =
-                    std::env::temp_dir().join(format!("palisade-test-{}.db", u64::from_le_bytes(bytes)));
+                let path = dir.join(format!("palisade-test-{}.db", u64::from_le_bytes(bytes)));
                 (format!("sqlite:{}", path.display()), Some(path), None)
             }
+            TestDatabase::FromEnv => unreachable!("resolved above"),
         };
         let database_url = url.clone();
         let db = Db::connect(&url).await.expect("connect to the test database");
@@ -117,6 +149,11 @@ impl TestServer {
 
     /// `spawn`, with settings changed by `adjust` first.
     pub async fn spawn_with(n: u8, adjust: impl FnOnce(&mut Settings)) -> TestServer {
+        Self::spawn_on(n, TestDatabase::FromEnv, adjust).await
+    }
+
+    /// `spawn_with`, on the database `where_` says.
+    pub async fn spawn_on(n: u8, where_: TestDatabase, adjust: impl FnOnce(&mut Settings)) -> TestServer {
         let listener = tokio::net::TcpListener::bind((format!("127.0.0.{n}"), 0))
             .await
             .expect("bind");
@@ -124,7 +161,7 @@ impl TestServer {
         let domain = format!("127.0.0.{n}:{port}");
         let mut settings = Settings::for_tests(&domain, &format!("http://{domain}"));
         adjust(&mut settings);
-        let mut srv = Self::with_settings(settings).await;
+        let mut srv = Self::on_database(settings, where_).await;
         let app = srv.app.clone();
         tokio::spawn(async move {
             let service = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
@@ -258,6 +295,19 @@ impl TestServer {
         fields: &[(&str, &str)],
         files: &[(&str, &str, &str, &[u8])],
     ) -> Resp {
+        self.multipart_with(method, path, token, fields, files, &[]).await
+    }
+
+    /// [`TestServer::multipart`] with extra request `headers` (a browser's cookies).
+    pub async fn multipart_with(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &str, &[u8])],
+        headers: &[(&str, &str)],
+    ) -> Resp {
         let boundary = "palisade-test-boundary-7d9f";
         let mut body: Vec<u8> = Vec::new();
         for (name, value) in fields {
@@ -277,17 +327,35 @@ impl TestServer {
             body.extend_from_slice(b"\r\n");
         }
         body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        self.request_bytes(
-            method,
-            path,
-            token,
-            &format!("multipart/form-data; boundary={boundary}"),
-            body,
-        )
-        .await
+        let mut req = Request::builder().method(method).uri(path).header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        );
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        self.send(req.body(Body::from(body)).expect("request")).await
     }
 
     /// A request with a raw body.
+    /// Any request: `headers` as given, `body` as bytes (hostile inputs).
+    pub async fn request_raw(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Resp {
+        let mut req = Request::builder().method(method).uri(path);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.send(req.body(Body::from(body)).expect("request")).await
+    }
+
     pub async fn request_bytes(
         &self,
         method: Method,
@@ -460,6 +528,37 @@ impl TestServer {
 
     pub async fn delete(&self, path: &str, token: Option<&str>) -> Resp {
         self.request(Method::DELETE, path, token, None).await
+    }
+
+    /// Signs `login` in on the web (password "correct horse battery"): the `cookie` header
+    /// value and the CSRF token its forms must carry.
+    pub async fn web_session(&self, login: &str) -> WebSession {
+        let (secret, _) = self
+            .core
+            .sign_in(login, "correct horse battery", None)
+            .await
+            .expect("sign in");
+        WebSession {
+            cookie: format!("palisade_session={secret}"),
+            csrf: palisade_core::secrets::hash_token(&format!("csrf:{secret}")),
+        }
+    }
+
+    /// A visitor's CSRF cookie and the token that goes with it (forms of signed-out pages).
+    pub fn visitor_session() -> WebSession {
+        let basis = "visitor-csrf-basis-0123456789abcdef";
+        WebSession {
+            cookie: format!("palisade_csrf={basis}"),
+            csrf: palisade_core::secrets::hash_token(&format!("csrf:{basis}")),
+        }
+    }
+
+    /// Every table's row count, read from the database's own catalog (SQLite and
+    /// PostgreSQL): compared before and after requests that must write nothing.
+    pub async fn row_counts(&self) -> std::collections::BTreeMap<String, i64> {
+        palisade_store::census::table_row_counts(&self.db)
+            .await
+            .expect("count the rows of every table")
     }
 
     /// Posts a status and returns its id.

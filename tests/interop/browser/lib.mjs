@@ -3,6 +3,7 @@
 import { chromium } from "playwright-core";
 import { createRequire } from "node:module";
 import { mkdirSync, readFileSync } from "node:fs";
+import { deflateSync } from "node:zlib";
 
 const require = createRequire(import.meta.url);
 // Injected through the DevTools protocol: the pages' CSP (rightly) refuses inline scripts.
@@ -28,10 +29,22 @@ export const PHONE = { width: 390, height: 844 };
 export const problems = [];
 export const visited = new Set();
 
+/** Requests the pages made, and those that went anywhere but the instance's own origin. */
+export const requests = { total: 0, foreign: [] };
+let ownOrigins = null;
+/** Every request a page makes must go to one of these origins (the no-IP promise): checked by finish(). */
+export function onlyOrigins(...urls) { ownOrigins = new Set(urls.map((u) => new URL(u).origin)); }
+
 /** A fresh browser context (its own cookies) and page that records console errors. */
 export async function newPage({ viewport = DESKTOP, colorScheme = "light", ignoreHTTPSErrors = true } = {}) {
   const context = await browser.newContext({ viewport, colorScheme, ignoreHTTPSErrors, deviceScaleFactor: 1 });
   const page = await context.newPage();
+  page.on("request", (r) => {
+    const u = r.url();
+    if (u.startsWith("data:") || u.startsWith("blob:")) return;
+    requests.total++;
+    if (ownOrigins && !ownOrigins.has(new URL(u).origin)) requests.foreign.push(`${r.resourceType()} ${u} (on ${page.url()})`);
+  });
   page.on("console", (m) => { if (m.type() === "error") problems.push(`console error on ${page.url()}: ${m.text()}`); });
   page.on("pageerror", (e) => problems.push(`JavaScript error on ${page.url()}: ${e.message}`));
   return page;
@@ -96,6 +109,11 @@ export async function check(name, fn) {
 
 /** The final checks every suite ends with; returns the process exit status. */
 export async function finish() {
+  if (ownOrigins) {
+    await check(`every request the pages made (${requests.total}) went to the instance's own origin`, async () => {
+      if (requests.foreign.length) throw new Error(requests.foreign.slice(0, 12).join("\n  "));
+    });
+  }
   await check(`no JavaScript error and no serious or critical axe violation on the ${visited.size} pages visited`, async () => {
     if (problems.length) throw new Error(problems.slice(0, 12).join("\n  "));
   });
@@ -148,4 +166,51 @@ export async function tabTo(page, desc, pred, max = 60) {
     if (el && pred(el)) return el;
   }
   throw new Error(`Tab never reached ${desc}`);
+}
+
+// A PNG made here (no image library): RGB, a gradient from `rgb`, so that tests upload real pictures.
+const CRC = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(buf) {
+  let c = 0xffffffff;
+  for (const b of buf) c = CRC[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+function pngChunk(type, data) {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([len, body, crc]);
+}
+export function png(w, h, [r, g, b]) {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // RGB
+  const row = w * 3 + 1;
+  const raw = Buffer.alloc(row * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const o = y * row + 1 + x * 3;
+      raw[o] = r;
+      raw[o + 1] = (g + Math.floor((x * 90) / w)) & 255;
+      raw[o + 2] = (b + Math.floor((y * 90) / h)) & 255;
+    }
+  }
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), pngChunk("IHDR", ihdr),
+    pngChunk("IDAT", deflateSync(raw)), pngChunk("IEND", Buffer.alloc(0))]);
+}
+
+/** Waits until the image matched by `selector` has loaded (scrolled into view: they are lazy). */
+export async function loadedImage(page, selector) {
+  const el = await page.waitForSelector(selector, { state: "attached", timeout: 10000 });
+  await el.scrollIntoViewIfNeeded();
+  await page.waitForFunction((i) => i.complete && i.naturalWidth > 0, el, { timeout: 10000 });
+  return el.getAttribute("src");
 }

@@ -17,6 +17,8 @@ case "$DB" in
     base=${PALISADE_TEST_PG_BASE:?set PALISADE_TEST_PG_BASE to a PostgreSQL URL}
     name="palisade_browser_$$"
     psql "$base" -qc "CREATE DATABASE $name" >&2
+    # Dropped when the run ends (the servers are stopped by then).
+    trap 'psql "$base" -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)" >&2 || true' EXIT
     A_DATABASE_URL="${base%/*}/$name"
     ;;
   *) echo "unknown database $DB" >&2; exit 2 ;;

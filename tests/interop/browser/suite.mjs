@@ -4,7 +4,8 @@
 //   node suite.mjs   (env: PALISADE_BIN, A_DATABASE_URL, WORK, SCREENSHOTS=dir to write the README's shots)
 import { spawn, execFileSync } from "node:child_process";
 import { openSync, readFileSync } from "node:fs";
-import { api, assert, axe, check, close, finish, follow, launch, newPage, poll, problems, signIn, visit } from "./lib.mjs";
+import { api, assert, axe, check, close, finish, follow, launch, loadedImage, newPage, onlyOrigins, png, poll, problems, signIn, visit } from "./lib.mjs";
+import { compose, post, postPicture, seePicture } from "./media.mjs";
 import { adminSuspend, blockDomain, shots } from "./stories.mjs";
 
 const BIN = process.env.PALISADE_BIN;
@@ -47,6 +48,9 @@ async function followAcct(x, who, acct) {
 const home = async (x, who) => api(x.url, tokens[who], "GET", "/api/v1/timelines/home?limit=40");
 
 await launch();
+// The browser only ever talks to A: every request of every page must go there (remote
+// avatars and attachments come through A's /system/proxy, never from B).
+onlyOrigins(A.url);
 start(A, "a");
 start(B, "b");
 for (const x of [A, B]) await poll(`${x.url} answers`, async () => (await fetch(`${x.url}/health`)).ok, 30000);
@@ -121,6 +125,115 @@ await check("federation set-up (API): mia follows tom and tia on B, tom follows 
   await followAcct(B, "tom", "ned@localhost:3311");
   tomPost = (await api(B.url, tokens.tom, "POST", "/api/v1/statuses", { status: "tom's public post from B", visibility: "public" })).uri;
   await poll("tom's post reaches mia's home", async () => (await home(A, "mia")).some((s) => s.uri === tomPost));
+});
+
+await check("media: mia posts a picture with alt text in one submit and sees it at home; ned sees it; sensitive media waits behind a button; a refused file is named next to its field and nothing is posted", async () => {
+  const page = await newPage();
+  await signIn(page, A.url, "mia", PASSWORD);
+  const alt = "A green garden, seen from above";
+  await postPicture(page, { base: A.url, text: "My garden #webmedia", alt });
+  // Sensitive: blurred behind a button until clicked.
+  await compose(page, { text: "A sensitive picture", sensitive: true,
+    files: [{ name: "s.png", bytes: png(200, 200, [200, 40, 40]), alt: "Something red" }] });
+  const hidden = `${post("A sensitive picture")} .attachment img[alt="Something red"]`;
+  assert(!(await page.isVisible(hidden)), "the sensitive picture is hidden");
+  await page.click(`${post("A sensitive picture")} details.sensitive > summary`);
+  await loadedImage(page, hidden);
+  assert(await page.isVisible(hidden), "one click shows it");
+  await axe(page);
+  // A file that is not what it says: refused next to its field, nothing posted.
+  const before = problems.length;
+  await compose(page, { text: "this must not be posted", status: 422,
+    files: [{ name: "notes.png", bytes: Buffer.from("just some text, not a picture"), alt: "" }] });
+  const said = (await page.textContent("#file_0-error")).trim();
+  assert(said.length > 10, `the error next to the file: ${said}`);
+  assert((await page.inputValue("#status")) === "this must not be posted", "the text is kept");
+  // The browser logs the (expected) 422 of the refused form as a console error.
+  problems.splice(before, problems.length - before, ...problems.slice(before).filter((p) => !p.includes("status of 422")));
+  await visit(page, `${A.url}/home`);
+  assert(!(await page.textContent("main")).includes("this must not be posted"), "nothing was posted");
+  // Settings → profile: an avatar with its description.
+  await visit(page, `${A.url}/settings/profile`);
+  await page.setInputFiles("#avatar", { name: "me.png", mimeType: "image/png", buffer: png(240, 240, [90, 60, 180]) });
+  await page.fill("#avatar_description", "Mia's purple square");
+  await follow(page, () => page.click("form[action='/settings/profile'] button[type=submit]"));
+  await visit(page, `${A.url}/@mia`);
+  const avatar = await loadedImage(page, ".profile-head img.avatar.big[alt=\"Mia's purple square\"]");
+  assert(avatar.startsWith("/system/"), `the avatar is the instance's: ${avatar}`);
+  await page.context().close();
+  const ned = await newPage();
+  await signIn(ned, A.url, "ned", PASSWORD);
+  await visit(ned, `${A.url}/public/local`);
+  await seePicture(ned, { text: "My garden #webmedia", alt });
+  await ned.context().close();
+});
+
+/** A one-second video made by ffmpeg (null without it: CI installs it, PALISADE_REQUIRE_FFMPEG=1). */
+function video() {
+  const out = `${WORK}/film.webm`;
+  try {
+    execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=10",
+      "-f", "lavfi", "-i", "sine=frequency=440", "-t", "1", "-c:v", "libvpx", "-c:a", "libvorbis", out]);
+    return readFileSync(out);
+  } catch (e) {
+    if (process.env.PALISADE_REQUIRE_FFMPEG === "1") throw e;
+    return null;
+  }
+}
+
+await check("video: ned posts a short video with a description; the post shows it processing, then a native player, once ffmpeg is done", async () => {
+  const film = video();
+  if (!film) { console.log("# ffmpeg is not installed: the video step is skipped"); return; }
+  const page = await newPage();
+  await signIn(page, A.url, "ned", PASSWORD);
+  await visit(page, `${A.url}/home`);
+  await compose(page, { text: "A short film", files: [{ name: "film.webm", type: "video/webm", bytes: film, alt: "Colour bars and a tone" }] });
+  const player = `${post("A short film")} video[aria-label="Colour bars and a tone"]`;
+  await poll("the video is processed", async () => {
+    if (await page.$(player)) return true;
+    const state = await page.$(`${post("A short film")} [data-state=processing]`);
+    assert(state, "while it is processed, the post says so");
+    await page.reload();
+    return false;
+  }, 30000);
+  await axe(page);
+  const src = await page.getAttribute(player, "src");
+  const poster = await page.getAttribute(player, "poster");
+  assert(src.startsWith("/system/") && poster.startsWith("/system/"), `the video and its poster are the instance's: ${src} ${poster}`);
+  await page.context().close();
+});
+
+await check("remote media through the instance: tom on B sets an avatar and posts a picture; mia's pages show both from A (/system/proxy), loaded", async () => {
+  const auth = { authorization: `Bearer ${tokens.tom}` };
+  const form = (field, name, bytes, extra = {}) => {
+    const fd = new FormData();
+    fd.append(field, new Blob([bytes], { type: "image/png" }), name);
+    for (const [k, v] of Object.entries(extra)) fd.append(k, v);
+    return fd;
+  };
+  const r = await fetch(`${B.url}/api/v1/accounts/update_credentials`, { method: "PATCH", headers: auth,
+    body: form("avatar", "tom.png", png(200, 200, [220, 120, 20]), { avatar_description: "Tom's orange square" }) });
+  assert(r.ok, `tom's avatar on B: ${r.status} ${await r.text()}`);
+  const m = await (await fetch(`${B.url}/api/v2/media`, { method: "POST", headers: auth,
+    body: form("file", "sea.png", png(300, 200, [20, 90, 200]), { description: "A blue sea" }) })).json();
+  assert(m.id, `tom's upload on B: ${JSON.stringify(m)}`);
+  const st = await api(B.url, tokens.tom, "POST", "/api/v1/statuses", { status: "tom's picture from B", media_ids: [m.id], visibility: "public" });
+  await poll("tom's picture reaches mia's home", async () => (await home(A, "mia")).some((s) => s.uri === st.uri));
+  const page = await newPage();
+  await signIn(page, A.url, "mia", PASSWORD);
+  await visit(page, `${A.url}/home`);
+  const src = await seePicture(page, { text: "tom's picture from B", alt: "A blue sea" });
+  assert(src.startsWith("/system/proxy/"), `tom's picture comes through A's proxy: ${src}`);
+  await shots(page, SHOTS, "timeline-media");
+  let avatar = "";
+  await poll("tom's new avatar reaches A", async () => {
+    await page.goto(`${A.url}/@tom@${BD}`);
+    avatar = (await page.getAttribute(".profile-head img.avatar.big", "src")) || "";
+    return avatar.startsWith("/system/proxy/");
+  }, 30000);
+  await loadedImage(page, ".profile-head img.avatar.big");
+  await axe(page);
+  await page.context().close();
 });
 
 await check(`the Threads story: mia searches ${BD}, opens tom's profile, its menu, "Block domain", reads the counts and names, confirms`, async () => {

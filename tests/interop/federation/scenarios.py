@@ -72,7 +72,7 @@ def main():
     # 13: fediverse-pasture's verify_actor (13b starts secure.test and adds it to instances).
     pasture = pasture_checks(C, ours, instances)
     # 15: media across the boundary; no member's address reaches the peer.
-    media_checks(C, ours, peer)
+    media_checks(C, ours, peer, WORK)
     # 10a, 10c, 10b: health at the end, over every instance and peer.
     health_checks(C, ours, peers, instances)
 

@@ -1,4 +1,4 @@
-"""Checks 15a-15e: media across the boundary, and the promise behind it: no member's address
+"""Checks 15a-15f: media across the boundary, and the promise behind it: no member's address
 ever reaches another server. Fresh members (milo, mona on ours.test; penny, vera on peer.test)
 so that they depend on nothing earlier."""
 import calendar
@@ -9,7 +9,8 @@ import zlib
 import requests
 from requests.adapters import HTTPAdapter
 
-from harness import CA, Fail, as_list, marker, oid, short, wait_for
+from harness import CA, Fail, as_list, log, marker, oid, short, wait_for
+from scenarios_web import PASSWORD, story
 
 MEDIA_MEMBERS = ("milo", "mona")
 MEDIA_PEER_USERS = ("penny", "vera")
@@ -47,7 +48,7 @@ def client_session():
     return s
 
 
-def media_checks(C, ours, peer):
+def media_checks(C, ours, peer, work):
     S = C.state
     MILO = f"{ours.base}/users/milo"
     client = client_session()
@@ -101,8 +102,10 @@ def media_checks(C, ours, peer):
         ours.api("mona", "POST", f"/api/v1/accounts/{acct['id']}/follow")
         wait_for("mona follows penny@peer.test",
                  lambda: ours.relationship("mona", acct["id"])["following"])
-        posted = peer.call("POST", "post", body={"as": "penny", "content": marker("a peer picture"),
+        text = marker("a peer picture")
+        posted = peer.call("POST", "post", body={"as": "penny", "content": text,
                                                  "image": "pic", "alt": "a peer picture"})
+        S["peer_text"] = text
         s = wait_for("penny's post reaches mona's home", lambda: ours.in_home("mona", posted["id"]))
         m = (s.get("media_attachments") or [{}])[0]
         proxy = f"{ours.base}/system/proxy/"
@@ -149,8 +152,17 @@ def media_checks(C, ours, peer):
     C.run(f"15c mona's client ({CLIENT_IP}) loads the picture, thumbnail and avatar from ours.test; the "
           "peer's access log shows every request for them from Palisade, none from the client", c15c)
 
-    # ---- 15d. reject_media: nothing fetched, nothing shown ----------------------------------
+    # ---- 15d. the same in a real browser: mona's pages load them from ours.test only ------
     def c15d():
+        text = C.need("peer_text")
+        seen = story("peerPicture", {"base": ours.base, "login": "mona", "password": PASSWORD,
+                                     "text": text, "alt": "a peer picture"}, work)
+        log(f"mona's home showed {seen}")
+    C.run("15d in the browser, mona's home shows penny's picture (alt text, description on demand) and "
+          "avatar from ours.test's /system/proxy; every request the pages made went to ours.test", c15d)
+
+    # ---- 15e. reject_media: nothing fetched, nothing shown ----------------------------------
+    def c15e():
         old_url = C.need("peer_media")[0]
         block = ours.api("admin", "POST", "/api/v1/admin/domain_blocks",
                          data={"domain": "peer.test", "severity": "noop", "reject_media": "true"})
@@ -168,11 +180,11 @@ def media_checks(C, ours, peer):
                 raise Fail(f"ours.test fetched it anyway: {access('/media/pic2.png')}")
         finally:
             ours.api("admin", "DELETE", f"/api/v1/admin/domain_blocks/{block['id']}")
-    C.run("15d with reject_media for peer.test, a new picture is neither fetched (3 s, the peer's "
-          "access log) nor shown, and the cached one answers 404; the block is lifted after", c15d)
+    C.run("15e with reject_media for peer.test, a new picture is neither fetched (3 s, the peer's "
+          "access log) nor shown, and the cached one answers 404; the block is lifted after", c15e)
 
-    # ---- 15e. verified links: our own check, never the peer's claim -------------------------
-    def c15e():
+    # ---- 15f. verified links: our own check, never the peer's claim -------------------------
+    def c15f():
         vera = peer.user_actor("vera")
         peer.call("POST", "page", body={"path": "/pages/vera", "html":
                                    f'<html><body><a rel="me nofollow" href="{vera}">my profile</a></body></html>'})
@@ -200,5 +212,5 @@ def media_checks(C, ours, peer):
                 problems.append(f"marked at {fields[0]['verified_at']}, before our fetch ({checks[0]['at']})")
         if problems:
             raise Fail("; ".join(problems))
-    C.run("15e vera@peer.test's link whose page has rel=me is marked after ours.test fetched it itself; "
-          "the one whose page does not link back stays unverified despite the peer's claim", c15e)
+    C.run("15f vera@peer.test's link whose page has rel=me is marked after ours.test fetched it itself; "
+          "the one whose page does not link back stays unverified despite the peer's claim", c15f)

@@ -9,16 +9,36 @@ use palisade_store::media::{self as store, Media};
 use super::remote::MAX_ATTACHMENTS;
 use crate::{Core, Error, Result};
 
+/// Whose files, besides free uploads, `media_ids` may name.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum MediaOwner {
+    /// A new status: only uploads nothing holds.
+    None,
+    /// An edit of this status: also its own attachments.
+    Status(i64),
+    /// This scheduled status being published: also what it holds.
+    Scheduled(i64),
+}
+
 impl Core {
     /// Checks `media_ids` as Mastodon does and returns them as ids, in order: at most four,
     /// the author's own uploads that no other status shows, processed, and no video or
-    /// audio among several files.
+    /// audio among several files. `owner`: the status being edited, or the scheduled status
+    /// being published, whose own files count as free. With `allow_processing` (the web's
+    /// compose form, which uploads and posts in one submit), files still being processed are
+    /// accepted too.
     pub(crate) async fn attachable_media(
         &self,
         author_id: i64,
         media_ids: &[String],
-        status_id: Option<i64>,
+        owner: MediaOwner,
+        allow_processing: bool,
     ) -> Result<Vec<i64>> {
+        let (status_id, scheduled_id) = match owner {
+            MediaOwner::None => (None, None),
+            MediaOwner::Status(id) => (Some(id), None),
+            MediaOwner::Scheduled(id) => (None, Some(id)),
+        };
         let mut ids: Vec<i64> = Vec::new();
         let mut unknown: Vec<String> = Vec::new();
         for raw in media_ids {
@@ -37,11 +57,12 @@ impl Core {
                 "Cannot attach more than {MAX_ATTACHMENTS} files"
             )));
         }
-        let found: HashMap<i64, Media> = store::attachable(&self.db, author_id, &ids, status_id)
-            .await?
-            .into_iter()
-            .map(|m| (m.id, m))
-            .collect();
+        let found: HashMap<i64, Media> =
+            store::attachable(&self.db, author_id, &ids, status_id, scheduled_id)
+                .await?
+                .into_iter()
+                .map(|m| (m.id, m))
+                .collect();
         unknown.extend(
             ids.iter()
                 .filter(|id| !found.contains_key(id))
@@ -54,7 +75,8 @@ impl Core {
             )));
         }
         let list: Vec<&Media> = ids.iter().filter_map(|id| found.get(id)).collect();
-        if list.iter().any(|m| m.state != "ready") {
+        let usable = |m: &&Media| m.state == "ready" || (allow_processing && m.state == "processing");
+        if !list.iter().all(usable) {
             return Err(Error::invalid(
                 "Cannot attach files that have not finished processing. Try again in a moment!",
             ));

@@ -5,6 +5,7 @@
 
 mod admin;
 mod attach;
+mod compose;
 mod jobs;
 mod process;
 mod profile;
@@ -19,6 +20,8 @@ use palisade_media::video::Ffmpeg;
 use serde_json::{Value, json};
 
 pub use admin::{PruneReport, Refetch};
+pub(crate) use attach::MediaOwner;
+pub use compose::PostError;
 pub use jobs::{JobOutcome, MEDIA_QUEUE, MediaJob};
 pub use palisade_media::temp::TempFile;
 pub use palisade_media::{Kind, MediaError};

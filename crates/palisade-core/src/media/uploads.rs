@@ -8,7 +8,7 @@ use palisade_media::image::Shape;
 use palisade_media::temp::{TempFile, random_token};
 use palisade_media::{Kind, limits};
 use palisade_store::media::{self as store, Media, Ready};
-use palisade_store::{ids::new_id, now_ms};
+use palisade_store::{Tx, ids::new_id, now_ms};
 
 use super::jobs::MediaJob;
 use super::process::{Handling, detect_file, keys_of, size_limit};
@@ -243,7 +243,10 @@ impl Core {
             .await
             .map_err(media_error)?
         {
-            store::set_failed(&self.db, id, "The uploaded file was lost").await?;
+            let mut tx = self.db.begin().await?;
+            store::set_failed(&mut tx, id, "The uploaded file was lost").await?;
+            self.federate_when_done(&mut tx, id).await?;
+            tx.commit().await?;
             return Ok(());
         }
         let format = detect_file(input.path()).await.map_err(media_error)?;
@@ -264,7 +267,10 @@ impl Core {
         {
             Ok(o) => o,
             Err(e) if e.is_client_error() => {
-                store::set_failed(&self.db, id, &e.to_string()).await?;
+                let mut tx = self.db.begin().await?;
+                store::set_failed(&mut tx, id, &e.to_string()).await?;
+                self.federate_when_done(&mut tx, id).await?;
+                tx.commit().await?;
                 self.delete_keys(&[upload_key]).await;
                 return Ok(());
             }
@@ -278,8 +284,9 @@ impl Core {
             (outputs.preview_key.clone(), outputs.blurhash.clone())
         };
         let meta_json = meta.to_string();
+        let mut tx = self.db.begin().await?;
         store::set_ready(
-            &self.db,
+            &mut tx,
             id,
             &Ready {
                 kind: outputs.kind.as_str(),
@@ -292,6 +299,8 @@ impl Core {
             },
         )
         .await?;
+        self.federate_when_done(&mut tx, id).await?;
+        tx.commit().await?;
         let mut unused = vec![upload_key];
         // A thumbnail given while this ran wins over the frame made here.
         if let Some(made) = outputs.preview_key
@@ -303,6 +312,26 @@ impl Core {
         }
         self.delete_keys(&unused).await;
         Ok(())
+    }
+
+    /// After a file's processing ended (its row updated in `tx`): a status posted with it
+    /// while it was processing (the web's compose form) federates once none of its files
+    /// is processing any more. The status row is locked first, so that of two files
+    /// finishing together the later one sees the other done.
+    async fn federate_when_done(&self, tx: &mut Tx, id: i64) -> Result<()> {
+        let Some(status_id) = store::by_id(&mut *tx, id).await?.and_then(|m| m.status_id) else {
+            return Ok(());
+        };
+        palisade_store::statuses::add_counts(&mut *tx, status_id, 0, 0, 0).await?;
+        let waiting = store::of_statuses(&mut *tx, &[status_id])
+            .await?
+            .iter()
+            .any(|m| m.state == "processing");
+        if waiting {
+            return Ok(());
+        }
+        self.emit(tx, vec![crate::events::Event::StatusCreated { status_id }])
+            .await
     }
 
     /// One's own upload.

@@ -18,7 +18,7 @@ impl Federation {
         };
         let mut verified = Vec::new();
         for link in check.links.iter().take(MAX_LINKS) {
-            match self.page_links_back(link, &check.profile_urls).await {
+            match self.link_points_back(link, &check.profile_urls).await {
                 Ok(true) => verified.push(link.clone()),
                 Ok(false) => {}
                 Err(e) => tracing::debug!(link = %link, error = %e, "profile link not checked"),
@@ -28,7 +28,9 @@ impl Federation {
         Ok(())
     }
 
-    async fn page_links_back(&self, link: &str, profile_urls: &[String]) -> FedResult<bool> {
+    /// Whether the page at `link` has a `rel="me"` link to one of `profile_urls` (one
+    /// guarded fetch; an error says why the page could not be read).
+    pub async fn link_points_back(&self, link: &str, profile_urls: &[String]) -> FedResult<bool> {
         let host = crate::vocab::host_of(link);
         if !self.core.may_fetch(host.as_deref()).await? {
             return Ok(false);

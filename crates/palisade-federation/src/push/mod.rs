@@ -65,8 +65,11 @@ impl Federation {
             Ok(r) => Outcome::GiveUp {
                 error: format!("push service answered {}", r.status),
             },
-            Err(e) if e.class.is_temporary() => retry(attempts, e.message),
-            Err(e) => Outcome::GiveUp { error: e.message },
+            // The failure class leads the message, as in deliveries.
+            Err(e) if e.class.is_temporary() => retry(attempts, format!("{}: {}", e.class.name(), e.message)),
+            Err(e) => Outcome::GiveUp {
+                error: format!("{}: {}", e.class.name(), e.message),
+            },
         }
     }
 

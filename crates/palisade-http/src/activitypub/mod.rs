@@ -6,31 +6,33 @@ mod emojis;
 mod inbox;
 mod objects;
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::http::header::{ACCEPT, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use palisade_federation::FedError;
 use palisade_federation::signatures::{SigError, SignedRequest};
 use serde_json::{Value, json};
 
 use crate::AppState;
+use crate::routes::{self, Routes, get, post, public};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/users/{name}", get(actor::show))
-        .route("/actor", get(actor::instance))
-        .route("/users/{name}/statuses/{id}", get(objects::status))
-        .route("/users/{name}/outbox", get(collections::outbox))
-        .route("/users/{name}/followers", get(collections::followers))
-        .route("/users/{name}/following", get(collections::following))
-        .route("/users/{name}/collections/featured", get(collections::featured))
-        .route("/users/{name}/inbox", post(inbox::personal))
-        .route("/inbox", post(inbox::shared))
-        .route("/actor/inbox", post(inbox::shared))
-        .route("/emojis/{id}", get(emojis::show))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/users/{name}", get(public(), actor::show))
+        .route("/actor", get(public(), actor::instance))
+        .route("/users/{name}/statuses/{id}", get(public(), objects::status))
+        .route("/users/{name}/outbox", get(public(), collections::outbox))
+        .route("/users/{name}/followers", get(public(), collections::followers))
+        .route("/users/{name}/following", get(public(), collections::following))
+        .route(
+            "/users/{name}/collections/featured",
+            get(public(), collections::featured),
+        )
+        .route("/users/{name}/inbox", post(routes::signed(), inbox::personal))
+        .route("/inbox", post(routes::signed(), inbox::shared))
+        .route("/actor/inbox", post(routes::signed(), inbox::shared))
+        .route("/emojis/{id}", get(public(), emojis::show))
 }
 
 pub use actor::page_json as actor_page_json;
@@ -59,15 +61,22 @@ pub fn activity_json(status: StatusCode, doc: Value) -> Response {
 /// Federation errors as HTTP: bad signatures 401 (Fedify then retries with the other
 /// scheme), bad input 400, refusals 403; never a 500 for what a peer sent.
 pub(crate) fn fed_error(e: FedError) -> Response {
+    if matches!(e, FedError::Signature(_)) {
+        palisade_core::guard_counters::refused(palisade_core::guard_counters::Refusal::Signature);
+    }
+    let e = match e {
+        // Each core error keeps its own status: an unreachable database is a 503 with
+        // `Retry-After` (the peer delivers again), not a 500.
+        FedError::Core(c) => return crate::error::ApiError(c).into_response(),
+        other => other,
+    };
     let (status, message) = match &e {
         FedError::Signature(SigError::Missing) => (StatusCode::UNAUTHORIZED, "Request not signed".to_owned()),
         FedError::Signature(s) => (StatusCode::UNAUTHORIZED, s.to_string()),
         FedError::Invalid(m) => (StatusCode::BAD_REQUEST, m.clone()),
         FedError::Refused(m) => (StatusCode::FORBIDDEN, m.clone()),
         FedError::Fetch(f) => (StatusCode::BAD_REQUEST, f.message.clone()),
-        FedError::Core(c) => {
-            return crate::error::ApiError(palisade_core::Error::Internal(c.to_string())).into_response();
-        }
+        FedError::Core(_) => (StatusCode::INTERNAL_SERVER_ERROR, String::new()),
     };
     tracing::debug!(%status, %message, "federation request refused");
     (status, axum::Json(json!({ "error": message }))).into_response()

@@ -35,7 +35,7 @@ pub fn conversation(
     })
 }
 
-pub fn scheduled_status(s: &ScheduledStatus) -> Value {
+pub fn scheduled_status(s: &ScheduledStatus, urls: &Urls<'_>, expose_remote_url: bool) -> Value {
     let p = &s.params;
     json!({
         "id": s.id.to_string(),
@@ -59,7 +59,11 @@ pub fn scheduled_status(s: &ScheduledStatus) -> Value {
             "idempotency": p.idempotency,
             "with_rate_limit": false,
         },
-        "media_attachments": [],
+        "media_attachments": s
+            .media
+            .iter()
+            .map(|m| super::media_attachment(m, urls, expose_remote_url))
+            .collect::<Vec<_>>(),
     })
 }
 

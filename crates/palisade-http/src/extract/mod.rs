@@ -3,7 +3,7 @@
 
 mod auth;
 pub mod client_ip;
-mod params;
+pub(crate) mod params;
 mod upload;
 
 pub use auth::{Auth, MaybeAuth};

@@ -18,7 +18,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Params<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let mut merged = parse_query(req.uri().query().unwrap_or(""));
+        let query = req.uri().query().unwrap_or("");
+        if !decodes_to_utf8(query.as_bytes()) {
+            return Err(ApiError::bad_request(INVALID_UTF8));
+        }
+        let mut merged = parse_query(query);
         let content_type = req
             .headers()
             .get(CONTENT_TYPE)
@@ -66,11 +70,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Params<T> {
                         return Err(ApiError::bad_request("The JSON body must be an object"));
                     }
                     merge(&mut merged, value);
-                } else {
-                    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
-                        .map_err(|e| ApiError::bad_request(format!("Malformed form body: {e}")))?;
+                } else if content_type.is_empty()
+                    || content_type.starts_with("application/x-www-form-urlencoded")
+                {
+                    let pairs = form_pairs(&body).map_err(ApiError::bad_request)?;
                     merge(&mut merged, from_pairs(pairs));
                 }
+                // Other types (text/plain, XML…) carry no parameters, as in Rails.
             }
         }
         check_size(&merged, 0, &mut 0)?;
@@ -78,6 +84,40 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Params<T> {
             .map(Params)
             .map_err(|e| ApiError::unprocessable(format!("Validation failed: {e}")))
     }
+}
+
+const INVALID_UTF8: &str = "Invalid request parameters: invalid UTF-8 in the percent-encoding";
+
+/// A form body's pairs; a body whose percent-encoding does not decode to UTF-8 is refused
+/// (Rails answers 400) rather than stored with replacement characters.
+pub fn form_pairs(body: &[u8]) -> Result<Vec<(String, String)>, String> {
+    if !decodes_to_utf8(body) {
+        return Err(INVALID_UTF8.to_owned());
+    }
+    serde_urlencoded::from_bytes(body).map_err(|e| format!("Malformed form body: {e}"))
+}
+
+/// Whether `raw`, percent-decoded, is UTF-8 (the delimiters are ASCII, so checking the whole
+/// decoded text checks every key and value).
+fn decodes_to_utf8(raw: &[u8]) -> bool {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match raw[i] {
+            b'%' if i + 2 < raw.len() => match (hex(raw[i + 1]), hex(raw[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 3;
+                    continue;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    std::str::from_utf8(&out).is_ok()
 }
 
 /// Limits that keep hostile keys (`a[b][b][b]…`) from exhausting the stack or memory;

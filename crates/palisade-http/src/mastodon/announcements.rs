@@ -1,23 +1,26 @@
 //! `/api/v1/announcements…`: reading, dismissing, reacting.
 
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::entities::announcement;
 use crate::error::ApiResult;
 use crate::extract::{Auth, Params};
+use crate::routes::{Routes, get, post, put, token};
 use crate::{AppState, de};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/announcements", get(index))
-        .route("/api/v1/announcements/{id}/dismiss", post(dismiss))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/api/v1/announcements", get(token(&["read"]), index))
+        .route(
+            "/api/v1/announcements/{id}/dismiss",
+            post(token(&["write:accounts"]), dismiss),
+        )
         .route(
             "/api/v1/announcements/{id}/reactions/{name}",
-            put(react).delete(unreact),
+            put(token(&["write:favourites"]), react).delete(token(&["write:favourites"]), unreact),
         )
 }
 

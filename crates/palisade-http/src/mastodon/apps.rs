@@ -1,20 +1,21 @@
 //! `POST /api/v1/apps`, `GET /api/v1/apps/verify_credentials`.
 
+use axum::Json;
 use axum::extract::State;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use palisade_core::oauth::NewApp;
 use serde::Deserialize;
 
 use crate::entities::{Application, application};
 use crate::error::ApiResult;
 use crate::extract::{Auth, Params};
+use crate::routes::{Routes, get, post, public, token};
 use crate::{AppState, de};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/apps", post(create))
-        .route("/api/v1/apps/verify_credentials", get(verify))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/api/v1/apps", post(public(), create))
+        // Any valid token, an app's own included.
+        .route("/api/v1/apps/verify_credentials", get(token(&[]), verify))
 }
 
 #[derive(Deserialize)]

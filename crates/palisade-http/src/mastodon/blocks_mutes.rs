@@ -1,20 +1,19 @@
 //! `/api/v1/blocks`, `/api/v1/mutes`: accounts the viewer blocked or muted.
 
-use axum::Router;
 use axum::extract::{OriginalUri, State};
 use axum::response::Response;
-use axum::routing::get;
 use palisade_core::model::Edge;
 
 use crate::AppState;
 use crate::error::ApiResult;
 use crate::extract::{Auth, Params};
 use crate::pagination::PageParams;
+use crate::routes::{Routes, get, token};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/blocks", get(blocks))
-        .route("/api/v1/mutes", get(mutes))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/api/v1/blocks", get(token(&["read:blocks", "follow"]), blocks))
+        .route("/api/v1/mutes", get(token(&["read:mutes", "follow"]), mutes))
 }
 
 async fn blocks(

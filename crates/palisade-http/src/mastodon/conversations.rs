@@ -1,22 +1,28 @@
 //! `/api/v1/conversations…`: direct-message conversations.
 
+use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
 use axum::response::Response;
-use axum::routing::{delete, get, post};
-use axum::{Json, Router};
 use serde_json::{Value, json};
 
 use crate::entities::conversation;
 use crate::error::ApiResult;
 use crate::extract::{Auth, Params};
 use crate::pagination::PageParams;
+use crate::routes::{Routes, delete, get, post, token};
 use crate::{AppState, de};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/conversations", get(index))
-        .route("/api/v1/conversations/{id}", delete(remove))
-        .route("/api/v1/conversations/{id}/read", post(read))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/api/v1/conversations", get(token(&["read:statuses"]), index))
+        .route(
+            "/api/v1/conversations/{id}",
+            delete(token(&["write:conversations"]).owned(), remove),
+        )
+        .route(
+            "/api/v1/conversations/{id}/read",
+            post(token(&["write:conversations"]).owned(), read),
+        )
 }
 
 async fn index(

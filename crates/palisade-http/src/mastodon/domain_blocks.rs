@@ -1,11 +1,10 @@
 //! `/api/v1/domain_blocks` (a member's own), its preview, CSV export and import, and
 //! `/api/v1/severed_relationships`.
 
+use axum::Json;
 use axum::extract::{OriginalUri, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use palisade_core::domain_blocks::ImportMode;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -14,15 +13,28 @@ use crate::entities::iso;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Auth, Params};
 use crate::pagination::PageParams;
+use crate::routes::{
+    Routes, get, post,
+    scopes::{READ_BLOCKS, WRITE_BLOCKS},
+    token,
+};
 use crate::{AppState, de};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/domain_blocks", get(list).post(block).delete(unblock))
-        .route("/api/v1/domain_blocks/preview", get(preview))
-        .route("/api/v1/domain_blocks/export", get(export))
-        .route("/api/v1/domain_blocks/import", post(import))
-        .route("/api/v1/severed_relationships", get(severed))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route(
+            "/api/v1/domain_blocks",
+            get(token(READ_BLOCKS), list)
+                .post(token(WRITE_BLOCKS), block)
+                .delete(token(WRITE_BLOCKS), unblock),
+        )
+        .route("/api/v1/domain_blocks/preview", get(token(READ_BLOCKS), preview))
+        .route("/api/v1/domain_blocks/export", get(token(READ_BLOCKS), export))
+        .route("/api/v1/domain_blocks/import", post(token(WRITE_BLOCKS), import))
+        .route(
+            "/api/v1/severed_relationships",
+            get(token(&["read:follows", "follow"]), severed),
+        )
 }
 
 #[derive(Deserialize)]

@@ -1,8 +1,7 @@
 //! `/api/v1/featured_tags…` and `/api/v1/accounts/:id/featured_tags`.
 
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::routing::{delete, get};
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -10,14 +9,27 @@ use super::tags::tag_json;
 use crate::entities::featured_tag;
 use crate::error::ApiResult;
 use crate::extract::{Auth, MaybeAuth, Params};
+use crate::routes::{Routes, delete, get, optional, token};
 use crate::{AppState, de};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/featured_tags", get(own).post(create))
-        .route("/api/v1/featured_tags/suggestions", get(suggestions))
-        .route("/api/v1/featured_tags/{id}", delete(destroy))
-        .route("/api/v1/accounts/{id}/featured_tags", get(of_account))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route(
+            "/api/v1/featured_tags",
+            get(token(&["read:accounts"]), own).post(token(&["write:accounts"]), create),
+        )
+        .route(
+            "/api/v1/featured_tags/suggestions",
+            get(token(&["read:accounts"]), suggestions),
+        )
+        .route(
+            "/api/v1/featured_tags/{id}",
+            delete(token(&["write:accounts"]).owned(), destroy),
+        )
+        .route(
+            "/api/v1/accounts/{id}/featured_tags",
+            get(optional(&["read:accounts"]), of_account),
+        )
 }
 
 async fn own(State(st): State<AppState>, auth: Auth) -> ApiResult<Json<Vec<Value>>> {

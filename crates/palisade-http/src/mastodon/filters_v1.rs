@@ -1,8 +1,7 @@
 //! `/api/v1/filters…`: the older API, where each keyword is a filter of its own.
 
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::routing::get;
-use axum::{Json, Router};
 use palisade_core::filters::PhraseFilter;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -11,12 +10,22 @@ use super::filters_v2::expires_in;
 use crate::entities::filter_v1;
 use crate::error::ApiResult;
 use crate::extract::{Auth, Params};
+use crate::routes::{
+    Routes, get,
+    scopes::{RF, WF},
+    token,
+};
 use crate::{AppState, de};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/filters", get(index).post(create))
-        .route("/api/v1/filters/{id}", get(show).put(update).delete(destroy))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/api/v1/filters", get(token(RF), index).post(token(WF), create))
+        .route(
+            "/api/v1/filters/{id}",
+            get(token(RF).owned(), show)
+                .put(token(WF).owned(), update)
+                .delete(token(WF).owned(), destroy),
+        )
 }
 
 #[derive(Deserialize)]

@@ -1,8 +1,7 @@
 //! `/api/v2/filters…`: filters with keywords and statuses.
 
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::routing::get;
-use axum::{Json, Router};
 use palisade_core::filters::{FilterChanges, KeywordChange};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -10,19 +9,40 @@ use serde_json::{Value, json};
 use crate::entities::{filter, filter_keyword, filter_status};
 use crate::error::ApiResult;
 use crate::extract::{Auth, Params};
+use crate::routes::{
+    Routes, get,
+    scopes::{RF, WF},
+    token,
+};
 use crate::{AppState, de};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v2/filters", get(index).post(create))
-        .route("/api/v2/filters/{id}", get(show).put(update).delete(destroy))
-        .route("/api/v2/filters/{id}/keywords", get(keywords).post(add_keyword))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/api/v2/filters", get(token(RF), index).post(token(WF), create))
+        .route(
+            "/api/v2/filters/{id}",
+            get(token(RF).owned(), show)
+                .put(token(WF).owned(), update)
+                .delete(token(WF).owned(), destroy),
+        )
+        .route(
+            "/api/v2/filters/{id}/keywords",
+            get(token(RF).owned(), keywords).post(token(WF).owned(), add_keyword),
+        )
         .route(
             "/api/v2/filters/keywords/{id}",
-            get(keyword).put(update_keyword).delete(delete_keyword),
+            get(token(RF).owned(), keyword)
+                .put(token(WF).owned(), update_keyword)
+                .delete(token(WF).owned(), delete_keyword),
         )
-        .route("/api/v2/filters/{id}/statuses", get(statuses).post(add_status))
-        .route("/api/v2/filters/statuses/{id}", get(status).delete(delete_status))
+        .route(
+            "/api/v2/filters/{id}/statuses",
+            get(token(RF).owned(), statuses).post(token(WF).owned(), add_status),
+        )
+        .route(
+            "/api/v2/filters/statuses/{id}",
+            get(token(RF).owned(), status).delete(token(WF).owned(), delete_status),
+        )
 }
 
 #[derive(Deserialize)]

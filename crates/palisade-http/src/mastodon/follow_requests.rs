@@ -1,21 +1,30 @@
 //! `/api/v1/follow_requests…`.
 
+use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 
 use crate::entities::{Relationship, relationship};
 use crate::error::ApiResult;
 use crate::extract::{Auth, Params};
 use crate::pagination::PageParams;
+use crate::routes::{Routes, get, post, scopes::WRITE_FOLLOWS, token};
 use crate::{AppState, de};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/follow_requests", get(list))
-        .route("/api/v1/follow_requests/{id}/authorize", post(authorize))
-        .route("/api/v1/follow_requests/{id}/reject", post(reject))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route(
+            "/api/v1/follow_requests",
+            get(token(&["read:follows", "follow"]), list),
+        )
+        .route(
+            "/api/v1/follow_requests/{id}/authorize",
+            post(token(WRITE_FOLLOWS).owned(), authorize),
+        )
+        .route(
+            "/api/v1/follow_requests/{id}/reject",
+            post(token(WRITE_FOLLOWS).owned(), reject),
+        )
 }
 
 async fn list(

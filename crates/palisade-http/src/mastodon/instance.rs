@@ -1,29 +1,36 @@
 //! `/api/v1/instance…`, `/api/v2/instance`, `/api/v1/custom_emojis`.
 
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde_json::{Value, json};
 
 use crate::AppState;
 use crate::entities::{instance_v1, instance_v2, rules};
 use crate::error::ApiResult;
+use crate::routes::{Routes, get, optional, public};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/instance", get(v1))
-        .route("/api/v2/instance", get(v2))
-        .route("/api/v1/instance/peers", get(peers))
-        .route("/api/v1/instance/activity", get(activity))
-        .route("/api/v1/instance/rules", get(instance_rules))
-        .route("/api/v1/instance/extended_description", get(extended_description))
-        .route("/api/v1/instance/languages", get(languages))
-        .route("/api/v1/instance/domain_blocks", get(domain_blocks))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/api/v1/instance", get(public(), v1))
+        .route("/api/v2/instance", get(public(), v2))
+        .route("/api/v1/instance/peers", get(public(), peers))
+        .route("/api/v1/instance/activity", get(public(), activity))
+        .route("/api/v1/instance/rules", get(public(), instance_rules))
+        .route(
+            "/api/v1/instance/extended_description",
+            get(public(), extended_description),
+        )
+        .route("/api/v1/instance/languages", get(public(), languages))
+        // Signed-in members may see more of the list than visitors.
+        .route(
+            "/api/v1/instance/domain_blocks",
+            get(optional(&[]), domain_blocks),
+        )
         .route(
             "/api/v1/instance/translation_languages",
-            get(translation_languages),
+            get(public(), translation_languages),
         )
-        .route("/api/v1/custom_emojis", get(custom_emojis))
+        .route("/api/v1/custom_emojis", get(public(), custom_emojis))
 }
 
 async fn contact(st: &AppState) -> ApiResult<Option<Value>> {

@@ -1,9 +1,8 @@
 //! `/api/v1/lists…`, `/api/v1/timelines/list/:id`, `/api/v1/accounts/:id/lists`.
 
+use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
 use axum::response::Response;
-use axum::routing::get;
-use axum::{Json, Router};
 use palisade_core::lists::ListChanges;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -12,18 +11,30 @@ use crate::entities::list;
 use crate::error::ApiResult;
 use crate::extract::{Auth, Params};
 use crate::pagination::PageParams;
+use crate::routes::{
+    Routes, get,
+    scopes::{RL, WL},
+    token,
+};
 use crate::{AppState, de};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/lists", get(index).post(create))
-        .route("/api/v1/lists/{id}", get(show).put(update).delete(destroy))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/api/v1/lists", get(token(RL), index).post(token(WL), create))
+        .route(
+            "/api/v1/lists/{id}",
+            get(token(RL).owned(), show)
+                .put(token(WL).owned(), update)
+                .delete(token(WL).owned(), destroy),
+        )
         .route(
             "/api/v1/lists/{id}/accounts",
-            get(members).post(add_members).delete(remove_members),
+            get(token(RL).owned(), members)
+                .post(token(WL).owned(), add_members)
+                .delete(token(WL).owned(), remove_members),
         )
-        .route("/api/v1/timelines/list/{id}", get(timeline))
-        .route("/api/v1/accounts/{id}/lists", get(of_account))
+        .route("/api/v1/timelines/list/{id}", get(token(RL).owned(), timeline))
+        .route("/api/v1/accounts/{id}/lists", get(token(RL), of_account))
 }
 
 #[derive(Deserialize)]

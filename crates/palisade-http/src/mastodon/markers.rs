@@ -1,18 +1,21 @@
 //! `/api/v1/markers`: read positions in home and notifications.
 
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::entities::iso;
 use crate::error::ApiResult;
 use crate::extract::{Auth, Params};
+use crate::routes::{Routes, get, token};
 use crate::{AppState, de};
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/markers", get(show).post(update))
+pub fn routes() -> Routes {
+    Routes::new().route(
+        "/api/v1/markers",
+        get(token(&["read:statuses"]), show).post(token(&["write:statuses"]), update),
+    )
 }
 
 #[derive(Deserialize)]

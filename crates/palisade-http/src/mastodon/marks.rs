@@ -1,20 +1,19 @@
 //! `/api/v1/bookmarks`, `/api/v1/favourites`: statuses the viewer marked, newest mark first.
 
-use axum::Router;
 use axum::extract::{OriginalUri, State};
 use axum::response::Response;
-use axum::routing::get;
 use palisade_core::model::Mark;
 
 use crate::AppState;
 use crate::error::ApiResult;
 use crate::extract::{Auth, Params};
 use crate::pagination::PageParams;
+use crate::routes::{Routes, get, token};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/bookmarks", get(bookmarks))
-        .route("/api/v1/favourites", get(favourites))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/api/v1/bookmarks", get(token(&["read:bookmarks"]), bookmarks))
+        .route("/api/v1/favourites", get(token(&["read:favourites"]), favourites))
 }
 
 async fn bookmarks(

@@ -1,28 +1,37 @@
 //! `POST /api/v1/media`, `POST /api/v2/media`, `GET|PUT|DELETE /api/v1/media/:id`.
 
 use axum::Json;
-use axum::Router;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use palisade_core::media::{Media, MediaChanges, NewMedia};
 use serde::Deserialize;
 
 use crate::entities::media_attachment;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Auth, WithFiles};
+use crate::routes::{self, Routes, token};
 use crate::{AppState, de};
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Routes {
     // Uploads may be as large as a video (99 MiB) plus the form around it.
-    let limit = DefaultBodyLimit::max(palisade_media::limits::VIDEO_BYTES as usize + (1 << 20));
-    Router::new()
-        .route("/api/v1/media", post(create_v1).layer(limit))
-        .route("/api/v2/media", post(create_v2).layer(limit))
+    let limit = palisade_media::limits::VIDEO_BYTES as usize + (1 << 20);
+    let media = &["write:media"];
+    Routes::new()
+        .route(
+            "/api/v1/media",
+            routes::post(token(media), create_v1).body_limit(limit),
+        )
+        .route(
+            "/api/v2/media",
+            routes::post(token(media), create_v2).body_limit(limit),
+        )
         .route(
             "/api/v1/media/{id}",
-            get(show).put(update).delete(delete).layer(limit),
+            routes::get(token(media).owned(), show)
+                .put(token(media).owned(), update)
+                .delete(token(media).owned(), delete)
+                .body_limit(limit),
         )
 }
 

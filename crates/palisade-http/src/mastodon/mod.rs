@@ -31,14 +31,12 @@ mod tags;
 mod timelines;
 mod trends;
 
-use axum::Router;
-
 pub(crate) use domain_blocks::severance_json;
 
-use crate::AppState;
+use crate::routes::Routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .merge(accounts::routes())
         .merge(admin::routes())
         .merge(announcements::routes())

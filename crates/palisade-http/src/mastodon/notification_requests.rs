@@ -1,10 +1,9 @@
 //! Mastodon 4.3's notification filtering: `/api/v2/notifications/policy` (and the v1
 //! shape), `/api/v1/notifications/requests…`.
 
+use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use palisade_core::notification_requests::PolicyChanges;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -13,25 +12,49 @@ use crate::entities::{notification_policy, notification_policy_v1, notification_
 use crate::error::ApiResult;
 use crate::extract::{Auth, Params};
 use crate::pagination::PageParams;
+use crate::routes::{
+    Routes, get, post,
+    scopes::{RN, WN},
+    token,
+};
 use crate::{AppState, de};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route(
             "/api/v2/notifications/policy",
-            get(policy).patch(update_policy).put(update_policy),
+            get(token(RN), policy)
+                .patch(token(WN), update_policy)
+                .put(token(WN), update_policy),
         )
         .route(
             "/api/v1/notifications/policy",
-            get(policy_v1).patch(update_policy_v1).put(update_policy_v1),
+            get(token(RN), policy_v1)
+                .patch(token(WN), update_policy_v1)
+                .put(token(WN), update_policy_v1),
         )
-        .route("/api/v1/notifications/requests", get(requests))
-        .route("/api/v1/notifications/requests/merged", get(merged))
-        .route("/api/v1/notifications/requests/accept", post(accept_many))
-        .route("/api/v1/notifications/requests/dismiss", post(dismiss_many))
-        .route("/api/v1/notifications/requests/{id}", get(request))
-        .route("/api/v1/notifications/requests/{id}/accept", post(accept))
-        .route("/api/v1/notifications/requests/{id}/dismiss", post(dismiss))
+        .route("/api/v1/notifications/requests", get(token(RN), requests))
+        .route("/api/v1/notifications/requests/merged", get(token(RN), merged))
+        .route(
+            "/api/v1/notifications/requests/accept",
+            post(token(WN), accept_many),
+        )
+        .route(
+            "/api/v1/notifications/requests/dismiss",
+            post(token(WN), dismiss_many),
+        )
+        .route(
+            "/api/v1/notifications/requests/{id}",
+            get(token(RN).owned(), request),
+        )
+        .route(
+            "/api/v1/notifications/requests/{id}/accept",
+            post(token(WN).owned(), accept),
+        )
+        .route(
+            "/api/v1/notifications/requests/{id}/dismiss",
+            post(token(WN).owned(), dismiss),
+        )
 }
 
 #[derive(Deserialize)]

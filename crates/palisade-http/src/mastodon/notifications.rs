@@ -1,9 +1,8 @@
 //! `/api/v1/notifications…`.
 
+use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use palisade_core::auth::Viewer;
 use palisade_core::model::{Notification as Row, NotificationFilter as Filter};
 use serde::Deserialize;
@@ -13,15 +12,23 @@ use crate::entities::{Notification, notification_of};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Auth, Params};
 use crate::pagination::PageParams;
+use crate::routes::{
+    Routes, get, post,
+    scopes::{RN, WN},
+    token,
+};
 use crate::{AppState, de};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/notifications", get(list))
-        .route("/api/v1/notifications/clear", post(clear))
-        .route("/api/v1/notifications/unread_count", get(unread_count))
-        .route("/api/v1/notifications/{id}", get(show))
-        .route("/api/v1/notifications/{id}/dismiss", post(dismiss))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/api/v1/notifications", get(token(RN), list))
+        .route("/api/v1/notifications/clear", post(token(WN), clear))
+        .route("/api/v1/notifications/unread_count", get(token(RN), unread_count))
+        .route("/api/v1/notifications/{id}", get(token(RN).owned(), show))
+        .route(
+            "/api/v1/notifications/{id}/dismiss",
+            post(token(WN).owned(), dismiss),
+        )
 }
 
 #[derive(Deserialize)]

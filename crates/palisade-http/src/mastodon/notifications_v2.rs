@@ -2,10 +2,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use palisade_core::auth::Viewer;
 use palisade_core::notifications::Group;
 use palisade_core::views::ViewOptions;
@@ -16,17 +15,28 @@ use crate::AppState;
 use crate::entities::iso;
 use crate::error::ApiResult;
 use crate::extract::{Auth, Params};
+use crate::routes::{
+    Routes, get, post,
+    scopes::{RN, WN},
+    token,
+};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v2/notifications", get(list))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/api/v2/notifications", get(token(RN), list))
         .route(
             "/api/v2/notifications/unread_count",
-            get(super::notifications::unread_count),
+            get(token(RN), super::notifications::unread_count),
         )
-        .route("/api/v2/notifications/{key}", get(show))
-        .route("/api/v2/notifications/{key}/dismiss", post(dismiss))
-        .route("/api/v2/notifications/{key}/accounts", get(accounts))
+        .route("/api/v2/notifications/{key}", get(token(RN).owned(), show))
+        .route(
+            "/api/v2/notifications/{key}/dismiss",
+            post(token(WN).owned(), dismiss),
+        )
+        .route(
+            "/api/v2/notifications/{key}/accounts",
+            get(token(RN).owned(), accounts),
+        )
 }
 
 fn group_json(g: &Group) -> Value {

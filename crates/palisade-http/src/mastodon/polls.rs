@@ -1,8 +1,7 @@
 //! `/api/v1/polls/:id` and `/api/v1/polls/:id/votes`.
 
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -10,12 +9,19 @@ use crate::entities::poll;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Auth, MaybeAuth, Params};
 use crate::render::viewer_account;
+use crate::routes::{Routes, get, optional, post, token};
 use crate::{AppState, de};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/polls/{id}", get(show))
-        .route("/api/v1/polls/{id}/votes", post(vote))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route(
+            "/api/v1/polls/{id}",
+            get(optional(&["read:statuses"]).owned(), show),
+        )
+        .route(
+            "/api/v1/polls/{id}/votes",
+            post(token(&["write:statuses"]).owned(), vote),
+        )
 }
 
 async fn show(State(st): State<AppState>, auth: MaybeAuth, Path(id): Path<String>) -> ApiResult<Json<Value>> {

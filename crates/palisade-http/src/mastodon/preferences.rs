@@ -1,17 +1,17 @@
 //! `/api/v1/preferences`.
 
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use palisade_core::preferences::preferences_of;
 use serde_json::{Value, json};
 
 use crate::AppState;
 use crate::error::ApiResult;
 use crate::extract::Auth;
+use crate::routes::{Routes, get, token};
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/preferences", get(show))
+pub fn routes() -> Routes {
+    Routes::new().route("/api/v1/preferences", get(token(&["read:accounts"]), show))
 }
 
 async fn show(State(st): State<AppState>, auth: Auth) -> ApiResult<Json<Value>> {

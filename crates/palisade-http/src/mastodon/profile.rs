@@ -1,19 +1,25 @@
 //! `DELETE /api/v1/profile/avatar` and `/api/v1/profile/header`: back to the default image.
 
+use axum::Json;
 use axum::extract::State;
-use axum::routing::delete;
-use axum::{Json, Router};
 use palisade_core::model::ProfileImage;
 
 use crate::AppState;
 use crate::entities::{CredentialAccount, credential_account};
 use crate::error::ApiResult;
 use crate::extract::Auth;
+use crate::routes::{Routes, delete, token};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/profile/avatar", delete(avatar))
-        .route("/api/v1/profile/header", delete(header))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route(
+            "/api/v1/profile/avatar",
+            delete(token(&["write:accounts"]), avatar),
+        )
+        .route(
+            "/api/v1/profile/header",
+            delete(token(&["write:accounts"]), header),
+        )
 }
 
 async fn remove(st: AppState, auth: Auth, which: ProfileImage) -> ApiResult<Json<CredentialAccount>> {

@@ -2,11 +2,10 @@
 
 use std::collections::BTreeMap;
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
-use axum::routing::get;
-use axum::{Json, Router};
 use palisade_core::push::NewSubscription;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -14,12 +13,16 @@ use serde_json::{Value, json};
 use crate::entities::push_subscription;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Auth, Params};
+use crate::routes::{Routes, get, token};
 use crate::{AppState, de};
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route(
+pub fn routes() -> Routes {
+    Routes::new().route(
         "/api/v1/push/subscription",
-        get(show).post(create).put(update).delete(destroy),
+        get(token(&["push"]), show)
+            .post(token(&["push"]), create)
+            .put(token(&["push"]), update)
+            .delete(token(&["push"]), destroy),
     )
 }
 

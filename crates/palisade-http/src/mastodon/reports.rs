@@ -1,9 +1,8 @@
 //! `POST /api/v1/reports`: a member reports an account (and some of its statuses) to the
 //! moderators here, and for a remote account may have it forwarded to its server.
 
+use axum::Json;
 use axum::extract::State;
-use axum::routing::post;
-use axum::{Json, Router};
 use palisade_core::model::Account;
 use palisade_core::model::Report;
 use palisade_core::reports::ReportRequest;
@@ -13,10 +12,11 @@ use serde_json::{Value, json};
 use crate::entities::iso;
 use crate::error::ApiResult;
 use crate::extract::{Auth, Params};
+use crate::routes::{Routes, post, token};
 use crate::{AppState, de};
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/reports", post(create))
+pub fn routes() -> Routes {
+    Routes::new().route("/api/v1/reports", post(token(&["write:reports"]), create))
 }
 
 /// Ids as strings, as Mastodon writes them.

@@ -1,24 +1,28 @@
 //! `/api/v1/scheduled_statuses…`.
 
+use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
 use axum::response::Response;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::entities::scheduled_status;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::{Auth, Params};
 use crate::pagination::PageParams;
+use crate::routes::{Routes, get, token};
 use crate::{AppState, de};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/scheduled_statuses", get(index))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route(
+            "/api/v1/scheduled_statuses",
+            get(token(&["read:statuses"]), index),
+        )
         .route(
             "/api/v1/scheduled_statuses/{id}",
-            get(show).put(update).delete(destroy),
+            get(token(&["read:statuses"]).owned(), show)
+                .put(token(&["write:statuses"]).owned(), update)
+                .delete(token(&["write:statuses"]).owned(), destroy),
         )
 }
 
@@ -32,7 +36,7 @@ async fn index(
     let page = p.query(20, 40);
     let rows = st.core.scheduled_statuses(&viewer, &page).await?;
     let keys = rows.keys();
-    let items: Vec<Value> = rows.items.iter().map(|(_, s)| scheduled_status(s)).collect();
+    let items: Vec<Value> = rows.items.iter().map(|(_, s)| st.scheduled_json(s)).collect();
     Ok(st.paged(
         &uri,
         &page,
@@ -44,7 +48,7 @@ async fn index(
 
 async fn show(State(st): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     let viewer = auth.scoped(&["read:statuses"])?;
-    Ok(Json(scheduled_status(
+    Ok(Json(st.scheduled_json(
         &st.core.scheduled_status(&viewer, de::path_id(&id)?).await?,
     )))
 }
@@ -62,13 +66,9 @@ async fn update(
     Params(p): Params<Reschedule>,
 ) -> ApiResult<Json<Value>> {
     let viewer = auth.scoped(&["write:statuses"])?;
-    let at = p
-        .scheduled_at
-        .as_deref()
-        .and_then(de::timestamp_ms)
-        .ok_or_else(|| ApiError::unprocessable("Validation failed: Scheduled at is not a valid date"))?;
+    let at = p.scheduled_at.as_deref().and_then(de::timestamp_ms);
     let s = st.core.reschedule_status(&viewer, de::path_id(&id)?, at).await?;
-    Ok(Json(scheduled_status(&s)))
+    Ok(Json(st.scheduled_json(&s)))
 }
 
 async fn destroy(State(st): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<Value>> {

@@ -1,8 +1,7 @@
 //! `/api/v2/search`: local and known accounts, statuses by URL or id, hashtags.
 
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use palisade_core::search::{Resolved, SearchKind};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -11,10 +10,11 @@ use crate::entities::tag;
 use crate::error::ApiResult;
 use crate::extract::{MaybeAuth, Params};
 use crate::render::viewer_account;
+use crate::routes::{Routes, get, optional};
 use crate::{AppState, de};
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v2/search", get(search))
+pub fn routes() -> Routes {
+    Routes::new().route("/api/v2/search", get(optional(&["read:search"]), search))
 }
 
 #[derive(Deserialize)]

@@ -1,9 +1,8 @@
 //! `/api/v1/tags/:name` (with follow/unfollow) and `/api/v1/followed_tags`.
 
+use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use palisade_core::tags::TagView;
 use serde_json::{Value, json};
 
@@ -12,15 +11,29 @@ use crate::error::ApiResult;
 use crate::extract::{Auth, MaybeAuth, Params};
 use crate::pagination::PageParams;
 use crate::render::viewer_account;
+use crate::routes::{Routes, get, optional, post, scopes::WRITE_FOLLOWS, token};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/tags/{name}", get(show))
-        .route("/api/v1/tags/{name}/follow", post(follow))
-        .route("/api/v1/tags/{name}/unfollow", post(unfollow))
-        .route("/api/v1/tags/{name}/feature", post(feature))
-        .route("/api/v1/tags/{name}/unfeature", post(unfeature))
-        .route("/api/v1/followed_tags", get(followed))
+pub fn routes() -> Routes {
+    Routes::new()
+        // Mastodon asks for no scope to read a tag.
+        .route("/api/v1/tags/{name}", get(optional(&[]), show))
+        .route("/api/v1/tags/{name}/follow", post(token(WRITE_FOLLOWS), follow))
+        .route(
+            "/api/v1/tags/{name}/unfollow",
+            post(token(WRITE_FOLLOWS), unfollow),
+        )
+        .route(
+            "/api/v1/tags/{name}/feature",
+            post(token(&["write:accounts"]), feature),
+        )
+        .route(
+            "/api/v1/tags/{name}/unfeature",
+            post(token(&["write:accounts"]), unfeature),
+        )
+        .route(
+            "/api/v1/followed_tags",
+            get(token(&["read:follows", "follow"]), followed),
+        )
 }
 
 pub(super) fn tag_json(st: &AppState, t: &TagView) -> Value {

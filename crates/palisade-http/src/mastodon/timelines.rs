@@ -1,9 +1,7 @@
-//! `/api/v1/timelines/home|public|tag/:hashtag`.
+//! `/api/v1/timelines/home|public|tag/:hashtag|link`.
 
-use axum::Router;
 use axum::extract::{OriginalUri, Path, State};
 use axum::response::Response;
-use axum::routing::get;
 use palisade_core::model::Origin;
 use serde::Deserialize;
 
@@ -11,14 +9,15 @@ use crate::error::ApiResult;
 use crate::extract::{Auth, MaybeAuth, Params};
 use crate::pagination::PageParams;
 use crate::render::viewer_account;
+use crate::routes::{Routes, get, optional, scopes::RS, token};
 use crate::{AppState, de};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/timelines/home", get(home))
-        .route("/api/v1/timelines/public", get(public))
-        .route("/api/v1/timelines/tag/{hashtag}", get(tag))
-        .route("/api/v1/timelines/link", get(link))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/api/v1/timelines/home", get(token(RS), home))
+        .route("/api/v1/timelines/public", get(optional(RS), public))
+        .route("/api/v1/timelines/tag/{hashtag}", get(optional(RS), tag))
+        .route("/api/v1/timelines/link", get(optional(RS), link))
 }
 
 async fn home(
@@ -86,9 +85,26 @@ async fn tag(
     Ok(st.status_page(&uri, &page, result, viewer.as_ref()))
 }
 
-/// Statuses sharing a trending link: links trend by their preview cards, which this server
-/// does not make yet, so no link is known (404, as Mastodon answers for an unknown one).
-async fn link(auth: MaybeAuth) -> ApiResult<Response> {
-    auth.scoped(&["read:statuses"])?;
-    Err(crate::error::ApiError::not_found())
+#[derive(Deserialize)]
+struct LinkParams {
+    #[serde(default)]
+    url: String,
+    #[serde(flatten)]
+    page: PageParams,
+}
+
+/// Statuses sharing a link (by its preview card); 404 for a link unknown here.
+async fn link(
+    State(st): State<AppState>,
+    auth: MaybeAuth,
+    OriginalUri(uri): OriginalUri,
+    Params(p): Params<LinkParams>,
+) -> ApiResult<Response> {
+    let viewer = auth.scoped(&["read:statuses"])?;
+    let page = p.page.query(20, 40);
+    let result = st
+        .core
+        .link_timeline(viewer_account(viewer.as_ref()), &p.url, &page)
+        .await?;
+    Ok(st.status_page(&uri, &page, result, viewer.as_ref()))
 }

@@ -1,9 +1,8 @@
 //! `/api/v1/trends…` (tags, statuses, links) and follow suggestions (`/api/v1/suggestions`,
 //! `/api/v2/suggestions`).
 
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::routing::{delete, get};
-use axum::{Json, Router};
 use palisade_core::suggestions::Source;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -12,17 +11,18 @@ use super::tags::tag_json;
 use crate::error::ApiResult;
 use crate::extract::{Auth, MaybeAuth, Params};
 use crate::render::viewer_account;
+use crate::routes::{Routes, delete, get, optional, token};
 use crate::{AppState, de};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/trends", get(tags))
-        .route("/api/v1/trends/tags", get(tags))
-        .route("/api/v1/trends/statuses", get(statuses))
-        .route("/api/v1/trends/links", get(links))
-        .route("/api/v1/suggestions", get(suggestions_v1))
-        .route("/api/v1/suggestions/{id}", delete(dismiss))
-        .route("/api/v2/suggestions", get(suggestions_v2))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/api/v1/trends", get(optional(&["read"]), tags))
+        .route("/api/v1/trends/tags", get(optional(&["read"]), tags))
+        .route("/api/v1/trends/statuses", get(optional(&["read"]), statuses))
+        .route("/api/v1/trends/links", get(optional(&["read"]), links))
+        .route("/api/v1/suggestions", get(token(&["read"]), suggestions_v1))
+        .route("/api/v1/suggestions/{id}", delete(token(&["read"]), dismiss))
+        .route("/api/v2/suggestions", get(token(&["read"]), suggestions_v2))
 }
 
 #[derive(Deserialize)]
@@ -71,9 +71,27 @@ async fn statuses(
 }
 
 /// Links trend by their preview cards, which this server does not make yet: none.
-async fn links(auth: MaybeAuth) -> ApiResult<Json<Vec<Value>>> {
+/// Trending links: each a PreviewCard with its `history`, as Mastodon's Trends::Link.
+async fn links(
+    State(st): State<AppState>,
+    auth: MaybeAuth,
+    Params(p): Params<Window>,
+) -> ApiResult<Json<Vec<Value>>> {
     auth.scoped(&["read"])?;
-    Ok(Json(Vec::new()))
+    let (limit, offset) = p.get(10, 20);
+    let urls = st.core.urls();
+    let list = st.core.trending_links(limit, offset).await?;
+    Ok(Json(
+        list.iter()
+            .map(|t| {
+                let mut v = crate::entities::preview_card(&t.card, &urls);
+                v["history"] = json!(t.history.iter().map(|(day, uses, accounts)| json!({
+                    "day": (day / 1000).to_string(), "uses": uses.to_string(), "accounts": accounts.to_string(),
+                })).collect::<Vec<_>>());
+                v
+            })
+            .collect(),
+    ))
 }
 
 async fn suggestions_v1(

@@ -5,15 +5,19 @@ mod authorize;
 mod metadata;
 mod token;
 
-use axum::Router;
-use axum::routing::{get, post};
+use crate::routes::{Routes, get, post, public};
 
-use crate::AppState;
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/oauth/authorize", get(authorize::page).post(authorize::submit))
-        .route("/oauth/token", post(token::token))
-        .route("/oauth/revoke", post(token::revoke))
-        .route("/.well-known/oauth-authorization-server", get(metadata::metadata))
+pub fn routes() -> Routes {
+    Routes::new()
+        // The page and form check the web session; token and revoke the client's credentials.
+        .route(
+            "/oauth/authorize",
+            get(public(), authorize::page).post(public(), authorize::submit),
+        )
+        .route("/oauth/token", post(public(), token::token))
+        .route("/oauth/revoke", post(public(), token::revoke))
+        .route(
+            "/.well-known/oauth-authorization-server",
+            get(public(), metadata::metadata),
+        )
 }

@@ -62,6 +62,13 @@ fn client_credentials(headers: &HeaderMap, p: &TokenParams) -> (Option<String>, 
     }
 }
 
+fn unsupported_grant_type() -> ApiError {
+    oauth_error(
+        "unsupported_grant_type",
+        "The authorization grant type is not supported by the authorization server.",
+    )
+}
+
 pub async fn token(
     State(st): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -72,6 +79,17 @@ pub async fn token(
     // they are made.
     if p.grant_type.as_deref() == Some("password") && !st.limiter.allow_sign_in(ip) {
         return Err(ApiError(palisade_core::Error::RateLimited));
+    }
+    // The grant type is checked before the client, as Doorkeeper (Mastodon's OAuth) does.
+    match p.grant_type.as_deref() {
+        Some("authorization_code" | "password" | "client_credentials" | "refresh_token") => {}
+        None | Some("") => {
+            return Err(oauth_error(
+                "invalid_request",
+                "Missing required parameter: grant_type.",
+            ));
+        }
+        Some(_) => return Err(unsupported_grant_type()),
     }
     let (client_id, secret) = client_credentials(&headers, &p);
     let client_id = client_id.ok_or_else(|| oauth_error("invalid_client", "Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method."))?;
@@ -101,12 +119,7 @@ pub async fn token(
                 )
             })?,
         },
-        _ => {
-            return Err(oauth_error(
-                "unsupported_grant_type",
-                "The authorization grant type is not supported by the authorization server.",
-            ));
-        }
+        _ => return Err(unsupported_grant_type()),
     };
     let issued = st.core.grant_token(&app, secret.is_some(), grant).await?;
     let mut body = json!({

@@ -11,13 +11,11 @@ mod render;
 mod sse;
 mod ws;
 
-use axum::Router;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use palisade_core::auth::Viewer;
 use palisade_core::streaming::{Stream, StreamError};
 use serde_json::{Value, json};
@@ -26,6 +24,7 @@ pub use hub::Hub;
 
 use crate::AppState;
 use crate::extract::{ClientIp, parse_query};
+use crate::routes::{self, Routes, get, public_stream, scopes::RS, stream};
 
 /// One handler per server-sent event path, each naming its stream.
 macro_rules! sse_paths {
@@ -50,19 +49,34 @@ sse_paths! {
     direct => "direct",
 }
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/streaming", get(root))
-        .route("/api/v1/streaming/health", get(health))
-        .route("/api/v1/streaming/user", get(user))
-        .route("/api/v1/streaming/user/notification", get(user_notification))
-        .route("/api/v1/streaming/public", get(public))
-        .route("/api/v1/streaming/public/local", get(public_local))
-        .route("/api/v1/streaming/public/remote", get(public_remote))
-        .route("/api/v1/streaming/hashtag", get(hashtag))
-        .route("/api/v1/streaming/hashtag/local", get(hashtag_local))
-        .route("/api/v1/streaming/list", get(list))
-        .route("/api/v1/streaming/direct", get(direct))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/api/v1/streaming", get(stream(RS), root))
+        .route("/api/v1/streaming/health", get(routes::public(), health))
+        .route("/api/v1/streaming/user", get(stream(RS), user))
+        .route(
+            "/api/v1/streaming/user/notification",
+            get(stream(&["read:notifications"]), user_notification),
+        )
+        .route("/api/v1/streaming/public", get(public_stream(RS), public))
+        .route(
+            "/api/v1/streaming/public/local",
+            get(public_stream(RS), public_local),
+        )
+        .route(
+            "/api/v1/streaming/public/remote",
+            get(public_stream(RS), public_remote),
+        )
+        .route("/api/v1/streaming/hashtag", get(public_stream(RS), hashtag))
+        .route(
+            "/api/v1/streaming/hashtag/local",
+            get(public_stream(RS), hashtag_local),
+        )
+        .route(
+            "/api/v1/streaming/list",
+            get(stream(&["read:lists", "read:statuses"]), list),
+        )
+        .route("/api/v1/streaming/direct", get(stream(RS), direct))
 }
 
 async fn health() -> &'static str {

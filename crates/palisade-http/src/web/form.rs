@@ -56,7 +56,7 @@ async fn fields(req: Request, st: &AppState) -> Result<Vec<(String, String)>, Re
             bad(e.to_string())
         }
     })?;
-    serde_urlencoded::from_bytes(&body).map_err(|e| bad(e.to_string()))
+    crate::extract::params::form_pairs(&body).map_err(bad)
 }
 
 impl<T: DeserializeOwned> FromRequest<AppState> for Form<T> {

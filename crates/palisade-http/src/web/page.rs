@@ -4,7 +4,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::{DOCTYPE, Markup, html};
 use palisade_core::model::Account;
 
 use super::assets;
@@ -12,12 +12,45 @@ use super::ctx::Ctx;
 use crate::AppState;
 
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-    connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    media-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// The policy of pages that show media: [`CSP`], plus the origin of `media.public_base_url`
+/// for images and media when files are served from there. Never any other origin: remote
+/// files come through `/system/proxy`.
+pub fn csp(st: &AppState) -> String {
+    match st
+        .core
+        .settings
+        .media
+        .public_base_url
+        .as_deref()
+        .and_then(origin_of)
+    {
+        Some(o) => CSP
+            .replace("img-src 'self' data:", &format!("img-src 'self' data: {o}"))
+            .replace("media-src 'self'", &format!("media-src 'self' {o}")),
+        None => CSP.to_owned(),
+    }
+}
+
+/// `https://cdn.example` of `https://cdn.example/files/`; `None` for anything that is not a
+/// plain http(s) URL (a value the policy could not carry safely).
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    let ok = matches!(scheme, "http" | "https")
+        && !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    ok.then(|| format!("{scheme}://{}", host.to_ascii_lowercase()))
+}
 
 /// Adds the headers of every HTML page.
-pub fn secure_headers(resp: &mut Response, csp: &'static str) {
+pub fn secure_headers(resp: &mut Response, csp: &str) {
     let h = resp.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
+    let policy = HeaderValue::from_str(csp).unwrap_or(HeaderValue::from_static(CSP));
+    h.insert(header::CONTENT_SECURITY_POLICY, policy);
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -91,7 +124,7 @@ pub fn page_with(st: &AppState, ctx: &Ctx, title: &str, body: Markup, opts: Opts
         axum::response::Html(markup.into_string()),
     )
         .into_response();
-    secure_headers(&mut resp, CSP);
+    secure_headers(&mut resp, &csp(st));
     with_cookies(resp, ctx)
 }
 
@@ -295,47 +328,18 @@ pub fn display_name(a: &Account) -> &str {
     }
 }
 
-/// A letter avatar (no image is fetched: remote images would reveal readers to other servers).
-pub fn avatar(a: &Account) -> Markup {
-    avatar_sized(a, "")
-}
-
-pub fn avatar_big(a: &Account) -> Markup {
-    avatar_sized(a, " big")
-}
-
-fn avatar_sized(a: &Account, size: &str) -> Markup {
-    let name = display_name(a);
-    let letter: String = name
-        .chars()
-        .next()
-        .map(|c| c.to_uppercase().collect())
-        .unwrap_or_default();
-    let hue = a
-        .username
-        .bytes()
-        .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)))
-        % 8;
-    html! { span class={"avatar c" (hue) (size)} aria-hidden="true" { (letter) } }
-}
-
 /// A link to an account with its name and handle.
 pub fn account_line(st: &AppState, a: &Account) -> Markup {
     html! {
         a.account href=(profile_path(a)) {
-            (avatar(a))
+            (super::pictures::avatar(st, a))
             span.names {
-                strong { (display_name(a)) }
+                strong { (super::pictures::name(st, a)) }
                 " "
                 span.handle { (handle(st, a)) }
             }
         }
     }
-}
-
-/// An HTML-safe fragment stored by core (sanitised remote HTML or our own rendering).
-pub fn stored_html(s: &str) -> PreEscaped<String> {
-    PreEscaped(s.to_owned())
 }
 
 /// `<time>` with the date and a relative reading.

@@ -16,8 +16,9 @@ use super::ctx::Ctx;
 use super::form::Form;
 use super::page::{
     WebError, WebResult, csrf, display_name, handle, page, post_button, profile_path, redirect,
-    require_member, safe_back, stored_html, urlencode,
+    require_member, safe_back, urlencode,
 };
+use super::pictures;
 use super::render::{status, timeline};
 use crate::activitypub::wants_activity_json;
 use crate::pagination::PageParams;
@@ -138,12 +139,14 @@ async fn profile(st: &AppState, ctx: &Ctx, name: &str, p: &PageParams) -> WebRes
         )
         .await?;
     let fields = fields_of(&a);
+    let emojis = pictures::of_account(st, &a);
     let title = format!("{} ({})", display_name(&a), handle(st, &a));
     let head = html! {
         meta property="og:site_name" content=(st.core.settings.instance.title);
         meta property="og:type" content="profile";
         meta property="og:title" content=(title);
         meta property="og:url" content=(a.url);
+        meta property="og:image" content=(pictures::avatar_absolute(st, &a));
         link rel="alternate" type="application/activity+json" href=(a.uri);
     };
     Ok(super::page::page_with(
@@ -152,17 +155,21 @@ async fn profile(st: &AppState, ctx: &Ctx, name: &str, p: &PageParams) -> WebRes
         &title,
         html! {
             section.card.profile-head aria-labelledby="profile-name" {
-                (super::page::avatar_big(&a))
+                (pictures::header(st, &a))
+                (pictures::avatar_big(st, &a))
                 div.who {
-                    h1 #profile-name { (display_name(&a)) }
+                    h1 #profile-name { (pictures::text(display_name(&a), &emojis)) }
                     p.handle { (handle(st, &a)) @if a.locked { " · 🔒 approves followers" } @if a.bot { " · automated" } }
                     @if let Some(r) = &rel {
                         @if r.followed_by { p.muted { "Follows you" } }
                         @if r.domain_blocking { p.warning { "You block " (a.domain.clone().unwrap_or_default()) ": nothing from there reaches you." } }
                     }
-                    div.content { (stored_html(&a.note_html)) }
+                    div.content { (pictures::html(&a.note_html, &emojis)) }
                     @if !fields.is_empty() {
-                        dl.fields { @for f in &fields { dt { (f.name) } dd { (stored_html(&f.value_html)) } } }
+                        dl.fields { @for f in &fields { dt { (pictures::text(&f.name, &emojis)) } dd.verified[f.verified_at.is_some()] {
+                            (pictures::html(&f.value_html, &emojis))
+                            @if f.verified_at.is_some() { " " span.check title="This server checked that the page links back to this profile" { "✓ verified" } }
+                        } } }
                     }
                     ul.stats {
                         li { strong { (a.statuses_count) } " posts" }

@@ -5,8 +5,10 @@ use palisade_core::model::Visibility;
 use palisade_core::timelines::StatusPage;
 use palisade_core::views::StatusView;
 
+use super::attachments::{attachments, card};
 use super::ctx::Ctx;
-use super::page::{account_line, csrf, display_name, profile_path, stored_html, time};
+use super::page::{account_line, csrf, display_name, profile_path, time};
+use super::pictures;
 use crate::AppState;
 
 /// The page of a local status, or the status' own URL for a remote one.
@@ -26,10 +28,13 @@ pub fn status(st: &AppState, ctx: &Ctx, v: &StatusView) -> Markup {
     let marks = shown.viewer.unwrap_or_default();
     let mine = ctx.account().is_some_and(|me| me.id == s.account_id);
     let id = s.id;
+    let emojis = pictures::of_status(st, shown);
+    let content = pictures::html(&s.content_html, &emojis);
+    let media = attachments(st, &shown.media, s.sensitive && s.spoiler_text.is_empty());
     html! {
         article.status aria-label={"Post by " (display_name(&shown.account))} {
             @if let Some(b) = booster {
-                p.boosted { a href=(profile_path(b)) { (display_name(b)) } " boosted" }
+                p.boosted { a href=(profile_path(b)) { (pictures::name(st, b)) } " boosted" }
             }
             header {
                 (account_line(st, &shown.account))
@@ -37,11 +42,16 @@ pub fn status(st: &AppState, ctx: &Ctx, v: &StatusView) -> Markup {
             }
             @if !s.spoiler_text.is_empty() {
                 details.cw {
-                    summary { "Content warning: " (s.spoiler_text) }
-                    div.content { (stored_html(&s.content_html)) }
+                    summary { "Content warning: " (pictures::text(&s.spoiler_text, &emojis)) }
+                    div.content { (content) }
+                    (media)
                 }
             } @else {
-                div.content { (stored_html(&s.content_html)) }
+                div.content { (content) }
+                (media)
+            }
+            @if let Some(c) = &shown.card {
+                @if shown.media.is_empty() { (card(st, c)) }
             }
             @if ctx.signed_in() {
                 footer aria-label="Actions" {
@@ -101,40 +111,6 @@ pub fn timeline(st: &AppState, ctx: &Ctx, page: &StatusPage, base: &str, empty: 
             nav.pager aria-label="Pages" {
                 a href={(base) (if base.contains('?') { "&" } else { "?" }) "max_id=" (next)} { "Older posts" }
             }
-        }
-    }
-}
-
-/// The compose form (a reply when `reply_to` is given).
-pub fn compose(st: &AppState, ctx: &Ctx, reply_to: Option<&StatusView>, text: &str) -> Markup {
-    let max = st.core.settings.limits.max_status_chars;
-    html! {
-        form.compose.card action="/statuses" method="post" {
-            (csrf(ctx))
-            @if let Some(r) = reply_to {
-                input type="hidden" name="in_reply_to_id" value=(r.status.id);
-                p.muted { "Replying to " (display_name(&r.account)) }
-            }
-            label for="status" { @if reply_to.is_some() { "Your reply" } @else { "What's on your mind?" } }
-            textarea #status name="status" required maxlength=(max) data-max=(max) data-counter="status-left" aria-describedby="status-left" { (text) }
-            p.counter #status-left aria-live="polite" { (max) " characters at most" }
-            div.row {
-                div {
-                    label for="spoiler_text" { "Content warning (optional)" }
-                    input #spoiler_text type="text" name="spoiler_text";
-                }
-                div {
-                    label for="visibility" { "Who can see it" }
-                    select #visibility name="visibility" {
-                        option value="public" { "Public" }
-                        option value="unlisted" { "Unlisted (quiet public)" }
-                        option value="private" { "Followers only" }
-                        option value="direct" { "Mentioned people only" }
-                    }
-                }
-                div { button type="submit" { @if reply_to.is_some() { "Reply" } @else { "Post" } } }
-            }
-            p.hint { "Attaching media will be possible once uploads exist." }
         }
     }
 }

@@ -1,78 +1,19 @@
-//! Posts: compose (`POST /statuses`), the reply page, a thread (`/statuses/:id`, and the
+//! Posts: the reply page, a thread (`/statuses/:id`, and the
 //! HTML side of `/@user/:id` with OpenGraph tags), and the buttons under each post.
 
 use axum::extract::{Path, Query, State};
 use maud::html;
-use palisade_core::statuses::NewStatus;
 use palisade_core::views::StatusView;
 use serde::Deserialize;
 
+use super::compose::{self, Draft};
 use super::ctx::Ctx;
 use super::form::Form;
 use super::page::{
     Opts, WebError, WebResult, display_name, handle, page, page_with, redirect, require_member, safe_back,
 };
-use super::render::{compose, status, status_path};
+use super::render::status;
 use crate::{AppState, de};
-
-#[derive(Deserialize)]
-pub struct Compose {
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    spoiler_text: String,
-    #[serde(default, deserialize_with = "de::opt_string")]
-    visibility: Option<String>,
-    #[serde(default, deserialize_with = "de::opt_i64")]
-    in_reply_to_id: Option<i64>,
-}
-
-pub async fn create(State(st): State<AppState>, Form(mut ctx, f): Form<Compose>) -> WebResult {
-    let viewer = match require_member(&ctx) {
-        Ok(v) => v.clone(),
-        Err(r) => return Ok(r),
-    };
-    let created = st
-        .core
-        .create_status(
-            &viewer,
-            NewStatus {
-                text: f.status.clone(),
-                spoiler_text: f.spoiler_text.trim().to_owned(),
-                sensitive: !f.spoiler_text.trim().is_empty(),
-                visibility: f.visibility.clone(),
-                in_reply_to_id: f.in_reply_to_id,
-                ..Default::default()
-            },
-        )
-        .await;
-    match created {
-        Ok(v) => {
-            ctx.notice("Posted.");
-            let to = if f.in_reply_to_id.is_some() {
-                status_path(&v)
-            } else {
-                "/home".into()
-            };
-            Ok(redirect(&ctx, &to))
-        }
-        Err(palisade_core::Error::Unprocessable(m, _)) => Ok(page_with(
-            &st,
-            &ctx,
-            "Compose",
-            html! {
-                h1 { "Compose" }
-                p.error role="alert" { (m) }
-                (compose(&st, &ctx, None, &f.status))
-            },
-            Opts {
-                status: Some(axum::http::StatusCode::UNPROCESSABLE_ENTITY),
-                ..Default::default()
-            },
-        )),
-        Err(e) => Err(WebError(e)),
-    }
-}
 
 #[derive(Deserialize)]
 pub struct ReplyQuery {
@@ -98,6 +39,7 @@ pub async fn new(State(st): State<AppState>, ctx: Ctx, Query(q): Query<ReplyQuer
         }
         _ => String::new(),
     };
+    let accept = compose::accept(&st).await;
     Ok(page(
         &st,
         &ctx,
@@ -105,7 +47,7 @@ pub async fn new(State(st): State<AppState>, ctx: Ctx, Query(q): Query<ReplyQuer
         html! {
             h1 { @if parent.is_some() { "Reply" } @else { "New post" } }
             @if let Some(p) = &parent { (status(&st, &ctx, p)) }
-            (compose(&st, &ctx, parent.as_ref(), &text))
+            (compose::form(&st, &ctx, parent.as_ref(), &Draft::text(&text), &accept))
         },
     ))
 }
@@ -118,8 +60,21 @@ fn og(st: &AppState, v: &StatusView) -> maud::Markup {
         meta property="og:title" content={(display_name(&v.account)) " (" (handle(st, &v.account)) ")"};
         meta property="og:description" content=(text);
         meta property="og:url" content=(v.status.url.clone().unwrap_or_else(|| v.status.uri.clone()));
+        meta property="og:image" content=(og_image(st, v));
         link rel="alternate" type="application/activity+json" href=(v.status.uri);
     }
+}
+
+/// The first picture of a status (its preview), else its author's avatar; never one marked
+/// sensitive or behind a content warning.
+fn og_image(st: &AppState, v: &StatusView) -> String {
+    let urls = st.core.urls();
+    v.media
+        .iter()
+        .filter(|_| !v.status.sensitive)
+        .map(|m| crate::entities::media_attachment(m, &urls, false))
+        .find_map(|e| e.preview_url)
+        .unwrap_or_else(|| super::pictures::avatar_absolute(st, &v.account))
 }
 
 fn strip_tags(html: &str) -> String {
@@ -150,6 +105,7 @@ fn strip_tags(html: &str) -> String {
 pub async fn show(st: &AppState, ctx: &Ctx, id: i64) -> WebResult {
     let v = st.core.status_view(ctx.account(), id).await?;
     let thread = st.core.status_context(ctx.account(), id).await?;
+    let accept = compose::accept(st).await;
     let title = format!(
         "{}: “{}”",
         display_name(&v.account),
@@ -166,7 +122,7 @@ pub async fn show(st: &AppState, ctx: &Ctx, id: i64) -> WebResult {
             h1.visually-hidden { "Post by " (display_name(&v.account)) }
             @for a in &thread.ancestors { (status(st, ctx, a)) }
             (status(st, ctx, &v))
-            @if ctx.signed_in() { (compose(st, ctx, Some(&v), &format!("{} ", handle(st, &v.account)))) }
+            @if ctx.signed_in() { (compose::form(st, ctx, Some(&v), &Draft::text(&format!("{} ", handle(st, &v.account))), &accept)) }
             @if !thread.descendants.is_empty() {
                 h2 { "Replies" }
                 @for d in &thread.descendants { (status(st, ctx, d)) }

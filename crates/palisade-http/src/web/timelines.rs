@@ -4,9 +4,10 @@ use axum::extract::{Query, State};
 use maud::html;
 use palisade_core::model::{Mark, NotificationFilter, Origin};
 
+use super::compose::{self, Draft};
 use super::ctx::Ctx;
 use super::page::{WebResult, account_line, page, require_member, time};
-use super::render::{compose, status, timeline};
+use super::render::{status, timeline};
 use crate::AppState;
 use crate::pagination::PageParams;
 
@@ -16,13 +17,14 @@ pub async fn home(State(st): State<AppState>, ctx: Ctx, Query(p): Query<PagePara
         Err(r) => return Ok(r),
     };
     let tl = st.core.home_timeline(viewer, &p.query(20, 40)).await?;
+    let accept = compose::accept(&st).await;
     Ok(page(
         &st,
         &ctx,
         "Home",
         html! {
             h1 { "Home" }
-            (compose(&st, &ctx, None, ""))
+            (compose::form(&st, &ctx, None, &Draft::default(), &accept))
             h2.visually-hidden { "Posts from people you follow" }
             (timeline(&st, &ctx, &tl, "/home", "Nothing here yet: follow people (search for them above) and their posts appear here."))
         },

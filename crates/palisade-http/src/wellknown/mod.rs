@@ -3,25 +3,23 @@
 mod nodeinfo;
 mod webfinger;
 
-use axum::Router;
 use axum::http::header;
-use axum::routing::get;
 
-use crate::AppState;
+use crate::routes::{Routes, get, public};
 
 const AVATAR: &[u8] = include_bytes!("../../assets/missing-avatar.png");
 const HEADER: &[u8] = include_bytes!("../../assets/missing-header.png");
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/.well-known/nodeinfo", get(nodeinfo::links))
-        .route("/.well-known/webfinger", get(webfinger::webfinger))
-        .route("/.well-known/host-meta", get(webfinger::host_meta))
-        .route("/nodeinfo/2.0", get(nodeinfo::v2_0))
-        .route("/nodeinfo/2.1", get(nodeinfo::v2_1))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/.well-known/nodeinfo", get(public(), nodeinfo::links))
+        .route("/.well-known/webfinger", get(public(), webfinger::webfinger))
+        .route("/.well-known/host-meta", get(public(), webfinger::host_meta))
+        .route("/nodeinfo/2.0", get(public(), nodeinfo::v2_0))
+        .route("/nodeinfo/2.1", get(public(), nodeinfo::v2_1))
         .route(
             "/avatars/original/missing.png",
-            get(|| async {
+            get(public(), || async {
                 (
                     [
                         (header::CONTENT_TYPE, "image/png"),
@@ -33,7 +31,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/headers/original/missing.png",
-            get(|| async {
+            get(public(), || async {
                 (
                     [
                         (header::CONTENT_TYPE, "image/png"),
@@ -43,5 +41,5 @@ pub fn routes() -> Router<AppState> {
                 )
             }),
         )
-        .route("/health", get(|| async { "OK" }))
+        .route("/health", get(public(), || async { "OK" }))
 }

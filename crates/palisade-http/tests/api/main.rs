@@ -2,10 +2,13 @@
 //! In-process API tests: the real router on a fresh database per test.
 //! `PALISADE_TEST_DATABASE_URL=postgres://…` runs them all on PostgreSQL.
 
+mod access;
 mod accounts;
+mod catalog;
 mod domains;
 mod errors;
 mod extras;
+mod faults;
 mod federation;
 mod federation_polls;
 mod filters;
@@ -26,8 +29,11 @@ mod relationships;
 mod remote_ids;
 mod reports;
 mod shapes;
+mod ssrf;
 mod startup;
 mod statuses;
 mod streaming;
 mod timelines;
 mod web;
+mod web_browser;
+mod web_media;

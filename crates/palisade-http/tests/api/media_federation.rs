@@ -502,4 +502,41 @@ async fn preview_cards_are_fetched_by_the_instance() {
         1,
         "fetched once, then served from the cache"
     );
+
+    // The link trends (shared by one account today) and has its timeline.
+    let bob = a.user("bob").await;
+    let private = a
+        .status(&bob, &format!("quietly {}/article", pages.base), "private")
+        .await;
+    a.run_media_jobs().await;
+    let trends = a.get("/api/v1/trends/links", None).await;
+    assert_eq!(trends.status, 200);
+    assert_eq!(trends.body[0]["url"], card["url"]);
+    assert_eq!(trends.body[0]["title"], "An article");
+    assert_eq!(trends.body[0]["history"].as_array().unwrap().len(), 7);
+    assert_eq!(
+        trends.body[0]["history"][0]["uses"], "1",
+        "the private share is not counted"
+    );
+    let link = format!(
+        "/api/v1/timelines/link?{}",
+        serde_urlencoded::to_string([("url", card["url"].as_str().unwrap())]).unwrap()
+    );
+    let timeline = a.get(&link, Some(&bob)).await;
+    assert_eq!(timeline.status, 200, "{}", timeline.text);
+    let ids: Vec<&str> = timeline
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [id.as_str()], "public statuses only, not {private}");
+    let unknown = a
+        .get(
+            "/api/v1/timelines/link?url=https%3A%2F%2Fnowhere.test%2F",
+            Some(&bob),
+        )
+        .await;
+    assert_eq!(unknown.status, 404);
 }

@@ -272,3 +272,93 @@ async fn scheduled_statuses_wait_then_post_once() {
         .await;
     assert_eq!(posts.body.as_array().unwrap().len(), 1, "posted exactly once");
 }
+
+#[tokio::test]
+async fn scheduled_statuses_hold_their_attachments_until_published() {
+    let srv = TestServer::new().await;
+    let alice = srv.user("alice").await;
+    let png = palisade_media::testdata::png(64, 48, false);
+    let upload = || async { srv.upload(&alice, "a.png", "image/png", &png, &[]).await.body["id"].clone() };
+    let (held, freed) = (upload().await, upload().await);
+    let later = palisade_http::entities::iso(palisade_store::now_ms() + 6 * 60_000);
+    let schedule = |media: serde_json::Value| {
+        let (srv, alice, later) = (&srv, alice.clone(), later.clone());
+        async move {
+            srv.post_json(
+                "/api/v1/statuses",
+                Some(&alice),
+                json!({"status": "later, with a picture", "scheduled_at": later, "media_ids": [media]}),
+            )
+            .await
+        }
+    };
+    let r = schedule(held.clone()).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["media_attachments"][0]["id"], held);
+    assert_eq!(r.body["params"]["media_ids"], json!([held]));
+    let sid: i64 = r.body["id"].as_str().unwrap().parse().unwrap();
+    let listed = srv.get("/api/v1/scheduled_statuses", Some(&alice)).await;
+    assert_eq!(listed.body[0]["media_attachments"][0]["id"], held);
+
+    // Held: neither another post nor another schedule may take it, and pruning spares it.
+    let now = srv
+        .post_json(
+            "/api/v1/statuses",
+            Some(&alice),
+            json!({"status": "now", "media_ids": [held]}),
+        )
+        .await;
+    assert_eq!(now.status, 422, "{}", now.text);
+    assert_eq!(schedule(held.clone()).await.status, 422);
+    let stale =
+        palisade_store::media::unattached_before(&srv.db, palisade_store::now_ms() + 86_400_000 * 30, 100)
+            .await
+            .unwrap();
+    let stale: Vec<String> = stale.iter().map(|m| m.id.to_string()).collect();
+    assert!(
+        !stale.contains(&held.as_str().unwrap().to_owned()),
+        "a held upload is not pruned"
+    );
+
+    // Cancelled: its upload is free again.
+    let other = schedule(freed.clone()).await;
+    let other_path = format!(
+        "/api/v1/scheduled_statuses/{}",
+        other.body["id"].as_str().unwrap()
+    );
+    assert_eq!(srv.delete(&other_path, Some(&alice)).await.status, 200);
+    let now = srv
+        .post_json(
+            "/api/v1/statuses",
+            Some(&alice),
+            json!({"status": "now", "media_ids": [freed]}),
+        )
+        .await;
+    assert_eq!(now.status, 200, "{}", now.text);
+
+    // Published: the status carries the held upload.
+    q("UPDATE scheduled_statuses SET scheduled_at = $1 WHERE id = $2")
+        .bind(palisade_store::now_ms())
+        .bind(sid)
+        .execute(&srv.db)
+        .await
+        .unwrap();
+    srv.core
+        .run_timer(&Timer::PublishScheduled { id: sid })
+        .await
+        .unwrap();
+    let posts = srv
+        .get(
+            &format!("/api/v1/accounts/{}/statuses", srv.account_id(&alice).await),
+            Some(&alice),
+        )
+        .await;
+    let published = posts
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["content"].as_str().is_some_and(|c| c.contains("later")))
+        .expect("the scheduled status is posted");
+    assert_eq!(published["media_attachments"][0]["id"], held);
+}

@@ -1,8 +1,7 @@
 //! `/api/v1/admin/audit_log` (Palisade): every moderation action, newest first.
 
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -10,10 +9,11 @@ use super::admin;
 use crate::entities::iso;
 use crate::error::ApiResult;
 use crate::extract::{Auth, Params};
+use crate::routes::{Routes, get, moderators};
 use crate::{AppState, de};
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/admin/audit_log", get(list))
+pub fn routes() -> Routes {
+    Routes::new().route("/api/v1/admin/audit_log", get(moderators(&["admin:read"]), list))
 }
 
 #[derive(Deserialize)]

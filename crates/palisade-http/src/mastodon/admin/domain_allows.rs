@@ -1,8 +1,7 @@
 //! `/api/v1/admin/domain_allows` (used when limited federation is on).
 
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -10,12 +9,21 @@ use super::admin;
 use crate::entities::iso;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Auth, Params};
+use crate::routes::{Routes, admins, get, moderators};
 use crate::{AppState, de};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/admin/domain_allows", get(list).post(create))
-        .route("/api/v1/admin/domain_allows/{id}", get(show).delete(remove))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route(
+            "/api/v1/admin/domain_allows",
+            get(moderators(&["admin:read:domain_allows"]), list)
+                .post(admins(&["admin:write:domain_allows"]), create),
+        )
+        .route(
+            "/api/v1/admin/domain_allows/{id}",
+            get(moderators(&["admin:read:domain_allows"]), show)
+                .delete(admins(&["admin:write:domain_allows"]), remove),
+        )
 }
 
 fn allow_json((id, domain, at): &(i64, String, i64)) -> Value {

@@ -1,11 +1,10 @@
 //! `/api/v1/admin/domain_blocks` (Mastodon's admin API), with Palisade's impact preview and
 //! CSV export and import.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use palisade_core::model::DomainBlock;
 use palisade_core::moderation::{BlockParams, parse_severity};
 use serde::Deserialize;
@@ -15,20 +14,32 @@ use super::admin;
 use crate::entities::iso;
 use crate::error::ApiResult;
 use crate::extract::{Auth, Params};
+use crate::routes::{Routes, admins, get, moderators, post};
 use crate::{AppState, de};
 
 const READ: &[&str] = &["admin:read:domain_blocks"];
 const WRITE: &[&str] = &["admin:write:domain_blocks"];
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/admin/domain_blocks", get(list).post(create))
-        .route("/api/v1/admin/domain_blocks/preview", get(preview))
-        .route("/api/v1/admin/domain_blocks/export", get(export))
-        .route("/api/v1/admin/domain_blocks/import", post(import))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route(
+            "/api/v1/admin/domain_blocks",
+            get(moderators(READ), list).post(admins(WRITE), create),
+        )
+        .route(
+            "/api/v1/admin/domain_blocks/preview",
+            get(moderators(READ), preview),
+        )
+        .route(
+            "/api/v1/admin/domain_blocks/export",
+            get(moderators(READ), export),
+        )
+        .route("/api/v1/admin/domain_blocks/import", post(admins(WRITE), import))
         .route(
             "/api/v1/admin/domain_blocks/{id}",
-            get(show).put(update).delete(remove),
+            get(moderators(READ), show)
+                .put(admins(WRITE), update)
+                .delete(admins(WRITE), remove),
         )
 }
 

@@ -1,9 +1,8 @@
 //! `/api/v1/admin/instances` (Palisade): every known peer with its ties, delivery health and
 //! the reason of its last failure; actions on its deliveries.
 
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use palisade_core::peers::{PeerReport, outcomes};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -13,13 +12,20 @@ use super::domain_blocks::block_json;
 use crate::entities::iso;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Auth, Params};
+use crate::routes::{Routes, admins, get, moderators, post};
 use crate::{AppState, de};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/admin/instances", get(list))
-        .route("/api/v1/admin/instances/{domain}", get(show))
-        .route("/api/v1/admin/instances/{domain}/{action}", post(act))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/api/v1/admin/instances", get(moderators(&["admin:read"]), list))
+        .route(
+            "/api/v1/admin/instances/{domain}",
+            get(moderators(&["admin:read"]), show),
+        )
+        .route(
+            "/api/v1/admin/instances/{domain}/{action}",
+            post(admins(&["admin:write"]), act),
+        )
 }
 
 async fn instance_json(st: &AppState, r: &PeerReport) -> ApiResult<Value> {

@@ -6,16 +6,15 @@ mod domain_blocks;
 mod instances;
 mod reports;
 
-use axum::Router;
 use palisade_core::Error;
 use palisade_core::auth::Viewer;
 
-use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Auth;
+use crate::routes::Routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .merge(domain_blocks::routes())
         .merge(domain_allows::routes())
         .merge(instances::routes())

@@ -4,10 +4,9 @@
 //! Admin::Account is a reduced subset: `ip` is null and `ips` empty (sign-in addresses are
 //! not kept), `sensitized` is false, `invite_request` is the sign-up reason.
 
+use axum::Json;
 use axum::extract::{OriginalUri, Path, State};
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use palisade_core::model::ReportFilter as Filter;
 use palisade_core::reports::{AdminReport, StaffAccount};
 use serde::Deserialize;
@@ -18,17 +17,24 @@ use crate::entities::{self, iso};
 use crate::error::ApiResult;
 use crate::extract::{Auth, Params};
 use crate::pagination::PageParams;
+use crate::routes::{Routes, get, moderators, post};
 use crate::{AppState, de};
 
 const READ: &[&str] = &["admin:read:reports"];
 const WRITE: &[&str] = &["admin:write:reports"];
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/admin/reports", get(list))
-        .route("/api/v1/admin/reports/{id}", get(show))
-        .route("/api/v1/admin/reports/{id}/resolve", post(resolve))
-        .route("/api/v1/admin/reports/{id}/reopen", post(reopen))
+pub fn routes() -> Routes {
+    Routes::new()
+        .route("/api/v1/admin/reports", get(moderators(READ), list))
+        .route("/api/v1/admin/reports/{id}", get(moderators(READ), show))
+        .route(
+            "/api/v1/admin/reports/{id}/resolve",
+            post(moderators(WRITE), resolve),
+        )
+        .route(
+            "/api/v1/admin/reports/{id}/reopen",
+            post(moderators(WRITE), reopen),
+        )
 }
 
 fn staff_account_json(st: &AppState, s: &StaffAccount) -> Value {

@@ -8,7 +8,7 @@ use palisade_core::statuses::{NewStatus, Posted, StatusChanges};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::entities::{self, Status};
+use crate::entities::Status;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Auth, Params};
 use crate::{AppState, de};
@@ -77,7 +77,7 @@ pub async fn create(
         Posted::Now(view) => {
             serde_json::to_value(st.status_json(&view, Some(&viewer))).unwrap_or(Value::Null)
         }
-        Posted::Later(s) => entities::scheduled_status(&s),
+        Posted::Later(s) => st.scheduled_json(&s),
     }))
 }
 

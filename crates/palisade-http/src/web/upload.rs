@@ -1,0 +1,200 @@
+//! Forms with files (compose, profile pictures): multipart bodies whose files are streamed
+//! to temporary files, never held in memory. The CSRF token must come before any file (our
+//! forms put it first), so a cross-site post is refused with 403 before a byte of a file is
+//! written. When the body goes over the route's limit mid-stream, or more files come than a
+//! form takes, the fields read so far arrive with `refused` set: the handler shows the form
+//! again with the reason next to the files, and nothing is stored.
+
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use palisade_core::media::{TempFile, UploadFile};
+use palisade_core::secrets::constant_time_eq;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+use tokio::io::AsyncWriteExt;
+
+use super::ctx::Ctx;
+use super::page::error_page;
+use crate::AppState;
+
+/// Files a web form takes at most.
+pub const MAX_FILES: usize = 4;
+
+/// A checked form with files.
+pub struct FilesForm<T> {
+    pub ctx: Ctx,
+    pub fields: T,
+    /// Non-empty file fields in order, by field name.
+    pub files: Vec<(String, UploadFile)>,
+    /// Why the files were not all read (too large, too many): nothing may be stored.
+    pub refused: Option<String>,
+}
+
+impl<T> FilesForm<T> {
+    /// The file sent as `field`, if any.
+    pub fn take(&mut self, field: &str) -> Option<UploadFile> {
+        let i = self.files.iter().position(|(name, _)| name == field)?;
+        Some(self.files.remove(i).1)
+    }
+}
+
+fn refuse(status: StatusCode, message: &str) -> Response {
+    error_page(status, message).into_response()
+}
+
+fn expired() -> Response {
+    refuse(
+        StatusCode::FORBIDDEN,
+        "This form has expired or did not come from this site. Go back, reload the page and try again.",
+    )
+}
+
+fn too_large() -> String {
+    format!(
+        "The files are too large: at most {} in all.",
+        palisade_media::limits::megabytes(palisade_media::limits::VIDEO_BYTES)
+    )
+}
+
+/// Streams one file field to a temporary file; `Err(None)` when the body went over the limit.
+async fn save(field: &mut axum::extract::multipart::Field<'_>) -> Result<(TempFile, u64), Option<Response>> {
+    let internal = |e: std::io::Error| Some(refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()));
+    let tmp = TempFile::new("upload");
+    let mut out = tokio::fs::File::create(tmp.path()).await.map_err(internal)?;
+    let mut size = 0u64;
+    loop {
+        match field.chunk().await {
+            Ok(Some(chunk)) => {
+                size += chunk.len() as u64;
+                out.write_all(&chunk).await.map_err(internal)?;
+            }
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(None),
+            Err(e) => {
+                return Err(Some(refuse(
+                    StatusCode::BAD_REQUEST,
+                    &format!("The form could not be read: {e}"),
+                )));
+            }
+        }
+    }
+    out.flush().await.map_err(internal)?;
+    Ok((tmp, size))
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for FilesForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, st: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let Ok(ctx) = Ctx::from_request_parts(&mut parts, st).await;
+        let req = Request::from_parts(parts, body);
+        let is_multipart = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+        if !is_multipart {
+            // A urlencoded post (an old page, a form without files) has no files.
+            let super::form::Form(ctx, fields) = super::form::Form::<T>::from_request(req, st).await?;
+            return Ok(FilesForm {
+                ctx,
+                fields,
+                files: Vec::new(),
+                refused: None,
+            });
+        }
+        let bad = |e: String| {
+            refuse(
+                StatusCode::BAD_REQUEST,
+                &format!("The form could not be read: {e}"),
+            )
+        };
+        let mut multipart = Multipart::from_request(req, st)
+            .await
+            .map_err(|e| bad(e.to_string()))?;
+        let (mut map, mut files, mut refused, mut checked) = (Map::new(), Vec::new(), None, false);
+        loop {
+            let mut field = match multipart.next_field().await {
+                Ok(Some(f)) => f,
+                Ok(None) => break,
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    refused = Some(too_large());
+                    break;
+                }
+                Err(e) => return Err(bad(e.to_string())),
+            };
+            let name = field.name().unwrap_or("").to_owned();
+            let Some(file_name) = field.file_name().map(str::to_owned) else {
+                let text = match field.text().await {
+                    Ok(t) => t,
+                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                        refused = Some(too_large());
+                        break;
+                    }
+                    Err(e) => return Err(bad(e.to_string())),
+                };
+                if name == "authenticity_token" {
+                    if !constant_time_eq(&text, &ctx.csrf) {
+                        return Err(expired());
+                    }
+                    checked = true;
+                } else {
+                    map.insert(name, Value::String(text));
+                }
+                continue;
+            };
+            if !checked {
+                return Err(expired());
+            }
+            if files.len() >= MAX_FILES && refused.is_none() {
+                refused = Some(format!("Attach at most {MAX_FILES} files."));
+            }
+            match save(&mut field).await {
+                // An empty file input still sends a part: no file chosen.
+                Ok((_, 0)) if file_name.is_empty() => {}
+                Ok((file, size)) if refused.is_none() => files.push((
+                    name,
+                    UploadFile {
+                        file,
+                        size,
+                        file_name: Some(file_name),
+                    },
+                )),
+                Ok(_) => {}
+                Err(None) => {
+                    refused = Some(too_large());
+                    break;
+                }
+                Err(Some(resp)) => return Err(resp),
+            }
+        }
+        if !checked {
+            // A body over the limit by its length is refused before its first field: nothing
+            // was read or stored, so the reason is all there is to say.
+            return Err(match &refused {
+                Some(reason) => refuse(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    &format!("{reason} Go back and choose smaller files."),
+                ),
+                None => expired(),
+            });
+        }
+        if refused.is_some() {
+            files.clear();
+        }
+        let fields = serde_json::from_value(Value::Object(map)).map_err(|e| {
+            refuse(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &format!("The form is incomplete: {e}"),
+            )
+        })?;
+        Ok(FilesForm {
+            ctx,
+            fields,
+            files,
+            refused,
+        })
+    }
+}
