@@ -408,13 +408,16 @@ async fn members_are_served_while_the_instance_is_attacked() {
     );
     eprintln!("{report}");
     // Under 100 ms. On a machine busy with other work the member is slow before any attack
-    // (a shared 2-core machine running other builds): then the attack may at most double
-    // what they saw before it, and the report says so.
+    // (a shared 2-core machine running other builds): then the attack may at most triple
+    // what they saw before it (a starved member waits seconds, so this still fails then),
+    // and the report says so.
     let bound = if calm_p99 < Duration::from_millis(50) {
         Duration::from_millis(100)
     } else {
-        eprintln!("the machine is busy (p99 {calm_p99:?} before the attack): bound relaxed to twice that");
-        (calm_p99 * 2).max(Duration::from_millis(100))
+        eprintln!(
+            "the machine is busy (p99 {calm_p99:?} before the attack): bound relaxed to three times that"
+        );
+        (calm_p99 * 3).max(Duration::from_millis(100))
     };
     assert!(p99 < bound, "p99 over {bound:?}: {report}");
     assert!(peak_rss < rss_before + 256 * 1024, "memory grew: {report}");
