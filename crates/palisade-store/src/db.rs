@@ -61,6 +61,19 @@ pub async fn relaxed_durability<F: std::future::Future>(work: F) -> F::Output {
 /// How long a transaction waits for its turn to write (SQLite), as the busy timeout.
 const WRITE_WAIT: Duration = Duration::from_secs(10);
 
+/// `BEGIN IMMEDIATE` on a connection of the pool, healing the pool first when the one it
+/// gave is still inside a failed transaction (a full disk, below); a few tries, as several
+/// connections may need it while the disk is still full.
+async fn begin_sqlite(p: &SqlitePool) -> Result<Transaction<'static, Sqlite>> {
+    for _ in 0..3 {
+        match p.begin_with("BEGIN IMMEDIATE").await {
+            Err(sqlx::Error::InvalidSavePointStatement) => heal_sqlite(p).await,
+            other => return Ok(other?),
+        }
+    }
+    Ok(p.begin_with("BEGIN IMMEDIATE").await?)
+}
+
 /// After a write failed on a full disk, SQLite may keep that connection's transaction open
 /// (its rollback failed while the failed statement was still in progress), and sqlx then
 /// refuses to begin another on it. Every connection is rolled back now, and one that still
@@ -155,13 +168,7 @@ impl Db {
         };
         Ok(match &self.pool {
             Pool::Sqlite(p) => Tx {
-                inner: TxInner::Sqlite(match p.begin_with("BEGIN IMMEDIATE").await {
-                    Err(sqlx::Error::InvalidSavePointStatement) => {
-                        heal_sqlite(p).await;
-                        p.begin_with("BEGIN IMMEDIATE").await?
-                    }
-                    other => other?,
-                }),
+                inner: TxInner::Sqlite(begin_sqlite(p).await?),
                 queries: self.queries.clone(),
                 bells: self.bells.clone(),
                 ring: Vec::new(),
