@@ -193,7 +193,7 @@ impl Federation {
         // refetch for rotation): bad signatures cannot make us fetch on every request.
         if !self.remote_keys.may_fetch(key_id) {
             return Err(FedError::Invalid(format!(
-                "{key_id} was fetched less than a minute ago; not again yet"
+                "{key_id} was fetched a moment ago; not again yet"
             )));
         }
         // The key document is usually the actor itself (`…#main-key`); some servers serve a
