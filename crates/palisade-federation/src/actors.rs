@@ -189,11 +189,11 @@ impl Federation {
                 "{key_id} is not a key of this instance"
             )));
         }
-        // A key id is fetched at most once a minute (a first fetch, a failed one, or a
-        // refetch for rotation): bad signatures cannot make us fetch on every request.
+        // A key id is fetched at most three times in half a minute (first fetches, failed
+        // ones, refetches for rotation): bad signatures cannot make us fetch on every request.
         if !self.remote_keys.may_fetch(key_id) {
             return Err(FedError::Invalid(format!(
-                "{key_id} was fetched a moment ago; not again yet"
+                "{key_id} was fetched three times in the last half minute; not again yet"
             )));
         }
         // The key document is usually the actor itself (`…#main-key`); some servers serve a

@@ -1,7 +1,9 @@
 //! Remote public keys, parsed once and kept in memory with their owners, so that checking a
 //! signature from a known actor costs no database read and no key parsing. Bounded: when
-//! full, expired entries go first, then the oldest. Also remembers when each key id was
-//! last fetched, so that one is fetched at most once every two seconds whatever signatures name it (a peer that rotated its keys is heard again at once).
+//! full, expired entries go first, then the oldest. Also counts the fetches of each key id,
+//! so that one is fetched at most three times in half a minute whatever signatures name it:
+//! a peer that rotated its keys or mended its certificate is heard again at once, a flood of
+//! bad signatures does not make us fetch on every request.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -17,8 +19,10 @@ pub const KEY_TTL: Duration = Duration::from_secs(3600);
 const OWNER_TTL: Duration = Duration::from_secs(60);
 /// Keys kept at most.
 const CAPACITY: usize = 20_000;
-/// How long after fetching a key id it is not fetched again (success or failure).
-const FETCH_AGAIN_AFTER: Duration = Duration::from_secs(2);
+/// The window in which a key id is fetched at most `FETCHES_PER_WINDOW` times (success or
+/// failure alike).
+const FETCH_WINDOW: Duration = Duration::from_secs(30);
+const FETCHES_PER_WINDOW: u8 = 3;
 
 struct Entry {
     key: PublicKey,
@@ -37,28 +41,37 @@ pub struct Found {
 #[derive(Clone, Default)]
 pub struct KeyCache {
     entries: Arc<Mutex<HashMap<String, Entry>>>,
-    /// When each key id was last fetched.
-    fetched: Arc<Mutex<HashMap<String, Instant>>>,
+    /// For each key id: when its window began, and how many fetches it has seen.
+    fetched: Arc<Mutex<HashMap<String, (Instant, u8)>>>,
 }
 
 impl KeyCache {
-    /// Whether `key_id` may be fetched now; if so, the fetch is recorded. At most
-    /// `CAPACITY` key ids are remembered: when that many were fetched within the minute,
-    /// no other is fetched until some of them age out.
+    /// Whether `key_id` may be fetched now; if so, the fetch is counted. At most `CAPACITY`
+    /// key ids are remembered: when that many were fetched within the window, no other is
+    /// fetched until some of them age out.
     pub fn may_fetch(&self, key_id: &str) -> bool {
         let Ok(mut map) = self.fetched.lock() else {
             return false;
         };
-        if map.get(key_id).is_some_and(|at| at.elapsed() < FETCH_AGAIN_AFTER) {
-            return false;
+        if let Some((since, count)) = map.get_mut(key_id) {
+            if since.elapsed() >= FETCH_WINDOW {
+                *since = Instant::now();
+                *count = 1;
+                return true;
+            }
+            if *count >= FETCHES_PER_WINDOW {
+                return false;
+            }
+            *count += 1;
+            return true;
         }
         if map.len() >= CAPACITY {
-            map.retain(|_, at| at.elapsed() < FETCH_AGAIN_AFTER);
+            map.retain(|_, (since, _)| since.elapsed() < FETCH_WINDOW);
             if map.len() >= CAPACITY {
                 return false;
             }
         }
-        map.insert(key_id.to_owned(), Instant::now());
+        map.insert(key_id.to_owned(), (Instant::now(), 1));
         true
     }
 
@@ -119,17 +132,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_key_id_is_fetched_at_most_once_a_minute() {
+    fn a_key_id_is_fetched_at_most_three_times_in_the_window() {
         let cache = KeyCache::default();
-        assert!(cache.may_fetch("https://a.example/actor#main-key"));
-        assert!(!cache.may_fetch("https://a.example/actor#main-key"));
+        let a = "https://a.example/actor#main-key";
+        for _ in 0..FETCHES_PER_WINDOW {
+            assert!(cache.may_fetch(a));
+        }
+        assert!(!cache.may_fetch(a));
         assert!(cache.may_fetch("https://b.example/actor#main-key"));
         if let Ok(mut m) = cache.fetched.lock() {
-            m.insert(
-                "https://a.example/actor#main-key".into(),
-                Instant::now() - FETCH_AGAIN_AFTER,
-            );
+            m.insert(a.into(), (Instant::now() - FETCH_WINDOW, FETCHES_PER_WINDOW));
         }
-        assert!(cache.may_fetch("https://a.example/actor#main-key"));
+        assert!(cache.may_fetch(a));
+        assert!(cache.may_fetch(a));
     }
 }
