@@ -68,6 +68,23 @@ impl Core {
         }
     }
 
+    /// Queues the card of a status just inserted (nothing to unlink yet).
+    pub(crate) async fn queue_new_card(
+        &self,
+        tx: &mut Tx,
+        status_id: i64,
+        content_html: &str,
+        has_media: bool,
+    ) -> Result<()> {
+        match first_link(content_html) {
+            Some(url) if !has_media => {
+                self.enqueue_media_job(tx, &MediaJob::Card { status_id, url })
+                    .await
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// The card a job should fetch for `url`; `None` when a fresh one exists (it is linked
     /// to the status then) or the status is gone.
     pub async fn card_to_fetch(&self, status_id: i64, url: &str) -> Result<Option<Card>> {

@@ -5,7 +5,7 @@
 use palisade_store::lists::{self as store, List};
 use palisade_store::relationships::{self as rel, FollowTable};
 use palisade_store::statuses::Status;
-use palisade_store::{Page, PageQuery, Tx};
+use palisade_store::{Exec, Page, PageQuery};
 
 use crate::auth::Viewer;
 use crate::filters::FilterContext;
@@ -144,23 +144,23 @@ impl Core {
         self.page_of(Some(me), ids, true, Some(FilterContext::Home)).await
     }
 
-    /// Puts a status that reaches `recipients`' home feeds into their lists that hold its
-    /// poster (by each list's replies policy); returns the recipients whose exclusive lists
-    /// take it instead of their home feed.
-    pub(crate) async fn fan_out_to_lists(
+    /// The lists of `recipients` (those whose home feeds get a status) that hold its poster
+    /// and show it by their replies policy; and the recipients whose exclusive lists take
+    /// it instead of their home feed. Reads only.
+    pub(crate) async fn plan_lists(
         &self,
-        tx: &mut Tx,
+        mut ex: Exec<'_>,
         status: &Status,
         recipients: &[i64],
-    ) -> Result<Vec<i64>> {
-        let lists = store::holding_author(&mut *tx, status.account_id, recipients).await?;
+    ) -> Result<(Vec<i64>, Vec<i64>)> {
+        let lists = store::holding_author(ex.reborrow(), status.account_id, recipients).await?;
         if lists.is_empty() {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), Vec::new()));
         }
         let members_replied: Vec<i64> = match status.in_reply_to_account_id {
             Some(to) if to != status.account_id => {
                 let ids: Vec<i64> = lists.iter().map(|l| l.id).collect();
-                store::with_member(&mut *tx, &ids, to).await?
+                store::with_member(ex.reborrow(), &ids, to).await?
             }
             _ => Vec::new(),
         };
@@ -169,12 +169,12 @@ impl Core {
             .filter(|l| list_shows(l, status, members_replied.contains(&l.id)))
             .map(|l| l.id)
             .collect();
-        store::push(&mut *tx, &shown, status.id, status.account_id).await?;
-        Ok(lists
+        let exclusive = lists
             .iter()
             .filter(|l| l.exclusive)
             .map(|l| l.account_id)
-            .collect())
+            .collect();
+        Ok((shown, exclusive))
     }
 }
 

@@ -1,7 +1,9 @@
 //! Notifications: created inside the transaction of what caused them, read in pages.
 
+use palisade_store::accounts::{self, Account};
 use palisade_store::notifications::{self, Filter, Notification};
-use palisade_store::{Page, PageQuery, Tx, accounts, ids::new_id, now_ms};
+use palisade_store::statuses::Status;
+use palisade_store::{Exec, Page, PageQuery, Tx, ids::new_id, now_ms};
 
 use crate::auth::Viewer;
 use crate::policy::{Boundary, Decision};
@@ -23,6 +25,18 @@ pub const TYPES: &[&str] = &[
     "moderation_warning",
 ];
 
+/// Who gets a notification, decided before it is written (see
+/// [`Core::plan_notifications`]).
+pub(crate) struct NotifyPlan {
+    from: i64,
+    kind: String,
+    accepted: Vec<i64>,
+    filtered: Vec<i64>,
+    followers_only: bool,
+    /// The accepted recipients' Web Push subscriptions (id, owner).
+    pushes: Vec<(i64, i64)>,
+}
+
 impl Core {
     /// Notifies local account `to` that `from` did `kind` (see [`Core::notify_many`]).
     pub(crate) async fn notify(
@@ -37,10 +51,7 @@ impl Core {
     }
 
     /// Notifies local accounts `recipients` that `from` did `kind`, in one statement
-    /// whatever their number. The instance policy decides for `from`'s domain (nothing from
-    /// a suspended one; from a silenced one only to its followers, follow requests excepted);
-    /// each recipient's own choices (blocks, mutes, their domain blocks by the policy's own
-    /// matching rule, muted threads) are applied by the store in the same statement.
+    /// whatever their number (see [`Core::plan_notifications`] for who gets it).
     pub(crate) async fn notify_many(
         &self,
         tx: &mut Tx,
@@ -55,42 +66,95 @@ impl Core {
         let Some(sender) = accounts::by_id(&mut *tx, from).await? else {
             return Ok(());
         };
+        let about = match (kind, status_id) {
+            ("mention", Some(id)) => palisade_store::statuses::by_id(&mut *tx, id).await?,
+            _ => None,
+        };
+        let plan = self
+            .plan_notifications(&mut *tx, recipients, &sender, kind, about.as_ref())
+            .await?;
+        self.write_notifications(tx, plan, status_id).await
+    }
+
+    /// Who gets a notification that `sender` did `kind` (reads only, so that a caller may
+    /// run them before its write transaction). The instance policy decides for the
+    /// sender's domain (nothing from a suspended one; from a silenced one only to its
+    /// followers, follow requests excepted); the recipients' notification policies sort
+    /// them into accepted and filtered; `about` is the status of a mention. Each
+    /// recipient's own choices (blocks, mutes, their domain blocks by the policy's own
+    /// matching rule, muted threads) are applied by the store when the rows are written.
+    pub(crate) async fn plan_notifications<'a>(
+        &self,
+        ex: impl Into<Exec<'a>>,
+        recipients: &[i64],
+        sender: &Account,
+        kind: &str,
+        about: Option<&Status>,
+    ) -> Result<Option<NotifyPlan>> {
+        let mut ex = ex.into();
+        if recipients.is_empty() {
+            return Ok(None);
+        }
         let followers_only = match self
             .policies()
             .await?
             .decide(Boundary::Notification, sender.domain.as_deref())
         {
-            Decision::Refuse => return Ok(()),
+            Decision::Refuse => return Ok(None),
             // A follow request from a silenced domain is exactly what the member must see.
             Decision::FollowersOnly => kind != "follow_request",
             _ => false,
         };
         let (accepted, filtered) = self
-            .sort_by_policy(tx, recipients, &sender, kind, status_id)
+            .sort_by_policy(ex.reborrow(), recipients, sender, kind, about)
             .await?;
+        let pushes = match accepted.is_empty() {
+            true => Vec::new(),
+            false => palisade_store::push::of_accounts(ex.reborrow(), &accepted).await?,
+        };
+        Ok(Some(NotifyPlan {
+            from: sender.id,
+            kind: kind.to_owned(),
+            accepted,
+            filtered,
+            followers_only,
+            pushes,
+        }))
+    }
+
+    /// Writes what [`Core::plan_notifications`] decided, about `status_id`.
+    pub(crate) async fn write_notifications(
+        &self,
+        tx: &mut Tx,
+        plan: Option<NotifyPlan>,
+        status_id: Option<i64>,
+    ) -> Result<()> {
+        let Some(plan) = plan else {
+            return Ok(());
+        };
         let created_at = now_ms();
-        let group = group_key(kind, status_id, created_at);
-        for (list, filter) in [(accepted, false), (filtered, true)] {
+        let group = group_key(&plan.kind, status_id, created_at);
+        for (list, filter) in [(&plan.accepted, false), (&plan.filtered, true)] {
             if list.is_empty() {
                 continue;
             }
             let written = notifications::insert_for(
                 &mut *tx,
-                &list,
-                from,
-                kind,
+                list,
+                plan.from,
+                &plan.kind,
                 status_id,
                 group.as_deref(),
                 created_at,
-                followers_only,
+                plan.followers_only,
                 filter,
             )
             .await?;
             if filter {
                 let held: Vec<i64> = written.iter().map(|(_, a)| *a).collect();
-                palisade_store::notification_requests::file(&mut *tx, &held, from, status_id).await?;
+                palisade_store::notification_requests::file(&mut *tx, &held, plan.from, status_id).await?;
             } else {
-                self.after_notified(tx, &written).await?;
+                self.announce_notified(tx, &written, &plan.pushes).await?;
             }
         }
         Ok(())
@@ -101,11 +165,11 @@ impl Core {
     /// drop it are left out.
     async fn sort_by_policy(
         &self,
-        tx: &mut Tx,
+        mut ex: Exec<'_>,
         recipients: &[i64],
-        sender: &palisade_store::accounts::Account,
+        sender: &Account,
         kind: &str,
-        status_id: Option<i64>,
+        about: Option<&Status>,
     ) -> Result<(Vec<i64>, Vec<i64>)> {
         use palisade_store::notification_requests::{self as requests, Policy};
         if !matches!(
@@ -114,7 +178,7 @@ impl Core {
         ) {
             return Ok((recipients.to_vec(), Vec::new()));
         }
-        let stored = requests::policies_of(&mut *tx, recipients).await?;
+        let stored = requests::policies_of(ex.reborrow(), recipients).await?;
         let policy_of = |r: i64| {
             stored
                 .iter()
@@ -123,20 +187,17 @@ impl Core {
                 .unwrap_or_else(|| Policy::default_for(r))
         };
         let following_sender: std::collections::HashSet<i64> =
-            palisade_store::relationships::followers_among(&mut *tx, sender.id, recipients)
+            palisade_store::relationships::followers_among(ex.reborrow(), sender.id, recipients)
                 .await?
                 .into_iter()
                 .collect();
         let followed_by_sender: std::collections::HashSet<i64> =
-            palisade_store::relationships::following_among(&mut *tx, sender.id, recipients)
+            palisade_store::relationships::following_among(ex.reborrow(), sender.id, recipients)
                 .await?
                 .into_iter()
                 .collect();
-        let permitted = requests::permitted_among(&mut *tx, sender.id, recipients).await?;
-        let status = match (kind, status_id) {
-            ("mention", Some(id)) => palisade_store::statuses::by_id(&mut *tx, id).await?,
-            _ => None,
-        };
+        let permitted = requests::permitted_among(ex.reborrow(), sender.id, recipients).await?;
+        let status = about.filter(|_| kind == "mention");
         let new_account = sender.created_at > now_ms() - 30 * 86_400_000;
         let (mut accepted, mut filtered) = (Vec::new(), Vec::new());
         for &r in recipients {
@@ -146,7 +207,7 @@ impl Core {
             }
             let p = policy_of(r);
             let not_following = !following_sender.contains(&r);
-            let private_mention = status.as_ref().is_some_and(|s| {
+            let private_mention = status.is_some_and(|s| {
                 s.visibility == palisade_store::Visibility::Direct && s.in_reply_to_account_id != Some(r)
             });
             let applicable = [
@@ -179,6 +240,24 @@ impl Core {
     /// What follows new notifications in their transaction: the live event for streams,
     /// and Web Push deliveries for the recipients who subscribed.
     pub(crate) async fn after_notified(&self, tx: &mut Tx, created: &[(i64, i64)]) -> Result<()> {
+        let mut owners: Vec<i64> = created.iter().map(|(_, a)| *a).collect();
+        owners.sort_unstable();
+        owners.dedup();
+        let subscriptions = match created.is_empty() {
+            true => Vec::new(),
+            false => palisade_store::push::of_accounts(&mut *tx, &owners).await?,
+        };
+        self.announce_notified(tx, created, &subscriptions).await
+    }
+
+    /// The live event of new notifications, and Web Push deliveries to `subscriptions`
+    /// (id, owner) whose owner got one.
+    async fn announce_notified(
+        &self,
+        tx: &mut Tx,
+        created: &[(i64, i64)],
+        subscriptions: &[(i64, i64)],
+    ) -> Result<()> {
         if created.is_empty() {
             return Ok(());
         }
@@ -188,7 +267,7 @@ impl Core {
                 ids: created.iter().map(|(id, _)| *id).collect(),
             },
         );
-        self.queue_pushes(tx, created).await
+        self.queue_pushes(tx, created, subscriptions).await
     }
 }
 

@@ -187,18 +187,19 @@ impl Core {
 
     /// Queues a Web Push delivery for every subscription of the new notifications'
     /// recipients (whether to send is decided when the job runs).
-    pub(crate) async fn queue_pushes(&self, tx: &mut Tx, created: &[(i64, i64)]) -> Result<()> {
-        let mut accounts: Vec<i64> = created.iter().map(|(_, a)| *a).collect();
-        accounts.sort_unstable();
-        accounts.dedup();
-        let subs = store::of_accounts(&mut *tx, &accounts).await?;
+    pub(crate) async fn queue_pushes(
+        &self,
+        tx: &mut Tx,
+        created: &[(i64, i64)],
+        subs: &[(i64, i64)],
+    ) -> Result<()> {
         if subs.is_empty() {
             return Ok(());
         }
         let now = now_ms();
         let mut jobs = Vec::new();
         for (notification_id, account) in created {
-            for (subscription_id, owner) in &subs {
+            for (subscription_id, owner) in subs {
                 if owner == account {
                     let job = PushJob {
                         subscription_id: *subscription_id,

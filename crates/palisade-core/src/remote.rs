@@ -156,7 +156,10 @@ impl Core {
     }
 
     /// Stores a remote status (once per URI), with its mentions, tags, counters, feeds
-    /// and notifications.
+    /// and notifications. Who it reaches is read first, outside the write transaction,
+    /// so that on SQLite the one write lock is held for the writes alone (the inbound
+    /// pipeline's bottleneck). A follow committed in between may miss this status in its
+    /// new home feed, as it would had it come a moment later.
     pub async fn receive_status(&self, new: RemoteStatus) -> Result<Status> {
         if let Some(existing) = statuses::by_uri(&self.db, &new.uri).await? {
             return Ok(existing);
@@ -171,51 +174,73 @@ impl Core {
                 .collect(),
             _ => Vec::new(),
         };
+        let row = |id| {
+            build(NewStatusRow {
+                id,
+                author: &new.author,
+                uri: new.uri.clone(),
+                url: new.url.clone(),
+                visibility: new.visibility,
+                created_at: new.published,
+                app_id: None,
+                kind: RowKind::Post {
+                    text_source: String::new(),
+                    content_html: new.content_html.clone(),
+                    spoiler_text: new.spoiler_text.clone(),
+                    sensitive: new.sensitive,
+                    language: new.language.clone(),
+                    parent: new.in_reply_to.as_ref(),
+                    in_reply_to_uri: new.in_reply_to_uri.clone(),
+                    edited_at: new.edited,
+                },
+            })
+        };
+        // The reads: whose feeds, lists and notifications it reaches (its id is not known yet).
+        let draft = row(0);
+        let mut known_tags = Vec::new();
+        if new.visibility == Visibility::Public {
+            for name in &new.tags {
+                if let Some(t) = tags::by_name(&self.db, name).await? {
+                    known_tags.push(t.id);
+                }
+            }
+        }
+        let reach = self
+            .plan_fan_out(&self.db, &draft, &new.mentions, &known_tags)
+            .await?;
+        let mentioned = self
+            .plan_notifications(&self.db, &new.mentions, &new.author, "mention", Some(&draft))
+            .await?;
+        // The writes.
         let mut tx = self.db.begin().await?;
         let id = statuses::free_id(&mut tx, new.published.min(now_ms())).await?;
-        let status = build(NewStatusRow {
-            id,
-            author: &new.author,
-            uri: new.uri.clone(),
-            url: new.url.clone(),
-            visibility: new.visibility,
-            created_at: new.published,
-            app_id: None,
-            kind: RowKind::Post {
-                text_source: String::new(),
-                content_html: new.content_html.clone(),
-                spoiler_text: new.spoiler_text.clone(),
-                sensitive: new.sensitive,
-                language: new.language.clone(),
-                parent: new.in_reply_to.as_ref(),
-                in_reply_to_uri: new.in_reply_to_uri.clone(),
-                edited_at: new.edited,
-            },
-        });
+        let status = row(id);
         statuses::insert(&mut tx, &status).await?;
         statuses::insert_mentions(&mut tx, id, &new.mentions).await?;
         self.insert_remote_attachments(&mut tx, &status, domain.as_deref(), &new.attachments)
             .await?;
-        palisade_store::emojis::attach(&mut tx, id, &emoji_ids).await?;
-        self.queue_card(&mut tx, id, &status.content_html, !new.attachments.is_empty())
+        if !emoji_ids.is_empty() {
+            palisade_store::emojis::attach(&mut tx, id, &emoji_ids).await?;
+        }
+        self.queue_new_card(&mut tx, id, &status.content_html, !new.attachments.is_empty())
             .await?;
-        let tag_ids: Vec<i64> = tags::upsert(&mut tx, &new.tags)
-            .await?
-            .iter()
-            .map(|t| t.id)
-            .collect();
-        tags::attach(&mut tx, id, &tag_ids).await?;
-        accounts::add_counts(&mut tx, new.author.id, 1, 0, 0).await?;
-        accounts::set_last_status_at(&mut tx, new.author.id, new.published).await?;
+        if !new.tags.is_empty() {
+            let tag_ids: Vec<i64> = tags::upsert(&mut tx, &new.tags)
+                .await?
+                .iter()
+                .map(|t| t.id)
+                .collect();
+            tags::attach(&mut tx, id, &tag_ids).await?;
+        }
+        accounts::count_new_status(&mut tx, new.author.id, new.published).await?;
         if let Some(p) = &new.in_reply_to {
             statuses::add_counts(&mut tx, p.id, 1, 0, 0).await?;
         }
         if let Some(poll) = &new.poll {
             self.store_remote_poll(&mut tx, id, new.author.id, poll).await?;
         }
-        self.notify_many(&mut tx, &new.mentions, new.author.id, "mention", Some(id))
-            .await?;
-        self.fan_out(&mut tx, &status, &new.mentions, &tag_ids).await?;
+        self.write_notifications(&mut tx, mentioned, Some(id)).await?;
+        self.write_fan_out(&mut tx, reach, &status).await?;
         self.add_to_conversations(&mut tx, &status, &new.mentions).await?;
         self.live(&mut tx, LiveEvent::StatusCreated { id });
         tx.commit().await?;

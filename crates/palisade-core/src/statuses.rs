@@ -231,11 +231,12 @@ impl Core {
                 .await?
                 .iter()
                 .any(|m| m.state == "processing");
-        palisade_store::emojis::attach(&mut *tx, id, &emoji_ids).await?;
-        self.queue_card(tx, id, &rendered.html, !media_ids.is_empty())
+        if !emoji_ids.is_empty() {
+            palisade_store::emojis::attach(&mut *tx, id, &emoji_ids).await?;
+        }
+        self.queue_new_card(tx, id, &rendered.html, !media_ids.is_empty())
             .await?;
-        accounts::add_counts(&mut *tx, author.id, 1, 0, 0).await?;
-        accounts::set_last_status_at(&mut *tx, author.id, status.created_at).await?;
+        accounts::count_new_status(&mut *tx, author.id, status.created_at).await?;
         if let Some(p) = &parent {
             statuses::add_counts(&mut *tx, p.id, 1, 0, 0).await?;
         }

@@ -1,9 +1,10 @@
 //! Timelines: home (materialised on write), public, hashtag, account, bookmarks, favourites.
 
+use palisade_store::accounts::{self, Account};
 use palisade_store::feeds::{self, Origin};
 use palisade_store::interactions::{self, Mark};
 use palisade_store::statuses::{self, AccountFilter, Status};
-use palisade_store::{Page, PageQuery, Tx, Visibility, accounts::Account, relationships, tags};
+use palisade_store::{Exec, Page, PageQuery, Tx, Visibility, relationships, tags};
 
 use crate::auth::Viewer;
 use crate::filters::FilterContext;
@@ -32,15 +33,22 @@ impl StatusPage {
     }
 }
 
+/// Where a new status goes beyond its own row, decided before it is written.
+pub(crate) struct Reach {
+    /// Home feeds.
+    home: Vec<i64>,
+    /// Lists.
+    lists: Vec<i64>,
+    /// The followers who asked to be notified of the author's posts.
+    announce: Option<crate::notifications::NotifyPlan>,
+}
+
 /// Number of a followed account's recent statuses copied into the home feed on follow.
 pub(crate) const BACKFILL: i64 = 40;
 
 impl Core {
-    /// Puts a new status (or boost) into the home feeds that should show it: the author's,
-    /// and those of local followers who would want it (Mastodon's rules: direct posts only to
-    /// mentioned followers, replies only to followers of the person replied to, boosts only
-    /// where `reblogs` is on and never of the follower's own status).
-    /// Public posts also reach local members who follow one of their hashtags.
+    /// Puts a new status (or boost) into the home feeds and lists that should show it, and
+    /// notifies the followers who asked for its author's posts (see [`Core::plan_fan_out`]).
     pub(crate) async fn fan_out(
         &self,
         tx: &mut Tx,
@@ -48,12 +56,30 @@ impl Core {
         mentioned: &[i64],
         tag_ids: &[i64],
     ) -> Result<()> {
+        let reach = self.plan_fan_out(&mut *tx, status, mentioned, tag_ids).await?;
+        self.write_fan_out(tx, reach, status).await
+    }
+
+    /// Whose home feeds should show a new status (or boost): the author's, and those of
+    /// local followers who would want it (Mastodon's rules: direct posts only to mentioned
+    /// followers, replies only to followers of the person replied to, boosts only where
+    /// `reblogs` is on and never of the follower's own status); public posts also reach
+    /// local members who follow one of their hashtags. Reads only: a caller may run them
+    /// before its write transaction (`status.id` is then not used).
+    pub(crate) async fn plan_fan_out<'a>(
+        &self,
+        ex: impl Into<Exec<'a>>,
+        status: &Status,
+        mentioned: &[i64],
+        tag_ids: &[i64],
+    ) -> Result<Reach> {
+        let mut ex = ex.into();
         let author = status.account_id;
         let original_author = match status.reblog_of_id {
-            Some(orig) => statuses::by_id(&mut *tx, orig).await?.map(|s| s.account_id),
+            Some(orig) => statuses::by_id(ex.reborrow(), orig).await?.map(|s| s.account_id),
             None => None,
         };
-        let followers = relationships::feed_followers(&mut *tx, author, original_author).await?;
+        let followers = relationships::feed_followers(ex.reborrow(), author, original_author).await?;
         let candidates: Vec<i64> = followers
             .iter()
             .filter(|(f, show_reblogs, _)| match status.visibility {
@@ -66,11 +92,11 @@ impl Core {
         let self_reply = status.in_reply_to_account_id == Some(author);
         let follows_replied: Vec<i64> = match status.in_reply_to_account_id {
             Some(target) if !self_reply => {
-                relationships::followers_among(&mut *tx, target, &candidates).await?
+                relationships::followers_among(ex.reborrow(), target, &candidates).await?
             }
             _ => Vec::new(),
         };
-        let mut recipients: Vec<i64> = candidates
+        let mut home: Vec<i64> = candidates
             .into_iter()
             .filter(|c| {
                 policy::home_feed_accepts(
@@ -82,33 +108,50 @@ impl Core {
             .collect();
         // Local authors see their own posts, and their boosts of others' posts.
         if status.local && original_author != Some(author) {
-            recipients.push(author);
+            home.push(author);
         }
         if status.visibility == Visibility::Public && !tag_ids.is_empty() {
-            for member in tags::feed_followers(&mut *tx, tag_ids, author).await? {
-                if !recipients.contains(&member) {
-                    recipients.push(member);
+            for member in tags::feed_followers(ex.reborrow(), tag_ids, author).await? {
+                if !home.contains(&member) {
+                    home.push(member);
                 }
             }
         }
         // Lists of those who get it at home; exclusive lists keep it from their home feed.
-        let exclusive = self.fan_out_to_lists(tx, status, &recipients).await?;
-        recipients.retain(|r| !exclusive.contains(r));
-        feeds::push(&mut *tx, &recipients, status.id, author).await?;
+        let (lists, exclusive) = self.plan_lists(ex.reborrow(), status, &home).await?;
+        home.retain(|r| !exclusive.contains(r));
         // Followers who asked to be notified of new posts ("notify"), not of replies to others.
         let announces = status.reblog_of_id.is_none()
             && status.visibility != Visibility::Direct
             && (status.in_reply_to_id.is_none() || self_reply);
-        if announces {
-            let wanting: Vec<i64> = followers
-                .iter()
-                .filter(|(_, _, wants)| *wants)
-                .map(|(f, _, _)| *f)
-                .collect();
-            self.notify_many(&mut *tx, &wanting, author, "status", Some(status.id))
-                .await?;
-        }
-        Ok(())
+        let wanting: Vec<i64> = followers
+            .iter()
+            .filter(|(_, _, wants)| *wants && announces)
+            .map(|(f, _, _)| *f)
+            .collect();
+        let announce = match wanting.is_empty() {
+            true => None,
+            false => match accounts::by_id(ex.reborrow(), author).await? {
+                Some(sender) => {
+                    self.plan_notifications(ex.reborrow(), &wanting, &sender, "status", None)
+                        .await?
+                }
+                None => None,
+            },
+        };
+        Ok(Reach {
+            home,
+            lists,
+            announce,
+        })
+    }
+
+    /// Writes what [`Core::plan_fan_out`] decided for `status`.
+    pub(crate) async fn write_fan_out(&self, tx: &mut Tx, reach: Reach, status: &Status) -> Result<()> {
+        palisade_store::lists::push(&mut *tx, &reach.lists, status.id, status.account_id).await?;
+        feeds::push(&mut *tx, &reach.home, status.id, status.account_id).await?;
+        self.write_notifications(tx, reach.announce, Some(status.id))
+            .await
     }
 
     pub async fn home_timeline(&self, viewer: &Viewer, page: &PageQuery) -> Result<StatusPage> {

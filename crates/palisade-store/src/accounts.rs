@@ -329,8 +329,10 @@ pub async fn add_counts<'a>(
     Ok(())
 }
 
-pub async fn set_last_status_at<'a>(ex: impl Into<Exec<'a>>, id: i64, at: i64) -> Result<()> {
-    q("UPDATE accounts SET last_status_at = $2 WHERE id = $1")
+/// A new status of `id`'s, published at `at`: one more status, and the time of the last
+/// (one statement: received statuses hold SQLite's write lock while it runs).
+pub async fn count_new_status<'a>(ex: impl Into<Exec<'a>>, id: i64, at: i64) -> Result<()> {
+    q("UPDATE accounts SET statuses_count = statuses_count + 1, last_status_at = $2 WHERE id = $1")
         .bind(id)
         .bind(at)
         .execute(ex)

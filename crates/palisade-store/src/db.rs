@@ -33,6 +33,9 @@ pub struct Db {
     pool: Pool,
     /// Statements run so far: lets tests prove a page costs a constant number of queries.
     queries: Arc<AtomicU64>,
+    /// Of those, the ones run inside transactions (on SQLite, while holding the one write
+    /// lock): what bounds the rate of writes.
+    in_transactions: Arc<AtomicU64>,
     /// The job runners' wake-up bells.
     bells: Arc<Bells>,
     /// Live events for streaming clients.
@@ -115,6 +118,7 @@ impl Db {
             Ok(Db {
                 pool: Pool::Postgres(pool),
                 queries: Arc::default(),
+                in_transactions: Arc::default(),
                 bells: Arc::default(),
                 live: Arc::default(),
                 writer: None,
@@ -137,6 +141,7 @@ impl Db {
             Ok(Db {
                 pool: Pool::Sqlite(pool),
                 queries: Arc::default(),
+                in_transactions: Arc::default(),
                 bells: Arc::default(),
                 live: Arc::default(),
                 writer: Some(Arc::default()),
@@ -170,6 +175,7 @@ impl Db {
             Pool::Sqlite(p) => Tx {
                 inner: TxInner::Sqlite(begin_sqlite(p).await?),
                 queries: self.queries.clone(),
+                in_transactions: self.in_transactions.clone(),
                 bells: self.bells.clone(),
                 ring: Vec::new(),
                 live: self.live.clone(),
@@ -187,6 +193,7 @@ impl Db {
                     t
                 }),
                 queries: self.queries.clone(),
+                in_transactions: self.in_transactions.clone(),
                 bells: self.bells.clone(),
                 ring: Vec::new(),
                 live: self.live.clone(),
@@ -246,6 +253,11 @@ impl Db {
         self.queries.load(Ordering::Relaxed)
     }
 
+    /// How many of them ran inside transactions.
+    pub fn queries_in_transactions(&self) -> u64 {
+        self.in_transactions.load(Ordering::Relaxed)
+    }
+
     pub async fn close(&self) {
         match &self.pool {
             Pool::Sqlite(p) => p.close().await,
@@ -258,6 +270,7 @@ impl Db {
 pub struct Tx {
     inner: TxInner,
     queries: Arc<AtomicU64>,
+    in_transactions: Arc<AtomicU64>,
     bells: Arc<Bells>,
     /// Queues that got a job in this transaction: rung when it commits.
     ring: Vec<String>,
@@ -363,7 +376,10 @@ impl Exec<'_> {
     fn count(&self) {
         let counter = match self {
             Exec::Pool(db) => &db.queries,
-            Exec::Tx(tx) => &tx.queries,
+            Exec::Tx(tx) => {
+                tx.in_transactions.fetch_add(1, Ordering::Relaxed);
+                &tx.queries
+            }
         };
         counter.fetch_add(1, Ordering::Relaxed);
     }

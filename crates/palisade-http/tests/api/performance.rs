@@ -71,3 +71,80 @@ async fn a_page_costs_the_same_number_of_queries_at_any_size() {
     // marks, relationships, policies): 22 today.
     assert!(large <= 24, "{large} queries for one page");
 }
+
+/// A remote post that mentions a member who follows its author: what the inbound benchmark
+/// delivers thousands of times.
+fn mentioning_post(
+    author: &palisade_store::accounts::Account,
+    n: u32,
+    member: i64,
+) -> palisade_core::remote::RemoteStatus {
+    palisade_core::remote::RemoteStatus {
+        uri: format!("{}/statuses/{n}", author.uri),
+        url: None,
+        author: author.clone(),
+        content_html: format!("<p>post {n}, hello @alice</p>"),
+        spoiler_text: String::new(),
+        sensitive: false,
+        visibility: palisade_core::model::Visibility::Public,
+        language: None,
+        in_reply_to: None,
+        in_reply_to_uri: None,
+        mentions: vec![member],
+        tags: Vec::new(),
+        published: palisade_store::now_ms(),
+        edited: None,
+        poll: None,
+        attachments: Vec::new(),
+        emojis: Vec::new(),
+    }
+}
+
+/// On SQLite every write transaction holds the one write lock, statement by statement: the
+/// fewer statements a received status runs inside its transaction, the more statuses a
+/// second (the reads it needs come before, on the readers).
+#[tokio::test]
+async fn a_received_status_is_a_short_write() {
+    use palisade_store::relationships::{self, Follow, FollowTable};
+    let srv = TestServer::new().await;
+    let alice = srv.user("alice").await;
+    let alice_id: i64 = srv.account_id(&alice).await.parse().unwrap();
+    let tom = srv.remote_account("tom", "threads.test").await;
+    let follow = Follow {
+        id: palisade_store::ids::new_id(),
+        account_id: alice_id,
+        target_account_id: tom.id,
+        show_reblogs: true,
+        notify: false,
+        languages: None,
+        uri: None,
+        created_at: 0,
+    };
+    relationships::insert(&srv.db, FollowTable::Follows, &follow)
+        .await
+        .unwrap();
+    // The first one warms the policy cache.
+    srv.core
+        .receive_status(mentioning_post(&tom, 1, alice_id))
+        .await
+        .unwrap();
+    let (all, in_tx) = (srv.db.queries_run(), srv.db.queries_in_transactions());
+    let status = srv
+        .core
+        .receive_status(mentioning_post(&tom, 2, alice_id))
+        .await
+        .unwrap();
+    let all = srv.db.queries_run() - all;
+    let in_tx = srv.db.queries_in_transactions() - in_tx;
+    println!("a received status: {all} statements, {in_tx} of them inside its transaction");
+    // It did all it should: alice's home feed and her mention notification.
+    let home = srv.get("/api/v1/timelines/home", Some(&alice)).await;
+    assert_eq!(home.body[0]["id"], status.id.to_string(), "{}", home.text);
+    let n = srv
+        .get("/api/v1/notifications?types[]=mention", Some(&alice))
+        .await;
+    assert_eq!(n.body[0]["status"]["id"], status.id.to_string(), "{}", n.text);
+    // The status, its mention, the author's counters, the notification, the home feed,
+    // and the check that its id is free: 6 (it was 18 when the reads ran inside).
+    assert!(in_tx <= 6, "{in_tx} statements inside the transaction");
+}
