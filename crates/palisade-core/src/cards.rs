@@ -44,7 +44,8 @@ pub struct PageInfo {
 }
 
 impl Core {
-    /// Queues the card of a new or edited status, if it has a link and no attachments.
+    /// Queues the card of a new or edited status, if it has a link and no attachments;
+    /// unlinks the card it had otherwise.
     pub(crate) async fn queue_card(
         &self,
         tx: &mut Tx,
@@ -52,20 +53,10 @@ impl Core {
         content_html: &str,
         has_media: bool,
     ) -> Result<()> {
-        if has_media {
+        if has_media || first_link(content_html).is_none() {
             store::unlink(&mut *tx, status_id).await?;
-            return Ok(());
         }
-        match first_link(content_html) {
-            Some(url) => {
-                self.enqueue_media_job(tx, &MediaJob::Card { status_id, url })
-                    .await
-            }
-            None => {
-                store::unlink(&mut *tx, status_id).await?;
-                Ok(())
-            }
-        }
+        self.queue_new_card(tx, status_id, content_html, has_media).await
     }
 
     /// Queues the card of a status just inserted (nothing to unlink yet).

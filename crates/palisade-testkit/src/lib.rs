@@ -226,6 +226,25 @@ impl TestServer {
             .expect("store a remote account")
     }
 
+    /// `follower` follows `target`, written straight to the store (no activity, no counters):
+    /// ties with remote accounts that no peer needs to confirm.
+    pub async fn follow_directly(&self, follower: i64, target: i64, show_reblogs: bool) {
+        use palisade_store::relationships::{self, Follow, FollowTable};
+        let follow = Follow {
+            id: palisade_store::ids::new_id(),
+            account_id: follower,
+            target_account_id: target,
+            show_reblogs,
+            notify: false,
+            languages: None,
+            uri: None,
+            created_at: 0,
+        };
+        relationships::insert(&self.db, FollowTable::Follows, &follow)
+            .await
+            .expect("insert a follow");
+    }
+
     /// The viewer's Relationship with account `id` (`/api/v1/accounts/relationships`).
     pub async fn relationship(&self, token: &str, id: &str) -> Value {
         let r = self
@@ -601,5 +620,32 @@ impl Drop for TestServer {
         {
             let _ = std::fs::remove_dir_all(media);
         }
+    }
+}
+
+/// A public note number `n` of `author`, as the federation crate hands it to
+/// `Core::receive_status` (published now; change fields with struct update syntax).
+pub fn remote_note(
+    author: &palisade_store::accounts::Account,
+    n: u32,
+) -> palisade_core::remote::RemoteStatus {
+    palisade_core::remote::RemoteStatus {
+        uri: format!("{}/statuses/{n}", author.uri),
+        url: None,
+        author: author.clone(),
+        content_html: format!("<p>status {n} of {}</p>", author.username),
+        spoiler_text: String::new(),
+        sensitive: false,
+        visibility: palisade_core::model::Visibility::Public,
+        language: None,
+        in_reply_to: None,
+        in_reply_to_uri: None,
+        mentions: Vec::new(),
+        tags: Vec::new(),
+        published: palisade_store::now_ms(),
+        edited: None,
+        poll: None,
+        attachments: Vec::new(),
+        emojis: Vec::new(),
     }
 }

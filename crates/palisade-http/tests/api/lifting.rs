@@ -7,47 +7,9 @@ use palisade_store::accounts::{self, Account};
 use palisade_testkit::TestServer;
 use serde_json::json;
 
-async fn follow_directly(srv: &TestServer, follower: i64, target: i64, show_reblogs: bool) {
-    use palisade_store::relationships::{self, Follow, FollowTable};
-    let follow = Follow {
-        id: palisade_store::ids::new_id(),
-        account_id: follower,
-        target_account_id: target,
-        show_reblogs,
-        notify: false,
-        languages: None,
-        uri: None,
-        created_at: 0,
-    };
-    relationships::insert(&srv.db, FollowTable::Follows, &follow)
-        .await
-        .unwrap();
-}
-
 async fn remote_post(srv: &TestServer, author: &Account, n: u32) -> i64 {
-    srv.core
-        .receive_status(palisade_core::remote::RemoteStatus {
-            uri: format!("{}/statuses/{n}", author.uri),
-            url: None,
-            author: author.clone(),
-            content_html: format!("<p>post {n} of {}</p>", author.username),
-            spoiler_text: String::new(),
-            sensitive: false,
-            visibility: palisade_core::model::Visibility::Public,
-            language: None,
-            in_reply_to: None,
-            in_reply_to_uri: None,
-            mentions: Vec::new(),
-            tags: Vec::new(),
-            published: palisade_store::now_ms(),
-            edited: None,
-            poll: None,
-            attachments: Vec::new(),
-            emojis: Vec::new(),
-        })
-        .await
-        .unwrap()
-        .id
+    let note = palisade_testkit::remote_note(author, n);
+    srv.core.receive_status(note).await.unwrap().id
 }
 
 async fn counts(srv: &TestServer, id: i64) -> (i64, i64) {
@@ -80,11 +42,11 @@ async fn lifting_a_suspension_restores_follows_counters_and_feeds_but_not_what_w
     let x = srv.remote_account("x", "big.test").await;
     let y = srv.remote_account("y", "eu.big.test").await;
     // alice follows x and y, x follows alice; bob follows x; carol follows y.
-    follow_directly(&srv, alice_id, x.id, true).await;
-    follow_directly(&srv, alice_id, y.id, true).await;
-    follow_directly(&srv, x.id, alice_id, true).await;
-    follow_directly(&srv, bob_id, x.id, true).await;
-    follow_directly(&srv, carol_id, y.id, true).await;
+    srv.follow_directly(alice_id, x.id, true).await;
+    srv.follow_directly(alice_id, y.id, true).await;
+    srv.follow_directly(x.id, alice_id, true).await;
+    srv.follow_directly(bob_id, x.id, true).await;
+    srv.follow_directly(carol_id, y.id, true).await;
     let mut tx = srv.db.begin().await.unwrap();
     palisade_store::bulk::recount(&mut tx).await.unwrap();
     tx.commit().await.unwrap();

@@ -318,23 +318,6 @@ async fn a_port_or_a_trailing_dot_does_not_get_around_a_block() {
     assert_eq!(p.body["following_count"], 1, "{}", p.text);
 }
 
-async fn follow_directly(srv: &TestServer, follower: i64, target: i64) {
-    use palisade_store::relationships::{self, Follow, FollowTable};
-    let follow = Follow {
-        id: palisade_store::ids::new_id(),
-        account_id: follower,
-        target_account_id: target,
-        show_reblogs: true,
-        notify: false,
-        languages: None,
-        uri: None,
-        created_at: 0,
-    };
-    relationships::insert(&srv.db, FollowTable::Follows, &follow)
-        .await
-        .unwrap();
-}
-
 async fn following(srv: &TestServer, token: &str, id: i64) -> bool {
     let r = srv
         .get(&format!("/api/v1/accounts/relationships?id[]={id}"), Some(token))
@@ -351,7 +334,7 @@ async fn a_timed_suspension_lapses_restores_and_is_never_purged() {
     let alice = srv.user("alice").await;
     let alice_id: i64 = srv.account_id(&alice).await.parse().unwrap();
     let x = srv.remote_account("x", "threads.test").await;
-    follow_directly(&srv, alice_id, x.id).await;
+    srv.follow_directly(alice_id, x.id, true).await;
     let r = srv
         .post_json(
             "/api/v1/admin/domain_blocks",
@@ -384,8 +367,8 @@ async fn lifting_a_suspension_keeps_severed_what_a_member_has_since_blocked() {
     let alice_id: i64 = srv.account_id(&alice).await.parse().unwrap();
     let bob_id: i64 = srv.account_id(&bob).await.parse().unwrap();
     let x = srv.remote_account("x", "threads.test").await;
-    follow_directly(&srv, alice_id, x.id).await;
-    follow_directly(&srv, bob_id, x.id).await;
+    srv.follow_directly(alice_id, x.id, true).await;
+    srv.follow_directly(bob_id, x.id, true).await;
     let r = srv
         .post_json(
             "/api/v1/admin/domain_blocks",

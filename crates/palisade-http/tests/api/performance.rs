@@ -80,23 +80,8 @@ fn mentioning_post(
     member: i64,
 ) -> palisade_core::remote::RemoteStatus {
     palisade_core::remote::RemoteStatus {
-        uri: format!("{}/statuses/{n}", author.uri),
-        url: None,
-        author: author.clone(),
-        content_html: format!("<p>post {n}, hello @alice</p>"),
-        spoiler_text: String::new(),
-        sensitive: false,
-        visibility: palisade_core::model::Visibility::Public,
-        language: None,
-        in_reply_to: None,
-        in_reply_to_uri: None,
         mentions: vec![member],
-        tags: Vec::new(),
-        published: palisade_store::now_ms(),
-        edited: None,
-        poll: None,
-        attachments: Vec::new(),
-        emojis: Vec::new(),
+        ..palisade_testkit::remote_note(author, n)
     }
 }
 
@@ -105,24 +90,11 @@ fn mentioning_post(
 /// second (the reads it needs come before, on the readers).
 #[tokio::test]
 async fn a_received_status_is_a_short_write() {
-    use palisade_store::relationships::{self, Follow, FollowTable};
     let srv = TestServer::new().await;
     let alice = srv.user("alice").await;
     let alice_id: i64 = srv.account_id(&alice).await.parse().unwrap();
     let tom = srv.remote_account("tom", "threads.test").await;
-    let follow = Follow {
-        id: palisade_store::ids::new_id(),
-        account_id: alice_id,
-        target_account_id: tom.id,
-        show_reblogs: true,
-        notify: false,
-        languages: None,
-        uri: None,
-        created_at: 0,
-    };
-    relationships::insert(&srv.db, FollowTable::Follows, &follow)
-        .await
-        .unwrap();
+    srv.follow_directly(alice_id, tom.id, true).await;
     // The first one warms the policy cache.
     srv.core
         .receive_status(mentioning_post(&tom, 1, alice_id))

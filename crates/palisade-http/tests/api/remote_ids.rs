@@ -8,23 +8,8 @@ use palisade_testkit::TestServer;
 
 fn note(author: &Account, n: u32, published: i64) -> palisade_core::remote::RemoteStatus {
     palisade_core::remote::RemoteStatus {
-        uri: format!("{}/statuses/{n}", author.uri),
-        url: None,
-        author: author.clone(),
-        content_html: format!("<p>note {n}</p>"),
-        spoiler_text: String::new(),
-        sensitive: false,
-        visibility: palisade_core::model::Visibility::Public,
-        language: None,
-        in_reply_to: None,
-        in_reply_to_uri: None,
-        mentions: Vec::new(),
-        tags: Vec::new(),
         published,
-        edited: None,
-        poll: None,
-        attachments: Vec::new(),
-        emojis: Vec::new(),
+        ..palisade_testkit::remote_note(author, n)
     }
 }
 

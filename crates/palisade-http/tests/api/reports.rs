@@ -322,28 +322,12 @@ async fn remote_status(
     n: u32,
     parent: Option<&palisade_store::statuses::Status>,
 ) -> palisade_store::statuses::Status {
-    srv.core
-        .receive_status(palisade_core::remote::RemoteStatus {
-            uri: format!("{}/statuses/{n}", author.uri),
-            url: None,
-            author: author.clone(),
-            content_html: format!("<p>status {n}</p>"),
-            spoiler_text: String::new(),
-            sensitive: false,
-            visibility: palisade_core::model::Visibility::Public,
-            language: None,
-            in_reply_to: parent.cloned(),
-            in_reply_to_uri: parent.map(|p| p.uri.clone()),
-            mentions: Vec::new(),
-            tags: Vec::new(),
-            published: palisade_store::now_ms(),
-            edited: None,
-            poll: None,
-            attachments: Vec::new(),
-            emojis: Vec::new(),
-        })
-        .await
-        .unwrap()
+    let note = palisade_core::remote::RemoteStatus {
+        in_reply_to: parent.cloned(),
+        in_reply_to_uri: parent.map(|p| p.uri.clone()),
+        ..palisade_testkit::remote_note(author, n)
+    };
+    srv.core.receive_status(note).await.unwrap()
 }
 
 /// Plans the queued events and returns the deliveries that came of them.
