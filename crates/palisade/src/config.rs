@@ -46,6 +46,8 @@ pub struct FederationSettings {
     /// Deliveries in flight at once, and at once per peer.
     pub max_deliveries: usize,
     pub max_deliveries_per_peer: usize,
+    /// Inbound activities applied at once per worker process (0: chosen by database).
+    pub max_inbound: usize,
     /// TEST ONLY: resolve every peer host name to this address (benchmarks and crash trials
     /// answer thousands of peer names with one local server). Needs
     /// `allow_private_addresses` for a loopback address: the address guard still applies.
@@ -61,6 +63,7 @@ impl Default for FederationSettings {
             plain_http_peers: false,
             max_deliveries: 64,
             max_deliveries_per_peer: 4,
+            max_inbound: 0,
             test_resolve_all_to: None,
         }
     }
@@ -162,6 +165,11 @@ impl Config {
         }
         if let Some(v) = var("PALISADE_PLAIN_HTTP_PEERS") {
             self.federation.plain_http_peers = flag(&v);
+        }
+        if let Some(v) = var("PALISADE_MAX_INBOUND") {
+            self.federation.max_inbound = v
+                .parse()
+                .map_err(|_| format!("PALISADE_MAX_INBOUND: expected a number, got {v:?}"))?;
         }
         if let Some(v) = var("PALISADE_EXTRA_ROOT_CERTIFICATES") {
             self.federation.extra_root_certificates = Some(PathBuf::from(v));

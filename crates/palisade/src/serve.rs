@@ -66,9 +66,10 @@ pub async fn serve(config: Config, role: Role, how: String) -> Result<(), String
             // On PostgreSQL an inbound activity spends most of its time waiting for round
             // trips to the server, which other activities can use meanwhile; SQLite has one
             // writer at a time.
-            inbound: match fed.core.backend() {
-                palisade_core::model::Backend::Postgres => 16,
-                palisade_core::model::Backend::Sqlite => 8,
+            inbound: match (config.federation.max_inbound, fed.core.backend()) {
+                (0, palisade_core::model::Backend::Postgres) => 16,
+                (0, palisade_core::model::Backend::Sqlite) => 8,
+                (n, _) => n,
             },
             ..palisade_jobs::Config::default()
         };
