@@ -66,6 +66,7 @@ pub mod views;
 pub mod web_sessions;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 pub use error::{Error, FieldError, Result, STORAGE_FULL, Validation};
 pub use palisade_store::{Db, PageQuery};
@@ -85,6 +86,10 @@ pub struct Core {
     pub settings: Arc<Settings>,
     /// Domain policies, reloaded when changed here and every few seconds (other processes).
     policies: Arc<std::sync::RwLock<Option<CachedPolicies>>>,
+    /// Bumped when the policies change here: a reload that began before is not kept.
+    policies_generation: Arc<AtomicU64>,
+    /// A reload of stale policies is under way.
+    policies_reloading: Arc<AtomicBool>,
     /// Inbound activities waiting for the next group commit (started on first use).
     intake: Arc<std::sync::OnceLock<tokio::sync::mpsc::Sender<jobs::Waiting>>>,
     /// Per-peer figures not written yet.
@@ -106,6 +111,9 @@ pub async fn open_database(url: &str) -> Result<(Db, usize)> {
 /// The policies and when they were loaded.
 type CachedPolicies = (std::time::Instant, Arc<policy::PolicySet>);
 
+/// How long loaded policies are used before they are reloaded (other processes' changes).
+const POLICIES_FRESH: std::time::Duration = std::time::Duration::from_secs(5);
+
 impl Core {
     pub fn new(db: Db, settings: Settings) -> Core {
         let media = Arc::new(media::MediaServices::new(&settings.media));
@@ -113,6 +121,8 @@ impl Core {
             db,
             settings: Arc::new(settings),
             policies: Arc::default(),
+            policies_generation: Arc::default(),
+            policies_reloading: Arc::default(),
             intake: Arc::default(),
             tally: Arc::default(),
             vapid: Arc::default(),
@@ -120,14 +130,33 @@ impl Core {
         }
     }
 
-    /// The domain policies in force.
+    /// The domain policies in force. Once loaded, they are never waited for: a stale set
+    /// (older than `POLICIES_FRESH`) is still served while one reload runs aside, so that
+    /// no caller — one holding a write transaction least of all — waits for a connection.
     pub async fn policies(&self) -> Result<Arc<policy::PolicySet>> {
-        if let Ok(guard) = self.policies.read()
-            && let Some((at, set)) = guard.as_ref()
-            && at.elapsed() < std::time::Duration::from_secs(5)
-        {
-            return Ok(set.clone());
+        let cached = self.policies.read().ok().and_then(|g| g.clone());
+        match cached {
+            Some((at, set)) if at.elapsed() < POLICIES_FRESH => Ok(set),
+            Some((_, set)) => {
+                if !self.policies_reloading.swap(true, Ordering::AcqRel) {
+                    let core = self.clone();
+                    tokio::spawn(async move {
+                        if let Err(e) = core.load_policies().await {
+                            tracing::warn!(error = %e, "reloading the domain policies failed");
+                        }
+                        core.policies_reloading.store(false, Ordering::Release);
+                    });
+                }
+                Ok(set)
+            }
+            None => self.load_policies().await,
         }
+    }
+
+    /// Reads the policies and keeps them, unless they were changed here meanwhile (a newer
+    /// load follows then).
+    async fn load_policies(&self) -> Result<Arc<policy::PolicySet>> {
+        let generation = self.policies_generation.load(Ordering::Acquire);
         let set = Arc::new(
             policy::PolicySet::new(
                 palisade_store::domain_policies::blocks(&self.db).await?,
@@ -141,7 +170,9 @@ impl Core {
             )
             .with_paused(palisade_store::peers::paused(&self.db).await?),
         );
-        if let Ok(mut guard) = self.policies.write() {
+        if let Ok(mut guard) = self.policies.write()
+            && self.policies_generation.load(Ordering::Acquire) == generation
+        {
             *guard = Some((std::time::Instant::now(), set.clone()));
         }
         Ok(set)
@@ -149,6 +180,7 @@ impl Core {
 
     pub(crate) fn invalidate_policies(&self) {
         if let Ok(mut guard) = self.policies.write() {
+            self.policies_generation.fetch_add(1, Ordering::AcqRel);
             *guard = None;
         }
     }

@@ -46,7 +46,7 @@ pub struct FederationSettings {
     /// Deliveries in flight at once, and at once per peer.
     pub max_deliveries: usize,
     pub max_deliveries_per_peer: usize,
-    /// Inbound activities applied at once per worker process (0: chosen by database).
+    /// Inbound activities applied at once per worker process.
     pub max_inbound: usize,
     /// TEST ONLY: resolve every peer host name to this address (benchmarks and crash trials
     /// answer thousands of peer names with one local server). Needs
@@ -63,7 +63,7 @@ impl Default for FederationSettings {
             plain_http_peers: false,
             max_deliveries: 64,
             max_deliveries_per_peer: 4,
-            max_inbound: 0,
+            max_inbound: 16,
             test_resolve_all_to: None,
         }
     }

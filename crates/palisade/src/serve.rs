@@ -63,14 +63,10 @@ pub async fn serve(config: Config, role: Role, how: String) -> Result<(), String
         let jobs = palisade_jobs::Config {
             deliveries: config.federation.max_deliveries.max(1),
             per_host: config.federation.max_deliveries_per_peer.max(1),
-            // On PostgreSQL an inbound activity spends most of its time waiting for round
-            // trips to the server, which other activities can use meanwhile; SQLite has one
-            // writer at a time.
-            inbound: match (config.federation.max_inbound, fed.core.backend()) {
-                (0, palisade_core::model::Backend::Postgres) => 16,
-                (0, palisade_core::model::Backend::Sqlite) => 8,
-                (n, _) => n,
-            },
+            // An inbound activity spends most of its time waiting: for round trips to
+            // PostgreSQL, for SQLite's one writer; others use that time. On PostgreSQL more
+            // than the pool's 16 connections is slower (docs/PERFORMANCE.md).
+            inbound: config.federation.max_inbound.max(1),
             ..palisade_jobs::Config::default()
         };
         palisade_jobs::start(fed.clone(), jobs)
