@@ -37,6 +37,14 @@ pub(crate) struct NotifyPlan {
     pushes: Vec<(i64, i64)>,
 }
 
+/// Recipients sorted by their notification policies.
+struct Sorted {
+    accepted: Vec<i64>,
+    filtered: Vec<i64>,
+    /// Some accepted recipient has a Web Push subscription (true when not looked at).
+    any_subscribed: bool,
+}
+
 impl Core {
     /// Notifies local account `to` that `from` did `kind` (see [`Core::notify_many`]).
     pub(crate) async fn notify(
@@ -105,10 +113,11 @@ impl Core {
             Decision::FollowersOnly => kind != "follow_request",
             _ => false,
         };
-        let (accepted, filtered) = self
+        let sorted = self
             .sort_by_policy(ex.reborrow(), recipients, sender, kind, about)
             .await?;
-        let pushes = match accepted.is_empty() {
+        let (accepted, filtered) = (sorted.accepted, sorted.filtered);
+        let pushes = match accepted.is_empty() || !sorted.any_subscribed {
             true => Vec::new(),
             false => palisade_store::push::of_accounts(ex.reborrow(), &accepted).await?,
         };
@@ -170,49 +179,39 @@ impl Core {
         sender: &Account,
         kind: &str,
         about: Option<&Status>,
-    ) -> Result<(Vec<i64>, Vec<i64>)> {
-        use palisade_store::notification_requests::{self as requests, Policy};
+    ) -> Result<Sorted> {
+        use palisade_store::notification_requests as requests;
         if !matches!(
             kind,
             "mention" | "reblog" | "follow" | "follow_request" | "favourite"
         ) {
-            return Ok((recipients.to_vec(), Vec::new()));
+            return Ok(Sorted {
+                accepted: recipients.to_vec(),
+                filtered: Vec::new(),
+                any_subscribed: true,
+            });
         }
-        let stored = requests::policies_of(ex.reborrow(), recipients).await?;
-        let policy_of = |r: i64| {
-            stored
-                .iter()
-                .find(|p| p.account_id == r)
-                .cloned()
-                .unwrap_or_else(|| Policy::default_for(r))
-        };
-        let following_sender: std::collections::HashSet<i64> =
-            palisade_store::relationships::followers_among(ex.reborrow(), sender.id, recipients)
-                .await?
-                .into_iter()
-                .collect();
-        let followed_by_sender: std::collections::HashSet<i64> =
-            palisade_store::relationships::following_among(ex.reborrow(), sender.id, recipients)
-                .await?
-                .into_iter()
-                .collect();
-        let permitted = requests::permitted_among(ex.reborrow(), sender.id, recipients).await?;
+        let standings = requests::standing_among(ex.reborrow(), sender.id, recipients).await?;
         let status = about.filter(|_| kind == "mention");
         let new_account = sender.created_at > now_ms() - 30 * 86_400_000;
         let (mut accepted, mut filtered) = (Vec::new(), Vec::new());
-        for &r in recipients {
-            if r == sender.id || permitted.contains(&r) {
+        for r in recipients {
+            let Some(standing) = standings.iter().find(|s| s.policy.account_id == *r) else {
+                continue; // no such account
+            };
+            let r = *r;
+            if r == sender.id || standing.permitted {
                 accepted.push(r);
                 continue;
             }
-            let p = policy_of(r);
-            let not_following = !following_sender.contains(&r);
+            let p = &standing.policy;
+            let not_following = !standing.follows_sender;
             let private_mention = status.is_some_and(|s| {
                 s.visibility == palisade_store::Visibility::Direct && s.in_reply_to_account_id != Some(r)
             });
             let applicable = [
                 (not_following, &p.for_not_following),
-                (!followed_by_sender.contains(&r), &p.for_not_followers),
+                (!standing.followed_by_sender, &p.for_not_followers),
                 (new_account, &p.for_new_accounts),
                 (private_mention && not_following, &p.for_private_mentions),
                 (
@@ -234,7 +233,14 @@ impl Core {
                 accepted.push(r);
             }
         }
-        Ok((accepted, filtered))
+        let any_subscribed = standings
+            .iter()
+            .any(|s| s.subscribed && accepted.contains(&s.policy.account_id));
+        Ok(Sorted {
+            accepted,
+            filtered,
+            any_subscribed,
+        })
     }
 
     /// What follows new notifications in their transaction: the live event for streams,

@@ -139,16 +139,25 @@ pub async fn claim(
         )
     };
     let lock = match tx.backend() {
-        Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+        Backend::Postgres => {
+            // The queue swings between empty and thousands of rows: a plan cached while it
+            // was empty (sequential scans) costs seconds per claim once it is full, just
+            // when it must drain. Planned afresh each time, it uses the indexes (0.1 ms).
+            tx.execute_script("SET LOCAL plan_cache_mode = force_custom_plan")
+                .await?;
+            " FOR UPDATE SKIP LOCKED"
+        }
         Backend::Sqlite => "",
     };
     // With per-host room, read a few more than needed: some may be over their host's room.
     let window = if hosts.is_some() { limit * 4 } else { limit };
+    // A job without an ordering key matches no other (NULL = NULL is not true): as a plain
+    // NOT EXISTS, not inside an OR, it is an anti-join on `jobs_ordering`.
     let candidates = q(format!(
         "SELECT id, host FROM jobs j WHERE queue = $1 AND run_at <= $2 \
            AND (locked_until IS NULL OR locked_until < $2) \
-           AND (ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM jobs e \
-                WHERE e.queue = j.queue AND e.ordering_key = j.ordering_key AND e.id < j.id)){skip_full} \
+           AND NOT EXISTS (SELECT 1 FROM jobs e \
+                WHERE e.queue = j.queue AND e.ordering_key = j.ordering_key AND e.id < j.id){skip_full} \
          ORDER BY run_at, id LIMIT $3{lock}"
     ))
     .bind(queue)

@@ -60,6 +60,70 @@ pub async fn policies_of<'a>(ex: impl Into<Exec<'a>>, accounts: &[i64]) -> Resul
     .collect()
 }
 
+/// What decides a notification from `from` for one recipient.
+#[derive(Clone, Debug)]
+pub struct Standing {
+    pub policy: Policy,
+    /// The recipient follows `from`.
+    pub follows_sender: bool,
+    /// `from` follows the recipient.
+    pub followed_by_sender: bool,
+    /// The recipient accepted `from`'s notifications once.
+    pub permitted: bool,
+    /// The recipient has a Web Push subscription.
+    pub subscribed: bool,
+}
+
+/// The standing of `from` with each of `recipients`, in one read (a received status waits
+/// for it): their policies (defaults where none is stored), the follows both ways, the
+/// permissions and whether they subscribed to Web Push. Recipients with no account row are left out.
+pub async fn standing_among<'a>(
+    ex: impl Into<Exec<'a>>,
+    from: i64,
+    recipients: &[i64],
+) -> Result<Vec<Standing>> {
+    if recipients.is_empty() {
+        return Ok(Vec::new());
+    }
+    q(format!(
+        "SELECT a.id, p.for_not_following, p.for_not_followers, p.for_new_accounts, \
+         p.for_private_mentions, p.for_limited_accounts, \
+         EXISTS (SELECT 1 FROM follows f WHERE f.account_id = a.id AND f.target_account_id = $1) AS follows_sender, \
+         EXISTS (SELECT 1 FROM follows f WHERE f.account_id = $1 AND f.target_account_id = a.id) AS followed_by_sender, \
+         EXISTS (SELECT 1 FROM notification_permissions n WHERE n.account_id = a.id AND n.from_account_id = $1) AS permitted, \
+         EXISTS (SELECT 1 FROM push_subscriptions s WHERE s.account_id = a.id) AS subscribed \
+         FROM accounts a LEFT JOIN notification_policies p ON p.account_id = a.id WHERE a.id IN ({})",
+        placeholders(2, recipients.len())
+    ))
+    .bind(from)
+    .bind_all(recipients.iter().copied())
+    .fetch_all(ex)
+    .await?
+    .iter()
+    .map(|r| {
+        let id = r.i64("id")?;
+        let policy = match r.opt_string("for_not_following")? {
+            None => Policy::default_for(id),
+            Some(for_not_following) => Policy {
+                account_id: id,
+                for_not_following,
+                for_not_followers: r.string("for_not_followers")?,
+                for_new_accounts: r.string("for_new_accounts")?,
+                for_private_mentions: r.string("for_private_mentions")?,
+                for_limited_accounts: r.string("for_limited_accounts")?,
+            },
+        };
+        Ok(Standing {
+            policy,
+            follows_sender: r.bool("follows_sender")?,
+            followed_by_sender: r.bool("followed_by_sender")?,
+            permitted: r.bool("permitted")?,
+            subscribed: r.bool("subscribed")?,
+        })
+    })
+    .collect()
+}
+
 pub async fn set_policy<'a>(ex: impl Into<Exec<'a>>, p: &Policy) -> Result<()> {
     q(format!(
         "INSERT INTO notification_policies ({COLS}, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
@@ -78,24 +142,6 @@ pub async fn set_policy<'a>(ex: impl Into<Exec<'a>>, p: &Policy) -> Result<()> {
     .execute(ex)
     .await?;
     Ok(())
-}
-
-/// Of `recipients`, those who accepted notifications from `from` (an accepted request).
-pub async fn permitted_among<'a>(ex: impl Into<Exec<'a>>, from: i64, recipients: &[i64]) -> Result<Vec<i64>> {
-    if recipients.is_empty() {
-        return Ok(Vec::new());
-    }
-    q(format!(
-        "SELECT account_id FROM notification_permissions WHERE from_account_id = $1 AND account_id IN ({})",
-        placeholders(2, recipients.len())
-    ))
-    .bind(from)
-    .bind_all(recipients.iter().copied())
-    .fetch_all(ex)
-    .await?
-    .iter()
-    .map(|r| r.i64("account_id"))
-    .collect()
 }
 
 pub async fn permit<'a>(ex: impl Into<Exec<'a>>, account_id: i64, from: i64) -> Result<()> {
