@@ -57,6 +57,12 @@ tokio::task_local! {
 /// a job whose effects were lost also lost its completion and runs again. Never for what
 /// answers a client or a peer (a 202 or a 200 promises durability). SQLite already commits
 /// without a sync per transaction (WAL, `synchronous = NORMAL`).
+/// Whether the running task's transactions are committed without waiting for the disk
+/// (inside [`relaxed_durability`]).
+pub fn durability_relaxed() -> bool {
+    RELAXED.try_with(|r| *r).unwrap_or(false)
+}
+
 pub async fn relaxed_durability<F: std::future::Future>(work: F) -> F::Output {
     RELAXED.scope(true, work).await
 }
@@ -67,6 +73,34 @@ const WRITE_WAIT: Duration = Duration::from_secs(10);
 /// `BEGIN IMMEDIATE` on a connection of the pool, healing the pool first when the one it
 /// gave is still inside a failed transaction (a full disk, below); a few tries, as several
 /// connections may need it while the disk is still full.
+/// Opens the pool. A new database file is switched to WAL on its first connection, under
+/// a lock SQLite cannot wait for (the busy timeout does not apply): processes opening one
+/// new file at the same moment (a web and a worker started together) get "database is
+/// locked" until one of them has switched it, so they try again for up to five seconds.
+async fn connect_sqlite(opts: SqliteConnectOptions) -> Result<SqlitePool> {
+    let mut tries = 0;
+    loop {
+        let opened = SqlitePoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(opts.clone())
+            .await;
+        match opened {
+            Err(sqlx::Error::Database(e)) if tries < 100 && is_busy(e.code().as_deref()) => {
+                tries += 1;
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            other => return Ok(other?),
+        }
+    }
+}
+
+/// SQLITE_BUSY, or one of its extended codes.
+fn is_busy(code: Option<&str>) -> bool {
+    code.and_then(|c| c.parse::<i32>().ok())
+        .is_some_and(|c| c & 0xff == 5)
+}
+
 async fn begin_sqlite(p: &SqlitePool) -> Result<Transaction<'static, Sqlite>> {
     for _ in 0..3 {
         match p.begin_with("BEGIN IMMEDIATE").await {
@@ -133,11 +167,7 @@ impl Db {
                 // Read pages in place from the file's mapping instead of copying them into
                 // each connection's cache again after every commit of another connection.
                 .pragma("mmap_size", "268435456");
-            let pool = SqlitePoolOptions::new()
-                .max_connections(8)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect_with(opts)
-                .await?;
+            let pool = connect_sqlite(opts).await?;
             Ok(Db {
                 pool: Pool::Sqlite(pool),
                 queries: Arc::default(),
