@@ -44,6 +44,7 @@ pub mod polls;
 pub mod preferences;
 pub mod profiles;
 pub mod push;
+mod received;
 pub mod relationships;
 pub mod remote;
 pub mod remote_actors;
@@ -92,6 +93,8 @@ pub struct Core {
     policies_reloading: Arc<AtomicBool>,
     /// Inbound activities waiting for the next group commit (started on first use).
     intake: Arc<std::sync::OnceLock<tokio::sync::mpsc::Sender<jobs::Waiting>>>,
+    /// Received statuses waiting for the writer's next group (started on first use).
+    received: Arc<std::sync::OnceLock<tokio::sync::mpsc::Sender<received::Waiting>>>,
     /// Per-peer figures not written yet.
     tally: Arc<peer_tally::PeerTally>,
     /// The Web Push (VAPID) key pair, once loaded or generated.
@@ -124,6 +127,7 @@ impl Core {
             policies_generation: Arc::default(),
             policies_reloading: Arc::default(),
             intake: Arc::default(),
+            received: Arc::default(),
             tally: Arc::default(),
             vapid: Arc::default(),
             media,

@@ -27,6 +27,7 @@ pub const TYPES: &[&str] = &[
 
 /// Who gets a notification, decided before it is written (see
 /// [`Core::plan_notifications`]).
+#[derive(Clone)]
 pub(crate) struct NotifyPlan {
     from: i64,
     kind: String,

@@ -5,11 +5,12 @@
 use palisade_store::interactions::Mark;
 use palisade_store::relationships::{self as rel, Follow, FollowTable};
 use palisade_store::statuses::{self, Status, StatusEdit};
-use palisade_store::{Visibility, accounts, accounts::Account, ids, interactions, now_ms, tags};
+use palisade_store::{Tx, Visibility, accounts, accounts::Account, ids, interactions, now_ms, tags};
 
 use crate::events::Event;
 use crate::live::LiveEvent;
 use crate::policy::{Boundary, Decision, Subject};
+use crate::received::ReceivedWrite;
 use crate::status_rows::{NewStatusRow, RowKind, build};
 use crate::{Core, Error, Result};
 
@@ -174,29 +175,8 @@ impl Core {
                 .collect(),
             _ => Vec::new(),
         };
-        let row = |id| {
-            build(NewStatusRow {
-                id,
-                author: &new.author,
-                uri: new.uri.clone(),
-                url: new.url.clone(),
-                visibility: new.visibility,
-                created_at: new.published,
-                app_id: None,
-                kind: RowKind::Post {
-                    text_source: String::new(),
-                    content_html: new.content_html.clone(),
-                    spoiler_text: new.spoiler_text.clone(),
-                    sensitive: new.sensitive,
-                    language: new.language.clone(),
-                    parent: new.in_reply_to.as_ref(),
-                    in_reply_to_uri: new.in_reply_to_uri.clone(),
-                    edited_at: new.edited,
-                },
-            })
-        };
         // The reads: whose feeds, lists and notifications it reaches (its id is not known yet).
-        let draft = row(0);
+        let draft = received_row(&new, 0);
         let mut known_tags = Vec::new();
         if new.visibility == Visibility::Public {
             for name in &new.tags {
@@ -211,39 +191,54 @@ impl Core {
         let mentioned = self
             .plan_notifications(&self.db, &new.mentions, &new.author, "mention", Some(&draft))
             .await?;
-        // The writes.
-        let mut tx = self.db.begin().await?;
-        let id = statuses::free_id(&mut tx, new.published.min(now_ms())).await?;
-        let status = row(id);
-        statuses::insert(&mut tx, &status).await?;
-        statuses::insert_mentions(&mut tx, id, &new.mentions).await?;
-        self.insert_remote_attachments(&mut tx, &status, domain.as_deref(), &new.attachments)
+        self.write_received(ReceivedWrite {
+            new,
+            emoji_ids,
+            reach,
+            mentioned,
+        })
+        .await
+    }
+
+    /// The writes of a received status, inside the writer's transaction.
+    pub(crate) async fn write_received_status(&self, tx: &mut Tx, write: ReceivedWrite) -> Result<Status> {
+        let ReceivedWrite {
+            new,
+            emoji_ids,
+            reach,
+            mentioned,
+        } = write;
+        let domain = new.author.domain.clone();
+        let id = statuses::free_id(&mut *tx, new.published.min(now_ms())).await?;
+        let status = received_row(&new, id);
+        statuses::insert(&mut *tx, &status).await?;
+        statuses::insert_mentions(&mut *tx, id, &new.mentions).await?;
+        self.insert_remote_attachments(tx, &status, domain.as_deref(), &new.attachments)
             .await?;
         if !emoji_ids.is_empty() {
-            palisade_store::emojis::attach(&mut tx, id, &emoji_ids).await?;
+            palisade_store::emojis::attach(&mut *tx, id, &emoji_ids).await?;
         }
-        self.queue_new_card(&mut tx, id, &status.content_html, !new.attachments.is_empty())
+        self.queue_new_card(tx, id, &status.content_html, !new.attachments.is_empty())
             .await?;
         if !new.tags.is_empty() {
-            let tag_ids: Vec<i64> = tags::upsert(&mut tx, &new.tags)
+            let tag_ids: Vec<i64> = tags::upsert(&mut *tx, &new.tags)
                 .await?
                 .iter()
                 .map(|t| t.id)
                 .collect();
-            tags::attach(&mut tx, id, &tag_ids).await?;
+            tags::attach(&mut *tx, id, &tag_ids).await?;
         }
-        accounts::count_new_status(&mut tx, new.author.id, new.published).await?;
+        accounts::count_new_status(&mut *tx, new.author.id, new.published).await?;
         if let Some(p) = &new.in_reply_to {
-            statuses::add_counts(&mut tx, p.id, 1, 0, 0).await?;
+            statuses::add_counts(&mut *tx, p.id, 1, 0, 0).await?;
         }
         if let Some(poll) = &new.poll {
-            self.store_remote_poll(&mut tx, id, new.author.id, poll).await?;
+            self.store_remote_poll(tx, id, new.author.id, poll).await?;
         }
-        self.write_notifications(&mut tx, mentioned, Some(id)).await?;
-        self.write_fan_out(&mut tx, reach, &status).await?;
-        self.add_to_conversations(&mut tx, &status, &new.mentions).await?;
-        self.live(&mut tx, LiveEvent::StatusCreated { id });
-        tx.commit().await?;
+        self.write_notifications(tx, mentioned, Some(id)).await?;
+        self.write_fan_out(tx, reach, &status).await?;
+        self.add_to_conversations(tx, &status, &new.mentions).await?;
+        self.live(tx, LiveEvent::StatusCreated { id });
         Ok(status)
     }
 
@@ -468,4 +463,27 @@ fn edit_row(s: &Status, content_html: &str, spoiler_text: &str, sensitive: bool,
         sensitive,
         created_at: at,
     }
+}
+
+/// The row of a received status, with `id` (0 while its reach is planned).
+fn received_row(new: &RemoteStatus, id: i64) -> Status {
+    build(NewStatusRow {
+        id,
+        author: &new.author,
+        uri: new.uri.clone(),
+        url: new.url.clone(),
+        visibility: new.visibility,
+        created_at: new.published,
+        app_id: None,
+        kind: RowKind::Post {
+            text_source: String::new(),
+            content_html: new.content_html.clone(),
+            spoiler_text: new.spoiler_text.clone(),
+            sensitive: new.sensitive,
+            language: new.language.clone(),
+            parent: new.in_reply_to.as_ref(),
+            in_reply_to_uri: new.in_reply_to_uri.clone(),
+            edited_at: new.edited,
+        },
+    })
 }

@@ -34,6 +34,7 @@ impl StatusPage {
 }
 
 /// Where a new status goes beyond its own row, decided before it is written.
+#[derive(Clone)]
 pub(crate) struct Reach {
     /// Home feeds.
     home: Vec<i64>,

@@ -52,7 +52,9 @@ pub mod trends;
 pub mod users;
 pub mod web_sessions;
 
-pub use db::{Arg, Backend, Db, Exec, Row, Tx, placeholders, q, qualified, relaxed_durability};
+pub use db::{
+    Arg, Backend, Db, Exec, Row, Tx, durability_relaxed, placeholders, q, qualified, relaxed_durability,
+};
 pub use kinds::{Severity, Visibility};
 pub use migrate::migrate;
 pub use page::{Page, PageQuery};

@@ -123,3 +123,42 @@ async fn a_received_status_is_a_short_write() {
     // policy weighs (it was five reads, and 14 statements in all).
     assert!(all <= 10, "{all} statements for a received status");
 }
+
+/// On SQLite received statuses that wait together are written in one transaction; a
+/// failure in the group (here two copies of one note, both past the known-URI check)
+/// sends each back alone: the copy fails, nothing else is lost or doubled.
+#[tokio::test]
+async fn received_statuses_written_together_lose_nothing() {
+    let srv = TestServer::new().await;
+    let alice = srv.user("alice").await;
+    let alice_id: i64 = srv.account_id(&alice).await.parse().unwrap();
+    let tom = srv.remote_account("tom", "threads.test").await;
+    srv.follow_directly(alice_id, tom.id, true).await;
+    let mut notes: Vec<_> = (1..=24).map(|n| mentioning_post(&tom, n, alice_id)).collect();
+    notes.push(mentioning_post(&tom, 7, alice_id));
+    let mut running = tokio::task::JoinSet::new();
+    for note in notes {
+        let core = srv.core.clone();
+        running.spawn(async move { core.receive_status(note).await.map(|s| s.id) });
+    }
+    let mut ids = Vec::new();
+    while let Some(done) = running.join_next().await {
+        // The copy either failed (its URI was taken) or found the stored status.
+        if let Ok(id) = done.unwrap() {
+            ids.push(id);
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 24, "{ids:?}");
+    let home = srv.get("/api/v1/timelines/home?limit=40", Some(&alice)).await;
+    assert_eq!(home.body.as_array().unwrap().len(), 24, "{}", home.text);
+    let n = srv
+        .get("/api/v1/notifications?types[]=mention&limit=40", Some(&alice))
+        .await;
+    assert_eq!(n.body.as_array().unwrap().len(), 24, "{}", n.text);
+    let tom_view = srv
+        .get(&format!("/api/v1/accounts/{}", tom.id), Some(&alice))
+        .await;
+    assert_eq!(tom_view.body["statuses_count"], 24, "{}", tom_view.text);
+}
