@@ -139,6 +139,16 @@ impl Format {
 /// Bytes of a file's head that [`detect`] looks at.
 pub const HEAD_BYTES: usize = 512;
 
+/// The compatible brands of an ISO-BMFF `ftyp` box at the start of `head` (after the major
+/// brand and the minor version), as far as both the box and `head` go.
+fn compatible_brands(head: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let size = head
+        .get(0..4)
+        .map_or(0, |b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize);
+    let end = size.min(head.len());
+    head.get(16..end).unwrap_or_default().chunks_exact(4)
+}
+
 /// The format of a file from its first bytes; SVG and unknown content are refused with a
 /// message that says why.
 pub fn detect(head: &[u8]) -> Result<Format> {
@@ -161,7 +171,12 @@ pub fn detect(head: &[u8]) -> Result<Format> {
     if at(4, b"ftyp") && head.len() >= 12 {
         return Ok(match &head[8..12] {
             b"avif" | b"avis" => Format::Avif,
-            b"heic" | b"heix" | b"hevc" | b"heim" | b"heis" | b"mif1" | b"msf1" => Format::Heic,
+            b"heic" | b"heix" | b"hevc" | b"heim" | b"heis" => Format::Heic,
+            // Generic HEIF: the compatible brands say whether it holds AV1 (AVIF) or HEVC.
+            b"mif1" | b"msf1" if compatible_brands(head).any(|b| b == b"avif" || b == b"avis") => {
+                Format::Avif
+            }
+            b"mif1" | b"msf1" => Format::Heic,
             b"qt  " => Format::QuickTime,
             b"M4A " | b"M4B " => Format::M4a,
             _ => Format::Mp4,
@@ -261,6 +276,19 @@ mod tests {
         assert_eq!(detect(b"RIFF\0\0\0\0WAVEfmt ").unwrap(), Format::Wav);
         assert_eq!(detect(b"\0\0\0\x20ftypisom\0\0\0\0").unwrap(), Format::Mp4);
         assert_eq!(detect(b"\0\0\0\x20ftypavif\0\0\0\0").unwrap(), Format::Avif);
+        // Generic HEIF brands: AVIF when AV1 is among the compatible brands, else HEIC.
+        assert_eq!(
+            detect(b"\0\0\0\x1cftypmif1\0\0\0\0mif1avifmiaf").unwrap(),
+            Format::Avif
+        );
+        assert_eq!(detect(b"\0\0\0\x18ftypmsf1\0\0\0\0avis").unwrap(), Format::Avif);
+        assert_eq!(detect(b"\0\0\0\x18ftypmif1\0\0\0\0heic").unwrap(), Format::Heic);
+        // A brand past the box's own size does not count.
+        assert_eq!(
+            detect(b"\0\0\0\x14ftypmif1\0\0\0\0heicavif").unwrap(),
+            Format::Heic
+        );
+        assert_eq!(detect(b"\0\0\0\x20ftypmif1").unwrap(), Format::Heic);
         assert_eq!(detect(b"\0\0\0\x20ftypqt  \0\0\0\0").unwrap(), Format::QuickTime);
         assert_eq!(detect(b"\0\0\0\x20ftypM4A \0\0\0\0").unwrap(), Format::M4a);
         assert_eq!(detect(b"\x1A\x45\xDF\xA3rest").unwrap(), Format::Webm);
