@@ -262,11 +262,15 @@ impl Core {
         if status.reblog_of_id.is_some() {
             return Err(Error::not_found());
         }
-        let before_media: Vec<(i64, String)> = media_store::of_statuses(&self.db, &[id])
-            .await?
-            .into_iter()
-            .map(|m| (m.id, m.description))
-            .collect();
+        let current = media_store::of_statuses(&self.db, &[id]).await?;
+        // Posted from the web with files still processing, it has not federated yet: an
+        // edit now would send peers an Update for a note they never received.
+        if current.iter().any(|m| m.state == "processing") {
+            return Err(Error::invalid(
+                "Cannot edit a post whose files have not finished processing. Try again in a moment!",
+            ));
+        }
+        let before_media: Vec<(i64, String)> = current.into_iter().map(|m| (m.id, m.description)).collect();
         let media_ids = match &changes.media_ids {
             Some(ids) => {
                 self.attachable_media(author.id, ids, MediaOwner::Status(id), false)

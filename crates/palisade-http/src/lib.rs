@@ -98,7 +98,7 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Every route of the application with its declared access (docs/SECURITY.md): what the
-/// access middleware enforces and what `tests/api/access.rs` walks.
+/// access middleware enforces and what `tests/api/access/` walks.
 pub fn route_table() -> Vec<routes::Rule> {
     all_routes().into_parts().1
 }

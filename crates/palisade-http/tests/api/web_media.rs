@@ -554,6 +554,25 @@ async fn a_post_with_two_files_processing_federates_once_when_the_last_is_done()
     let html = a.get("/home").await.text;
     assert_eq!(html.matches("data-state=\"processing\"").count(), 2, "{html}");
     assert_eq!(outbound(&srv).await, before);
+    // Not federated yet: an edit now would send an Update before the Create.
+    let id = statuses_of(&srv, &alice).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let edit = srv
+        .put_json(
+            &format!("/api/v1/statuses/{id}"),
+            Some(&alice),
+            serde_json::json!({"status": "edited"}),
+        )
+        .await;
+    assert_eq!(edit.status, 422, "{}", edit.text);
+    assert!(
+        edit.body["error"].as_str().unwrap().contains("processing"),
+        "{}",
+        edit.text
+    );
+    assert_eq!(outbound(&srv).await, before);
     assert_eq!(srv.run_media_jobs().await, 2);
     let posted = statuses_of(&srv, &alice).await;
     let kinds: Vec<&str> = posted[0]["media_attachments"]
