@@ -44,6 +44,17 @@ pub(crate) struct Reach {
     announce: Option<crate::notifications::NotifyPlan>,
 }
 
+/// Further tags of a hashtag timeline, by name.
+#[derive(Clone, Debug, Default)]
+pub struct MoreTags {
+    pub any: Vec<String>,
+    pub all: Vec<String>,
+    pub none: Vec<String>,
+}
+
+/// Tags read from each of `any`, `all` and `none` at most (Mastodon takes four).
+const MORE_TAGS: usize = 4;
+
 /// Number of a followed account's recent statuses copied into the home feed on follow.
 pub(crate) const BACKFILL: i64 = 40;
 
@@ -173,17 +184,38 @@ impl Core {
         self.page_of(viewer, ids, true, Some(FilterContext::Public)).await
     }
 
+    /// A hashtag's timeline, with Mastodon's `any[]`, `all[]` and `none[]` tags in `more`
+    /// (unknown tags in `all` leave nothing; elsewhere they are ignored).
     pub async fn tag_timeline(
         &self,
         viewer: Option<&Account>,
         name: &str,
+        more: &MoreTags,
         local: Option<bool>,
         page: &PageQuery,
     ) -> Result<StatusPage> {
         let Some(tag) = tags::by_name(&self.db, name).await? else {
             return Ok(StatusPage::empty());
         };
-        let ids = tags::timeline(&self.db, tag.id, local, page).await?;
+        let mut selection = tags::TagSelection {
+            any: vec![tag.id],
+            ..Default::default()
+        };
+        for (names, ids, required) in [
+            (&more.any, &mut selection.any, false),
+            (&more.all, &mut selection.all, true),
+            (&more.none, &mut selection.none, false),
+        ] {
+            for name in names.iter().take(MORE_TAGS) {
+                match tags::by_name(&self.db, name.trim_start_matches('#')).await? {
+                    Some(t) if !ids.contains(&t.id) => ids.push(t.id),
+                    Some(_) => {}
+                    None if required => return Ok(StatusPage::empty()),
+                    None => {}
+                }
+            }
+        }
+        let ids = tags::timeline(&self.db, &selection, local, page).await?;
         self.page_of(viewer, ids, true, Some(FilterContext::Public)).await
     }
 

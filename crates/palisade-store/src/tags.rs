@@ -122,26 +122,58 @@ pub async fn of_statuses<'a>(ex: impl Into<Exec<'a>>, status_ids: &[i64]) -> Res
 /// Public statuses tagged `tag_id`, newest first: a range scan on `status_tags (tag_id, status_id)`.
 pub async fn timeline<'a>(
     ex: impl Into<Exec<'a>>,
-    tag_id: i64,
+    tags: &TagSelection,
     local_only: Option<bool>,
     page: &PageQuery,
 ) -> Result<Page<i64>> {
-    let mut sql = "SELECT st.status_id AS id FROM status_tags st JOIN statuses s ON s.id = st.status_id \
-         WHERE st.tag_id = $1 AND s.visibility = 'public'"
-        .to_owned();
+    // One tag (the usual case) reads its index range alone; with `any` a status carrying
+    // several of them must come once.
+    let distinct = if tags.any.len() > 1 { "DISTINCT " } else { "" };
+    let mut sql = format!(
+        "SELECT {distinct}st.status_id AS id FROM status_tags st JOIN statuses s ON s.id = st.status_id \
+         WHERE st.tag_id IN ({}) AND s.visibility = 'public'",
+        placeholders(1, tags.any.len())
+    );
+    let mut n = tags.any.len() + 1;
+    for _ in &tags.all {
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM status_tags a WHERE a.status_id = st.status_id AND a.tag_id = ${n})"
+        ));
+        n += 1;
+    }
+    if !tags.none.is_empty() {
+        sql.push_str(&format!(
+            " AND NOT EXISTS (SELECT 1 FROM status_tags x WHERE x.status_id = st.status_id AND x.tag_id IN ({}))",
+            placeholders(n, tags.none.len())
+        ));
+        n += tags.none.len();
+    }
     match local_only {
         Some(true) => sql.push_str(" AND s.local = TRUE"),
         Some(false) => sql.push_str(" AND s.local = FALSE"),
         None => {}
     }
-    let (clause, args) = page.clause("st.status_id", 2);
+    let (clause, args) = page.clause("st.status_id", n);
     sql.push_str(&clause);
-    let rows = q(sql).bind(tag_id).bind_all(args).fetch_all(ex).await?;
+    let rows = q(sql)
+        .bind_all(tags.any.iter().chain(&tags.all).chain(&tags.none).copied())
+        .bind_all(args)
+        .fetch_all(ex)
+        .await?;
     let items = rows
         .iter()
         .map(|r| Ok((r.i64("id")?, r.i64("id")?)))
         .collect::<Result<Vec<_>>>()?;
     Ok(page.finish(items))
+}
+
+/// The tags of a hashtag timeline (Mastodon's `any[]`, `all[]`, `none[]`): statuses with
+/// one of `any` (the timeline's own tag first), every one of `all`, none of `none`.
+#[derive(Clone, Debug, Default)]
+pub struct TagSelection {
+    pub any: Vec<i64>,
+    pub all: Vec<i64>,
+    pub none: Vec<i64>,
 }
 
 /// Daily use of a tag over the last `days` days: (day start ms, uses, distinct accounts).

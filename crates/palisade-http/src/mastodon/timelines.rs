@@ -64,23 +64,42 @@ async fn public(
     Ok(st.status_page(&uri, &page, result, viewer.as_ref()))
 }
 
+/// A hashtag timeline's parameters: those of the public one, and further tags.
+#[derive(Deserialize)]
+struct TagParams {
+    #[serde(default, deserialize_with = "de::string_list")]
+    any: Vec<String>,
+    #[serde(default, deserialize_with = "de::string_list")]
+    all: Vec<String>,
+    #[serde(default, deserialize_with = "de::string_list")]
+    none: Vec<String>,
+    #[serde(flatten)]
+    public: PublicParams,
+}
+
 async fn tag(
     State(st): State<AppState>,
     auth: MaybeAuth,
     OriginalUri(uri): OriginalUri,
     Path(hashtag): Path<String>,
-    Params(p): Params<PublicParams>,
+    Params(t): Params<TagParams>,
 ) -> ApiResult<Response> {
     let viewer = auth.scoped(&["read:statuses"])?;
+    let p = &t.public;
     let page = p.page.query(20, 40);
     let local = match (p.local, p.remote) {
         (true, _) => Some(true),
         (false, true) => Some(false),
         _ => None,
     };
+    let more = palisade_core::timelines::MoreTags {
+        any: t.any,
+        all: t.all,
+        none: t.none,
+    };
     let result = st
         .core
-        .tag_timeline(viewer_account(viewer.as_ref()), &hashtag, local, &page)
+        .tag_timeline(viewer_account(viewer.as_ref()), &hashtag, &more, local, &page)
         .await?;
     Ok(st.status_page(&uri, &page, result, viewer.as_ref()))
 }

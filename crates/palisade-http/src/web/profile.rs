@@ -380,7 +380,7 @@ pub async fn tag(
 ) -> WebResult {
     let tl = st
         .core
-        .tag_timeline(ctx.account(), &name, None, &p.query(20, 40))
+        .tag_timeline(ctx.account(), &name, &Default::default(), None, &p.query(20, 40))
         .await?;
     Ok(page(
         &st,

@@ -163,3 +163,40 @@ async fn favourites_list_pages_by_favourite() {
     let r = srv.get("/api/v1/favourites", Some(&alice)).await;
     assert_eq!(ids(&r), vec![old, new], "newest favourite first");
 }
+
+/// Mastodon's `any[]`, `all[]` and `none[]` on a hashtag timeline (toot's timeline tests
+/// use them): one of the tag and `any`, all of `all`, none of `none`; a status carrying
+/// several of them comes once.
+#[tokio::test]
+async fn tag_timelines_take_any_all_and_none() {
+    let srv = TestServer::new().await;
+    let alice = srv.user("alice").await;
+    let foo = srv.status(&alice, "one #foo", "public").await;
+    let bar = srv.status(&alice, "two #bar", "public").await;
+    let both = srv.status(&alice, "three #foo #bar", "public").await;
+    let tag = |query: &str| format!("/api/v1/timelines/tag/foo{query}");
+    assert_eq!(ids(&srv.get(&tag(""), None).await), [both.clone(), foo.clone()]);
+    assert_eq!(
+        ids(&srv.get(&tag("?any[]=bar"), None).await),
+        [both.clone(), bar.clone(), foo.clone()]
+    );
+    assert_eq!(ids(&srv.get(&tag("?all[]=bar"), None).await), vec![both.clone()]);
+    assert_eq!(ids(&srv.get(&tag("?none[]=bar"), None).await), vec![foo.clone()]);
+    assert_eq!(
+        ids(&srv.get(&tag("?any[]=bar&none[]=foo"), None).await),
+        vec![bar.clone()]
+    );
+    // An unknown tag in `all` leaves nothing; in `any` or `none` it changes nothing.
+    assert!(ids(&srv.get(&tag("?all[]=nowhere"), None).await).is_empty());
+    assert_eq!(
+        ids(&srv.get(&tag("?any[]=nowhere&none[]=nowhere"), None).await),
+        [both.clone(), foo.clone()]
+    );
+    // Paging through `any` still gives each status once.
+    let first = srv.get(&tag("?any[]=bar&limit=2"), None).await;
+    assert_eq!(ids(&first), [both.clone(), bar.clone()]);
+    let next = srv
+        .get(&tag(&format!("?any[]=bar&limit=2&max_id={bar}")), None)
+        .await;
+    assert_eq!(ids(&next), [foo]);
+}
