@@ -174,14 +174,7 @@ impl Core {
 /// The intake: takes whatever arrivals wait (up to a batch), writes them in one
 /// transaction, answers each.
 async fn run_intake(core: Core, mut rx: mpsc::Receiver<Waiting>) {
-    while let Some(first) = rx.recv().await {
-        let mut batch = vec![first];
-        while batch.len() < INTAKE_BATCH {
-            match rx.try_recv() {
-                Ok(w) => batch.push(w),
-                Err(_) => break,
-            }
-        }
+    while let Some(batch) = next_batch(&mut rx, INTAKE_BATCH).await {
         match write_arrivals(&core, &batch).await {
             Ok(accepted) => {
                 for (w, ok) in batch.into_iter().zip(accepted) {
@@ -196,6 +189,19 @@ async fn run_intake(core: Core, mut rx: mpsc::Receiver<Waiting>) {
             }
         }
     }
+}
+
+/// Waits for one item, then takes whatever else is waiting already, up to `max` in all
+/// (a group commit's batch); `None` once every sender is gone.
+pub(crate) async fn next_batch<T>(rx: &mut mpsc::Receiver<T>, max: usize) -> Option<Vec<T>> {
+    let mut batch = vec![rx.recv().await?];
+    while batch.len() < max {
+        match rx.try_recv() {
+            Ok(item) => batch.push(item),
+            Err(_) => break,
+        }
+    }
+    Some(batch)
 }
 
 /// Which arrivals are new (their id not seen before, nor earlier in the batch), queued in

@@ -19,7 +19,6 @@ use crate::{Core, Error, Result};
 const GROUP: usize = 16;
 
 /// A received status with what was read for it (see `Core::receive_status`).
-#[derive(Clone)]
 pub(crate) struct ReceivedWrite {
     pub new: RemoteStatus,
     pub emoji_ids: Vec<i64>,
@@ -39,7 +38,7 @@ impl Core {
     /// Writes a received status with the others that wait, and answers with it.
     pub(crate) async fn write_received(&self, write: ReceivedWrite) -> Result<Status> {
         if self.db.backend() == palisade_store::Backend::Postgres {
-            return self.write_alone(write).await;
+            return self.write_alone(&write).await;
         }
         let writer = self
             .received
@@ -64,13 +63,13 @@ impl Core {
         let mut tx = self.db.begin().await?;
         let mut written = Vec::with_capacity(group.len());
         for w in group {
-            written.push(self.write_received_status(&mut tx, w.write.clone()).await?);
+            written.push(self.write_received_status(&mut tx, &w.write).await?);
         }
         tx.commit().await?;
         Ok(written)
     }
 
-    async fn write_alone(&self, write: ReceivedWrite) -> Result<Status> {
+    async fn write_alone(&self, write: &ReceivedWrite) -> Result<Status> {
         let mut tx = self.db.begin().await?;
         let status = self.write_received_status(&mut tx, write).await?;
         tx.commit().await?;
@@ -87,14 +86,7 @@ async fn durable<F: std::future::Future>(relaxed: bool, work: F) -> F::Output {
 }
 
 async fn run_writer(core: Core, mut rx: mpsc::Receiver<Waiting>) {
-    while let Some(first) = rx.recv().await {
-        let mut group = vec![first];
-        while group.len() < GROUP {
-            match rx.try_recv() {
-                Ok(w) => group.push(w),
-                Err(_) => break,
-            }
-        }
+    while let Some(group) = crate::jobs::next_batch(&mut rx, GROUP).await {
         if group.len() > 1 {
             let relaxed = group.iter().all(|w| w.relaxed);
             if let Ok(written) = durable(relaxed, core.write_group(&group)).await {
@@ -105,7 +97,7 @@ async fn run_writer(core: Core, mut rx: mpsc::Receiver<Waiting>) {
             }
         }
         for w in group {
-            let outcome = durable(w.relaxed, core.write_alone(w.write)).await;
+            let outcome = durable(w.relaxed, core.write_alone(&w.write)).await;
             let _ = w.answer.send(outcome);
         }
     }

@@ -201,7 +201,7 @@ impl Core {
     }
 
     /// The writes of a received status, inside the writer's transaction.
-    pub(crate) async fn write_received_status(&self, tx: &mut Tx, write: ReceivedWrite) -> Result<Status> {
+    pub(crate) async fn write_received_status(&self, tx: &mut Tx, write: &ReceivedWrite) -> Result<Status> {
         let ReceivedWrite {
             new,
             emoji_ids,
@@ -210,13 +210,13 @@ impl Core {
         } = write;
         let domain = new.author.domain.clone();
         let id = statuses::free_id(&mut *tx, new.published.min(now_ms())).await?;
-        let status = received_row(&new, id);
+        let status = received_row(new, id);
         statuses::insert(&mut *tx, &status).await?;
         statuses::insert_mentions(&mut *tx, id, &new.mentions).await?;
         self.insert_remote_attachments(tx, &status, domain.as_deref(), &new.attachments)
             .await?;
         if !emoji_ids.is_empty() {
-            palisade_store::emojis::attach(&mut *tx, id, &emoji_ids).await?;
+            palisade_store::emojis::attach(&mut *tx, id, emoji_ids).await?;
         }
         self.queue_new_card(tx, id, &status.content_html, !new.attachments.is_empty())
             .await?;
@@ -235,8 +235,9 @@ impl Core {
         if let Some(poll) = &new.poll {
             self.store_remote_poll(tx, id, new.author.id, poll).await?;
         }
-        self.write_notifications(tx, mentioned, Some(id)).await?;
-        self.write_fan_out(tx, reach, &status).await?;
+        // Cloned: a failed group writes each of its statuses again.
+        self.write_notifications(tx, mentioned.clone(), Some(id)).await?;
+        self.write_fan_out(tx, reach.clone(), &status).await?;
         self.add_to_conversations(tx, &status, &new.mentions).await?;
         self.live(tx, LiveEvent::StatusCreated { id });
         Ok(status)
