@@ -172,7 +172,10 @@ impl Core {
         scope: Option<&str>,
     ) -> Result<(App, Scopes)> {
         let app = self.app_by_credentials(client_id, None).await?;
-        if !app.redirect_uris.split('\n').any(|u| u == redirect_uri) {
+        // An app registered before unsafe URIs were refused may still hold one: it is
+        // refused here too, rather than sent on to a `Location` header.
+        let registered = app.redirect_uris.split('\n').any(|u| u == redirect_uri);
+        if !registered || unsafe_redirect(redirect_uri).is_some() {
             return Err(oauth_error(
                 "invalid_redirect_uri",
                 "The redirect uri included is not valid.",

@@ -70,9 +70,6 @@ pub async fn relaxed_durability<F: std::future::Future>(work: F) -> F::Output {
 /// How long a transaction waits for its turn to write (SQLite), as the busy timeout.
 const WRITE_WAIT: Duration = Duration::from_secs(10);
 
-/// `BEGIN IMMEDIATE` on a connection of the pool, healing the pool first when the one it
-/// gave is still inside a failed transaction (a full disk, below); a few tries, as several
-/// connections may need it while the disk is still full.
 /// Opens the pool. A new database file is switched to WAL on its first connection, under
 /// a lock SQLite cannot wait for (the busy timeout does not apply): processes opening one
 /// new file at the same moment (a web and a worker started together) get "database is
@@ -101,6 +98,9 @@ fn is_busy(code: Option<&str>) -> bool {
         .is_some_and(|c| c & 0xff == 5)
 }
 
+/// `BEGIN IMMEDIATE` on a connection of the pool, healing the pool first when the one it
+/// gave is still inside a failed transaction (a full disk, below); a few tries, as several
+/// connections may need it while the disk is still full.
 async fn begin_sqlite(p: &SqlitePool) -> Result<Transaction<'static, Sqlite>> {
     for _ in 0..3 {
         match p.begin_with("BEGIN IMMEDIATE").await {

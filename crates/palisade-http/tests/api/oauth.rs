@@ -402,3 +402,53 @@ async fn unsafe_redirect_uris_are_refused_at_registration() {
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
 }
+
+/// An app stored before unsafe redirect URIs were refused (or written by hand) gets a clear
+/// error page at authorize, not a 500 from a `Location` header that cannot hold its URI.
+#[tokio::test]
+async fn a_stored_unsafe_redirect_uri_is_refused_at_authorize() {
+    let srv = TestServer::new().await;
+    let r = srv
+        .post_json(
+            "/api/v1/apps",
+            None,
+            json!({"client_name": "old", "redirect_uris": "https://app.example/cb", "scopes": "read"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let id = r.body["client_id"].as_str().unwrap().to_owned();
+    let unsafe_uri = "https://app.example/c\u{7}b";
+    palisade_store::q("UPDATE apps SET redirect_uris = $1 WHERE client_id = $2")
+        .bind(unsafe_uri)
+        .bind(id.as_str())
+        .execute(&srv.db)
+        .await
+        .unwrap();
+    let query = serde_urlencoded::to_string([
+        ("client_id", id.as_str()),
+        ("redirect_uri", unsafe_uri),
+        ("response_type", "code"),
+        ("scope", "read"),
+    ])
+    .unwrap();
+    let r = srv.get(&format!("/oauth/authorize?{query}"), None).await;
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert!(r.text.contains("redirect uri"), "{}", r.text);
+    srv.user("alice").await;
+    let r = srv
+        .post_form(
+            "/oauth/authorize",
+            None,
+            &[
+                ("client_id", id.as_str()),
+                ("redirect_uri", unsafe_uri),
+                ("response_type", "code"),
+                ("scope", "read"),
+                ("login", "alice@example.com"),
+                ("password", "correct horse battery"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert!(r.header("location").is_none());
+}
