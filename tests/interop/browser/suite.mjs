@@ -65,7 +65,7 @@ await check("first run: serve prints the address and how to create an admin; the
   await page.context().close();
 });
 
-for (const [name, role] of [["root", "admin"], ["moe", "moderator"], ["mia"], ["ned"], ["kit"]]) user(A, name, role);
+for (const [name, role] of [["root", "admin"], ["moe", "moderator"], ["mia"], ["ned"], ["kit"], ["lou"]]) user(A, name, role);
 for (const name of ["tom", "tia"]) user(B, name);
 
 await check("visitor pages: front, about, local timeline, sign-up and sign-in", async () => {
@@ -125,6 +125,24 @@ await check("federation set-up (API): mia follows tom and tia on B, tom follows 
   await followAcct(B, "tom", "ned@localhost:3311");
   tomPost = (await api(B.url, tokens.tom, "POST", "/api/v1/statuses", { status: "tom's public post from B", visibility: "public" })).uri;
   await poll("tom's post reaches mia's home", async () => (await home(A, "mia")).some((s) => s.uri === tomPost));
+});
+
+await check("a locked member, lou, accepts tia's follow request (from B) on her notifications page; B learns the answer", async () => {
+  await api(A.url, tokens.lou, "PATCH", "/api/v1/accounts/update_credentials", { locked: true });
+  const lou = await resolve(B, "tia", "lou@localhost:3311");
+  await api(B.url, tokens.tia, "POST", `/api/v1/accounts/${lou.id}/follow`);
+  await poll("tia's request reaches lou", async () => (await api(A.url, tokens.lou, "GET", "/api/v1/follow_requests")).length === 1);
+  const page = await newPage();
+  await signIn(page, A.url, "lou", PASSWORD);
+  await visit(page, `${A.url}/notifications`);
+  assert((await page.textContent("main")).includes("asked to follow you"), "the request is among lou's notifications");
+  await follow(page, () => page.click("form[action$='/authorize'] button"));
+  assert((await page.textContent(".notice")).includes("now follows you"), "lou is told");
+  await poll("B learns that tia follows lou", async () =>
+    (await api(B.url, tokens.tia, "GET", `/api/v1/accounts/relationships?id[]=${lou.id}`))[0].following);
+  await visit(page, `${A.url}/follow_requests`);
+  assert((await page.textContent("main")).includes("No one is waiting"), "no request is left");
+  await page.context().close();
 });
 
 await check("media: mia posts a picture with alt text in one submit and sees it at home; ned sees it; sensitive media waits behind a button; a refused file is named next to its field and nothing is posted", async () => {

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod compose;
 pub mod ctx;
 pub mod domain_blocks;
+pub mod follow_requests;
 pub mod form;
 pub mod home;
 pub mod page;
@@ -50,6 +51,7 @@ pub fn routes() -> Routes {
         .route("/public/local", get(public(), timelines::local))
         .route("/notifications", get(session(), timelines::notifications))
         .route("/bookmarks", get(session(), timelines::bookmarks))
+        .route("/follow_requests", get(session(), follow_requests::list))
         .route(
             "/statuses",
             post(session(), compose::create).body_limit(UPLOAD_LIMIT),

@@ -176,6 +176,10 @@ async fn profile(st: &AppState, ctx: &Ctx, name: &str, p: &PageParams) -> WebRes
                         li { strong { (a.following_count) } " following" }
                         li { strong { (a.followers_count) } " followers" }
                     }
+                    @if rel.as_ref().is_some_and(|r| r.requested_by) {
+                        p { (handle(st, &a)) " asked to follow you." }
+                        (super::follow_requests::answer_buttons(ctx, a.id))
+                    }
                     @if let Some(r) = &rel {
                         div.actions {
                             (follow_button(ctx, &a, r))
@@ -253,6 +257,14 @@ pub async fn act(
         "unblock" => {
             core.unblock(&viewer, id).await?;
             format!("You unblocked {who}.")
+        }
+        "authorize" => {
+            core.answer_follow_request(&viewer, id, true).await?;
+            format!("{who} now follows you.")
+        }
+        "reject" => {
+            core.answer_follow_request(&viewer, id, false).await?;
+            format!("You turned down {who}'s follow request.")
         }
         _ => return Err(WebError(palisade_core::Error::not_found())),
     };

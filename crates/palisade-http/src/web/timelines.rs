@@ -1,4 +1,5 @@
-//! `/home`, `/public/local`, `/public` (federated), `/notifications`, `/bookmarks`.
+//! `/home`, `/public/local`, `/public` (federated), `/notifications` (with Accept and
+//! Reject on a follow request), `/bookmarks`.
 
 use axum::extract::{Query, State};
 use maud::html;
@@ -115,6 +116,7 @@ pub async fn notifications(State(st): State<AppState>, ctx: Ctx, Query(p): Query
         .notifications(viewer, &NotificationFilter::default(), &q)
         .await?;
     let keys = list.keys();
+    let pending = st.core.pending_follow_requests(viewer).await?;
     let notes: Vec<_> = list.items.into_iter().map(|(_, n)| n).collect();
     let from_ids: Vec<i64> = notes.iter().map(|n| n.from_account_id).collect();
     let accounts = st.core.account_views(&from_ids).await?;
@@ -129,6 +131,9 @@ pub async fn notifications(State(st): State<AppState>, ctx: Ctx, Query(p): Query
         "Notifications",
         html! {
             h1 { "Notifications" }
+            @if pending > 0 {
+                p { a href="/follow_requests" { (pending) " follow request" @if pending > 1 { "s" } " waiting for your answer" } }
+            }
             @if notes.is_empty() { p.muted { "No notifications." } }
             @for n in &notes {
                 @let from = accounts.iter().find(|a| a.id == n.from_account_id);
@@ -136,6 +141,9 @@ pub async fn notifications(State(st): State<AppState>, ctx: Ctx, Query(p): Query
                     p {
                         @if let Some(a) = from { (account_line(&st, a)) " " }
                         (what(&n.kind)) " · " (time(n.created_at))
+                    }
+                    @if n.kind == "follow_request" {
+                        (super::follow_requests::answer_buttons(&ctx, n.from_account_id))
                     }
                     @if n.kind == "severed_relationships" {
                         p { a href="/settings/severed_relationships" { "See what was severed and download the lists" } }

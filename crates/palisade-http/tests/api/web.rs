@@ -1,7 +1,8 @@
 //! The web interface's security and the block prompt, through the real router: CSRF tokens
 //! on every form (403 without), roles (members cannot open admin pages, moderators cannot
 //! act), session cookie flags, the Content-Security-Policy, the sign-in rate limit, and the
-//! prompt's counts and names equal to the preview API's.
+//! prompt's counts and names equal to the preview API's, and a locked account answering follow
+//! requests.
 
 use axum::http::{Method, StatusCode};
 use palisade_testkit::TestServer;
@@ -473,4 +474,79 @@ async fn a_member_reports_on_the_web_and_an_admin_resolves_and_forwards() {
     );
     let audit = admin.get("/admin/audit").await;
     assert!(audit.text.contains("forward_report") && audit.text.contains("threads.example"));
+}
+
+/// A locked account answers follow requests on the web: from its notifications, from the
+/// follow requests page and from the requester's profile, as apps do through the API.
+#[tokio::test]
+async fn a_locked_account_accepts_and_rejects_follow_requests_on_the_web() {
+    let srv = TestServer::new().await;
+    let bob = srv.user("bob").await;
+    let alice = srv.user("alice").await;
+    let carol = srv.user("carol").await;
+    let r = srv
+        .patch_form(
+            "/api/v1/accounts/update_credentials",
+            Some(&bob),
+            &[("locked", "true")],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let bob_id = r.body["id"].as_str().unwrap().to_owned();
+    let mut ids = Vec::new();
+    for token in [&alice, &carol] {
+        let r = srv
+            .post(&format!("/api/v1/accounts/{bob_id}/follow"), Some(token))
+            .await;
+        assert_eq!(r.body["requested"], true, "{}", r.text);
+        let me = srv.get("/api/v1/accounts/verify_credentials", Some(token)).await;
+        ids.push(me.body["id"].as_str().unwrap().to_owned());
+    }
+    let (alice_id, carol_id) = (&ids[0], &ids[1]);
+
+    let mut b = Browser::new(&srv);
+    b.sign_in("bob").await;
+    let notes = b.get("/notifications").await;
+    assert!(notes.text.contains("2 follow requests waiting"), "{}", notes.text);
+    assert!(
+        notes
+            .text
+            .contains(&format!("action=\"/accounts/{alice_id}/authorize\"")),
+        "{}",
+        notes.text
+    );
+    let list = b.get("/follow_requests").await;
+    assert!(
+        list.text.contains(&format!("/accounts/{alice_id}/authorize"))
+            && list.text.contains(&format!("/accounts/{carol_id}/reject")),
+        "{}",
+        list.text
+    );
+    let r = b
+        .post(&format!("/accounts/{alice_id}/authorize"), &[], true)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let rel = srv.relationship(&alice, &bob_id).await;
+    assert_eq!(
+        (rel["following"].clone(), rel["requested"].clone()),
+        (true.into(), false.into())
+    );
+
+    // Carol's profile offers the answer too; rejecting leaves her not following.
+    let profile = b.get("/@carol").await;
+    assert!(profile.text.contains("asked to follow you"), "{}", profile.text);
+    let r = b.post(&format!("/accounts/{carol_id}/reject"), &[], true).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let rel = srv.relationship(&carol, &bob_id).await;
+    assert_eq!(
+        (rel["following"].clone(), rel["requested"].clone()),
+        (false.into(), false.into())
+    );
+    let list = b.get("/follow_requests").await;
+    assert!(list.text.contains("No one is waiting"), "{}", list.text);
+    // An answer to a request that is not there is a 404, not a follow.
+    let r = b
+        .post(&format!("/accounts/{carol_id}/authorize"), &[], true)
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
 }
