@@ -2,8 +2,8 @@
 //! (`#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate`), and the
 //! public list of `/api/v1/instance/domain_blocks`.
 
-use palisade_store::Severity;
-use palisade_store::domain_policies::DomainBlock;
+use palisade_store::domain_policies::{self as store, DomainBlock, Impact};
+use palisade_store::{Severity, accounts, domains};
 
 use crate::csv::{CsvRow, csv_field, read_csv};
 use crate::moderation::BlockParams;
@@ -21,6 +21,47 @@ pub struct ImportLine {
     pub change: String,
     pub severity: String,
     pub detail: String,
+    /// In a preview, what the line's new severity reaches here (accounts, statuses, and
+    /// for a suspension the relationships it ends), when it covers a domain known here and
+    /// makes that domain's policy stricter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub impact: Option<Impact>,
+}
+
+/// A preview of an import: each line, and what its new suspensions reach together.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ImportPreview {
+    pub lines: Vec<ImportLine>,
+    /// The lines that suspend a domain known here, counted together: a member tied to two
+    /// of those domains is one member, a subdomain listed beside its parent counts once.
+    pub suspensions: Impact,
+}
+
+impl ImportLine {
+    /// The line's impact in words, when it has one.
+    pub fn reach(&self) -> Option<String> {
+        let i = self.impact.as_ref()?;
+        Some(match Severity::parse(&self.severity) {
+            Some(Severity::Suspend) => format!(
+                "ends {} relationships of {} members; hides {} accounts and {} statuses",
+                i.relationships, i.members_affected, i.accounts, i.statuses
+            ),
+            _ => format!("limits {} accounts and their {} statuses", i.accounts, i.statuses),
+        })
+    }
+}
+
+impl ImportPreview {
+    /// What the import's suspensions do together, in words (`None`: they touch nothing here).
+    pub fn summary(&self) -> Option<String> {
+        let s = &self.suspensions;
+        (s.accounts > 0).then(|| {
+            format!(
+                "Its suspensions end {} relationships of {} members (each is told), and hide {} accounts, {} statuses and {} media files.",
+                s.relationships, s.members_affected, s.accounts, s.statuses, s.media
+            )
+        })
+    }
 }
 
 /// The domain as the public sees it: with `obfuscate`, letters in the middle become `*`.
@@ -87,6 +128,7 @@ impl Core {
                     change: "invalid".into(),
                     severity,
                     detail: "not a valid domain, or this server's own".into(),
+                    impact: None,
                 });
                 continue;
             };
@@ -96,6 +138,7 @@ impl Core {
                     change: "invalid".into(),
                     severity,
                     detail: "unknown severity".into(),
+                    impact: None,
                 });
                 continue;
             };
@@ -149,9 +192,39 @@ impl Core {
                 change: change.into(),
                 severity,
                 detail,
+                impact: None,
             });
         }
         Ok(report)
+    }
+
+    /// What importing `csv` would do, line by line, with the impact of each line that makes
+    /// a known domain's policy stricter (silence or suspension), and of its suspensions
+    /// together. Only domains that cover one known here are counted (most of a shared list
+    /// names servers this instance has never met).
+    pub async fn preview_blocklist_import(&self, csv: &str) -> Result<ImportPreview> {
+        let mut lines = self.import_instance_blocklist(None, csv, true).await?;
+        let known = accounts::known_domains(&self.db).await?;
+        let policies = self.policies().await?;
+        let mut suspended = Vec::new();
+        for line in &mut lines {
+            let Some(wanted) = Severity::parse(&line.severity) else {
+                continue;
+            };
+            let before = policies.block_for(&line.domain).map(|b| b.severity);
+            let stricter = matches!(line.change.as_str(), "create" | "update")
+                && wanted > Severity::Noop
+                && before.is_none_or(|b| b < wanted);
+            if !stricter || !known.iter().any(|k| domains::covers(&line.domain, k)) {
+                continue;
+            }
+            line.impact = Some(store::impact(&self.db, &line.domain).await?);
+            if wanted == Severity::Suspend {
+                suspended.push(line.domain.as_str());
+            }
+        }
+        let suspensions = store::impact_of(&self.db, &suspended).await?;
+        Ok(ImportPreview { lines, suspensions })
     }
 
     /// `/api/v1/instance/domain_blocks`: `None` when the visibility setting hides the list

@@ -244,10 +244,26 @@ pub struct Impact {
 }
 
 pub async fn impact<'a>(ex: impl Into<Exec<'a>>, domain: &str) -> Result<Impact> {
+    impact_of(ex, &[domain]).await
+}
+
+/// The impact of blocking all of `blocked` at once: each figure counted once however many
+/// of them cover it (a member tied to two of the domains is one member).
+pub async fn impact_of<'a>(ex: impl Into<Exec<'a>>, blocked: &[&str]) -> Result<Impact> {
     use crate::domains::{literal_args, literal_covers_sql};
+    if blocked.is_empty() {
+        return Ok(Impact::default());
+    }
     let mut ex = ex.into();
-    let on = |col: &str| literal_covers_sql(col, 1);
-    let count = |sql: String| q(sql).bind_all(literal_args(domain));
+    // Every domain's four arguments in turn; a column is covered when any domain covers it.
+    let on = |col: &str| {
+        let any: Vec<String> = (0..blocked.len())
+            .map(|i| literal_covers_sql(col, 1 + 4 * i))
+            .collect();
+        format!("({})", any.join(" OR "))
+    };
+    let args: Vec<String> = blocked.iter().flat_map(|d| literal_args(d)).collect();
+    let count = |sql: String| q(sql).bind_all(args.iter().map(String::as_str));
     let accounts = count(format!(
         "SELECT COUNT(*) FROM accounts a WHERE {}",
         on("a.domain")
@@ -292,7 +308,12 @@ pub async fn impact<'a>(ex: impl Into<Exec<'a>>, domain: &str) -> Result<Impact>
     ))
     .fetch_i64(ex.reborrow())
     .await?;
-    let media = crate::media::count_on_domain(ex, domain).await?;
+    let media = count(format!(
+        "SELECT COUNT(*) FROM media_attachments WHERE domain IS NOT NULL AND {}",
+        on("domain")
+    ))
+    .fetch_i64(ex)
+    .await?;
     Ok(Impact {
         accounts,
         statuses,

@@ -146,18 +146,6 @@ pub async fn keys_of_domain_accounts<'a>(ex: impl Into<Exec<'a>>, domain: &str) 
     Ok(keys)
 }
 
-/// Media records of a domain (subdomains included): the impact preview's count.
-pub async fn count_on_domain<'a>(ex: impl Into<Exec<'a>>, domain: &str) -> Result<i64> {
-    use crate::domains::{literal_args as domain_args, literal_covers_sql as domain_clause};
-    q(format!(
-        "SELECT COUNT(*) FROM media_attachments WHERE domain IS NOT NULL AND {}",
-        domain_clause("domain", 1)
-    ))
-    .bind_all(domain_args(domain))
-    .fetch_i64(ex)
-    .await
-}
-
 pub async fn usage<'a>(ex: impl Into<Exec<'a>>) -> Result<Vec<Usage>> {
     q("SELECT domain, \
          CAST(SUM(CASE WHEN file_key IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS files, \

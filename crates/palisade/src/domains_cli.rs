@@ -294,15 +294,26 @@ pub async fn block(core: &Core, command: BlockCommand) -> Result<(), String> {
             } else {
                 csv = std::fs::read_to_string(&file).map_err(|e| format!("{file}: {e}"))?;
             }
-            let report = core
-                .import_instance_blocklist(None, &csv, dry_run)
-                .await
-                .map_err(err)?;
+            let (report, summary) = if dry_run {
+                let preview = core.preview_blocklist_import(&csv).await.map_err(err)?;
+                let summary = preview.summary();
+                (preview.lines, summary)
+            } else {
+                let lines = core
+                    .import_instance_blocklist(None, &csv, false)
+                    .await
+                    .map_err(err)?;
+                (lines, None)
+            };
             for line in &report {
+                let reach = line.reach().map(|r| format!(" ({r})")).unwrap_or_default();
                 println!(
-                    "{:<10} {:<32} {:<8} {}",
+                    "{:<10} {:<32} {:<8} {}{reach}",
                     line.change, line.domain, line.severity, line.detail
                 );
+            }
+            if let Some(s) = summary {
+                println!("{s}");
             }
             let changed = report
                 .iter()

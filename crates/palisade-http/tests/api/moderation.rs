@@ -215,6 +215,111 @@ async fn importing_a_block_list_only_tightens_and_a_dry_run_writes_nothing() {
     assert_eq!(listed.body.as_array().unwrap().len(), 2);
 }
 
+/// An import's preview says what each line reaches here and what its suspensions reach
+/// together, each relationship and each member counted once (a subdomain listed beside its
+/// parent, a member tied to two of the domains); the API, the web page and the single
+/// domain preview agree.
+#[tokio::test]
+async fn an_import_preview_counts_what_its_suspensions_reach_here_together() {
+    let srv = TestServer::new().await;
+    let admin = srv.staff("admin", "admin").await;
+    let mut ids = Vec::new();
+    for name in ["alice", "bob"] {
+        let token = srv.user(name).await;
+        let me = srv.get("/api/v1/accounts/verify_credentials", Some(&token)).await;
+        ids.push(me.body["id"].as_str().unwrap().parse::<i64>().unwrap());
+    }
+    let (alice, bob) = (ids[0], ids[1]);
+    let tom = srv.remote_account("tom", "big.test").await.id;
+    let tia = srv.remote_account("tia", "sub.big.test").await.id;
+    let ann = srv.remote_account("ann", "other.test").await.id;
+    let zed = srv.remote_account("zed", "limited.test").await.id;
+    for (follower, target) in [(alice, tom), (tom, alice), (bob, tia), (alice, ann), (bob, zed)] {
+        srv.follow_directly(follower, target, true).await;
+    }
+    let csv = "#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate\n\
+               big.test,suspend,false,false,,false\n\
+               sub.big.test,suspend,false,false,,false\n\
+               other.test,suspend,false,false,,false\n\
+               limited.test,silence,false,false,,false\n\
+               never-met.test,suspend,false,false,,false\n";
+    let dry = srv
+        .post_json(
+            "/api/v1/admin/domain_blocks/import",
+            Some(&admin),
+            json!({"data": csv, "dry_run": true}),
+        )
+        .await;
+    assert_eq!(dry.status, 200, "{}", dry.text);
+    let reach: Vec<(&str, Option<i64>, Option<i64>)> = dry.body["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["domain"].as_str().unwrap(),
+                l["impact"]["accounts"].as_i64(),
+                l["impact"]["relationships"].as_i64(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        reach,
+        [
+            ("big.test", Some(2), Some(3)),
+            ("sub.big.test", Some(1), Some(1)),
+            ("other.test", Some(1), Some(1)),
+            ("limited.test", Some(1), Some(1)),
+            ("never-met.test", None, None),
+        ],
+        "{}",
+        dry.text
+    );
+    // Together: tom, tia and ann; four relationships; alice and bob, once each.
+    let total = &dry.body["suspensions"];
+    assert_eq!(
+        (
+            &total["accounts"],
+            &total["relationships"],
+            &total["members_affected"]
+        ),
+        (&json!(3), &json!(4), &json!(2)),
+        "{}",
+        dry.text
+    );
+    let single = srv
+        .get(
+            "/api/v1/admin/domain_blocks/preview?domain=big.test&severity=suspend",
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(
+        single.body["impact"], dry.body["lines"][0]["impact"],
+        "{}",
+        single.text
+    );
+
+    let mut web = crate::web_browser::Browser::new(&srv);
+    web.sign_in("admin").await;
+    web.get("/admin/domain_blocks").await;
+    let page = web
+        .post("/admin/domain_blocks/import", &[("data", csv)], true)
+        .await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert!(
+        page.text
+            .contains("Its suspensions end 4 relationships of 2 members")
+            && page
+                .text
+                .contains("ends 3 relationships of 2 members; hides 2 accounts")
+            && page.text.contains("limits 1 accounts"),
+        "{}",
+        page.text
+    );
+    let listed = srv.get("/api/v1/admin/domain_blocks", Some(&admin)).await;
+    assert_eq!(listed.body, json!([]), "a preview writes nothing");
+}
+
 #[tokio::test]
 async fn the_published_block_list_follows_its_visibility_setting() {
     use palisade_core::settings::{BlocklistVisibility, Settings};

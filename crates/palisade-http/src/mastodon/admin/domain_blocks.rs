@@ -203,13 +203,19 @@ async fn import(
     Params(p): Params<ImportForm>,
 ) -> ApiResult<Json<Value>> {
     let viewer = admin(auth, WRITE, true)?;
+    let csv = p.data.as_deref().unwrap_or("");
+    if p.dry_run {
+        // The preview: each line's impact, and the suspensions' together.
+        let preview = st.core.preview_blocklist_import(csv).await?;
+        return Ok(Json(json!({
+            "dry_run": true,
+            "lines": preview.lines,
+            "suspensions": preview.suspensions,
+        })));
+    }
     let report = st
         .core
-        .import_instance_blocklist(
-            viewer.account.as_ref().map(|a| a.id),
-            p.data.as_deref().unwrap_or(""),
-            p.dry_run,
-        )
+        .import_instance_blocklist(viewer.account.as_ref().map(|a| a.id), csv, false)
         .await?;
-    Ok(Json(json!({"dry_run": p.dry_run, "lines": report})))
+    Ok(Json(json!({"dry_run": false, "lines": report})))
 }

@@ -349,11 +349,8 @@ pub async fn import(State(st): State<AppState>, Form(mut ctx, f): Form<ImportFor
     } else {
         f.file.clone()
     };
-    let lines = st
-        .core
-        .import_instance_blocklist(actor(&v), &text, !f.confirm)
-        .await?;
     if f.confirm {
+        let lines = st.core.import_instance_blocklist(actor(&v), &text, false).await?;
         let changed = lines
             .iter()
             .filter(|l| l.change == "create" || l.change == "update")
@@ -361,6 +358,8 @@ pub async fn import(State(st): State<AppState>, Form(mut ctx, f): Form<ImportFor
         ctx.notice(&format!("Import done: {changed} policies created or changed."));
         return Ok(redirect(&ctx, "/admin/domain_blocks"));
     }
+    let preview = st.core.preview_blocklist_import(&text).await?;
+    let lines = &preview.lines;
     Ok(page(
         &st,
         &ctx,
@@ -370,11 +369,15 @@ pub async fn import(State(st): State<AppState>, Form(mut ctx, f): Form<ImportFor
             (tabs("/admin/domain_blocks"))
             section.card.prompt {
                 h2 { "Import this block list?" }
+                @match preview.summary() {
+                    Some(s) => p #import-impact { strong { (s) } },
+                    None => p #import-impact { "None of its new limits or suspensions touches an account known here." },
+                }
                 div.table-wrap { table {
-                    thead { tr { th scope="col" { "Domain" } th scope="col" { "Severity" } th scope="col" { "Change" } th scope="col" { "Detail" } } }
-                    tbody { @for l in &lines { tr { td { (l.domain) } td { (l.severity) } td { (l.change) } td { (l.detail) } } } }
+                    thead { tr { th scope="col" { "Domain" } th scope="col" { "Severity" } th scope="col" { "Change" } th scope="col" { "Detail" } th scope="col" { "Here" } } }
+                    tbody { @for l in lines { tr { td { (l.domain) } td { (l.severity) } td { (l.change) } td { (l.detail) } td { (l.reach().unwrap_or_default()) } } } }
                 } }
-                p.hint { "An import only tightens: existing stricter policies and your comments stay. Preview each suspension's impact from the list afterwards." }
+                p.hint { "An import only tightens: existing stricter policies and your comments stay. \"Here\" counts what each line reaches on this instance (domains it has never met reach nothing)." }
                 form action="/admin/domain_blocks/import" method="post" {
                     (csrf(&ctx))
                     input type="hidden" name="data" value=(text);
