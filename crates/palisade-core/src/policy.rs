@@ -178,6 +178,12 @@ impl PolicySet {
     pub fn refused<'a>(&self, boundary: Boundary, subject: impl Into<Subject<'a>>) -> bool {
         self.decide(boundary, subject) == Decision::Refuse
     }
+
+    /// Whether files from `domain` may be fetched and shown here: neither its media
+    /// (`reject_media`) nor fetches from it are refused.
+    pub fn media_allowed(&self, domain: Option<&str>) -> bool {
+        !self.refused(Boundary::Media, domain) && !self.refused(Boundary::Fetch, domain)
+    }
 }
 
 /// A domain as written by a member or an admin (`Threads.net`, `https://threads.net/`,

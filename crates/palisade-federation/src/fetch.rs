@@ -65,7 +65,7 @@ pub struct FetchError {
 }
 
 impl FetchError {
-    fn new(class: FailureClass, message: impl Into<String>) -> FetchError {
+    pub(crate) fn new(class: FailureClass, message: impl Into<String>) -> FetchError {
         FetchError {
             class,
             message: message.into(),
@@ -152,8 +152,14 @@ impl Resolve for GuardedResolver {
 #[derive(Clone)]
 pub struct Fetcher {
     client: reqwest::Client,
+    /// The same, following no redirect: `download` follows them itself, asking its caller
+    /// about each hop before it is contacted.
+    direct: reqwest::Client,
     config: Arc<FetchConfig>,
 }
+
+/// A caller's word on a URL before it is contacted (`download`'s first URL and each hop).
+pub type HopCheck<'a> = &'a (dyn Fn(&Url) -> Result<(), FetchError> + Send + Sync);
 
 /// A response read within the limits.
 pub struct Fetched {
@@ -172,6 +178,30 @@ pub struct Downloaded {
 }
 
 const MAX_REDIRECTS: usize = 5;
+
+/// An HTTP client behind the guarded resolver, with the configured limits.
+fn build_client(
+    config: &Arc<FetchConfig>,
+    redirect: reqwest::redirect::Policy,
+) -> Result<reqwest::Client, FetchError> {
+    let mut builder = reqwest::Client::builder()
+        .dns_resolver(Arc::new(GuardedResolver {
+            config: config.clone(),
+        }))
+        .redirect(redirect)
+        .no_proxy()
+        .timeout(config.timeout)
+        .connect_timeout(Duration::from_secs(10))
+        .user_agent(config.user_agent.clone());
+    if let Some(pem) = &config.extra_root_certificates {
+        let certs = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
+            .map_err(|e| FetchError::new(FailureClass::Other, format!("extra root certificates: {e}")))?;
+        builder = builder.tls_certs_merge(certs);
+    }
+    builder
+        .build()
+        .map_err(|e| FetchError::new(FailureClass::Other, format!("HTTP client: {e}")))
+}
 
 impl Fetcher {
     pub fn new(config: FetchConfig) -> Result<Fetcher, FetchError> {
@@ -192,24 +222,13 @@ impl Fetcher {
             }
             attempt.follow()
         });
-        let mut builder = reqwest::Client::builder()
-            .dns_resolver(Arc::new(GuardedResolver {
-                config: config.clone(),
-            }))
-            .redirect(redirect)
-            .no_proxy()
-            .timeout(config.timeout)
-            .connect_timeout(Duration::from_secs(10))
-            .user_agent(config.user_agent.clone());
-        if let Some(pem) = &config.extra_root_certificates {
-            let certs = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
-                .map_err(|e| FetchError::new(FailureClass::Other, format!("extra root certificates: {e}")))?;
-            builder = builder.tls_certs_merge(certs);
-        }
-        let client = builder
-            .build()
-            .map_err(|e| FetchError::new(FailureClass::Other, format!("HTTP client: {e}")))?;
-        Ok(Fetcher { client, config })
+        let client = build_client(&config, redirect)?;
+        let direct = build_client(&config, reqwest::redirect::Policy::none())?;
+        Ok(Fetcher {
+            client,
+            direct,
+            config,
+        })
     }
 
     /// Refuses URLs we must not contact before any connection is made.
@@ -241,27 +260,55 @@ impl Fetcher {
     }
 
     /// GETs a file into `dest` (at most `max_bytes`), with only the headers given here: no
-    /// cookie, no address or header of whoever caused the fetch is ever forwarded.
+    /// cookie, no address or header of whoever caused the fetch is ever forwarded. Redirects
+    /// are followed here, each hop checked by our guards and by `hop` before it is contacted
+    /// (a policy refusing a host that a redirect names is asked before, not after).
     pub async fn download(
         &self,
         url: &Url,
         accept: &str,
         max_bytes: u64,
         dest: &std::path::Path,
+        hop: HopCheck<'_>,
     ) -> Result<Downloaded, FetchError> {
         use tokio::io::AsyncWriteExt;
-        self.check_url(url)?;
         let mut headers = header::HeaderMap::new();
         if let Ok(v) = header::HeaderValue::from_str(accept) {
             headers.insert(header::ACCEPT, v);
         }
-        let mut response = self
-            .client
-            .get(url.clone())
-            .headers(headers)
-            .send()
-            .await
-            .map_err(classify)?;
+        let mut url = url.clone();
+        let mut hops = 0;
+        let mut response = loop {
+            self.check_url(&url)?;
+            hop(&url)?;
+            let response = self
+                .direct
+                .get(url.clone())
+                .headers(headers.clone())
+                .send()
+                .await
+                .map_err(classify)?;
+            let next = response
+                .status()
+                .is_redirection()
+                .then(|| response.headers().get(header::LOCATION))
+                .flatten()
+                .and_then(|l| l.to_str().ok())
+                .and_then(|l| url.join(l).ok());
+            match next {
+                Some(_) if hops == MAX_REDIRECTS => {
+                    return Err(FetchError::new(
+                        FailureClass::Refused,
+                        format!("{url}: too many redirects"),
+                    ));
+                }
+                Some(to) => {
+                    hops += 1;
+                    url = to;
+                }
+                None => break response,
+            }
+        };
         let status = response.status();
         let final_url = response.url().clone();
         let content_type = response

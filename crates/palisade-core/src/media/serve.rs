@@ -76,8 +76,7 @@ impl Core {
 
     /// Whether files from `domain` may be fetched and shown here (the policy decides).
     pub async fn remote_media_allowed(&self, domain: Option<&str>) -> Result<bool> {
-        let policies = self.policies().await?;
-        Ok(!policies.refused(Boundary::Media, domain) && !policies.refused(Boundary::Fetch, domain))
+        Ok(self.policies().await?.media_allowed(domain))
     }
 
     /// Whether pages of `domain` may be fetched (preview cards, profile links).

@@ -15,7 +15,7 @@ use palisade_media::{Kind, limits};
 use reqwest::Url;
 
 use crate::context::{FedError, FedResult, Federation};
-use crate::fetch::FailureClass;
+use crate::fetch::{FailureClass, FetchError};
 
 /// Why a remote file cannot be served.
 #[derive(Debug, thiserror::Error)]
@@ -123,26 +123,24 @@ impl Federation {
             )));
         }
         let url = Url::parse(&url_text).map_err(|e| FedError::Invalid(format!("{url_text}: {e}")))?;
-        // The file's own host must be acceptable too (it may differ from the author's).
-        let host = crate::vocab::host_of(&url_text);
-        if host.as_deref() != m.domain.as_deref() && !self.core.remote_media_allowed(host.as_deref()).await? {
-            return Err(FedError::Refused(format!(
-                "media from {} is rejected here",
-                host.unwrap_or_default()
-            )));
-        }
+        // The file's own host, and every host a redirect names, must be acceptable too
+        // (they may differ from the author's): asked before each is contacted.
+        let policies = self.core.policies().await?;
+        let hop = |u: &Url| {
+            let host = crate::vocab::host_of(u.as_str());
+            match policies.media_allowed(host.as_deref()) {
+                true => Ok(()),
+                false => Err(FetchError::new(
+                    FailureClass::Refused,
+                    format!("{u}: media from {} is rejected here", host.unwrap_or_default()),
+                )),
+            }
+        };
         let file = TempFile::new("download");
         let got = self
             .fetcher
-            .download(&url, accept_for(m), limit_for(m), file.path())
+            .download(&url, accept_for(m), limit_for(m), file.path(), &hop)
             .await?;
-        let final_host = crate::vocab::host_of(got.url.as_str());
-        if final_host != host && !self.core.remote_media_allowed(final_host.as_deref()).await? {
-            return Err(FedError::Refused(format!(
-                "{url_text} redirected to {}, whose media is rejected",
-                final_host.unwrap_or_default()
-            )));
-        }
         if got.status != reqwest::StatusCode::OK {
             return Err(FedError::Fetch(crate::fetch::FetchError {
                 class: FailureClass::Http(got.status.as_u16()),

@@ -14,7 +14,8 @@ use serde_json::{Value, json};
 /// Path → (content type, body).
 type Table = Arc<Mutex<HashMap<String, (String, Vec<u8>)>>>;
 
-/// A small web server on 127.0.0.5: `pages` by path (content type, body); counts requests.
+/// A small web server on 127.0.0.5 (or another address): `pages` by path (content type,
+/// body); counts requests.
 struct Pages {
     base: String,
     hits: Arc<Mutex<HashMap<String, usize>>>,
@@ -23,6 +24,12 @@ struct Pages {
 
 impl Pages {
     async fn start(pages: Vec<(&str, &str, Vec<u8>)>) -> Pages {
+        Pages::start_at("127.0.0.5", pages).await
+    }
+
+    /// `start` on another loopback address: another host. A page of type `redirect` answers
+    /// 302 to its body.
+    async fn start_at(ip: &str, pages: Vec<(&str, &str, Vec<u8>)>) -> Pages {
         let hits: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
         let table: Table = Arc::new(Mutex::new(
             pages
@@ -31,7 +38,7 @@ impl Pages {
                 .collect(),
         ));
         let served = table.clone();
-        let listener = tokio::net::TcpListener::bind("127.0.0.5:0").await.unwrap();
+        let listener = tokio::net::TcpListener::bind((ip, 0)).await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let counter = hits.clone();
         let app = axum::Router::new().fallback(move |uri: axum::http::Uri| {
@@ -40,6 +47,11 @@ impl Pages {
                 *counter.lock().unwrap().entry(uri.path().to_owned()).or_default() += 1;
                 let page = table.lock().unwrap().get(uri.path()).cloned();
                 match page {
+                    Some((t, b)) if t == "redirect" => (
+                        axum::http::StatusCode::FOUND,
+                        [(axum::http::header::LOCATION, String::from_utf8(b).unwrap())],
+                    )
+                        .into_response(),
                     Some((t, b)) => {
                         ([(axum::http::header::CONTENT_TYPE, t.clone())], b.clone()).into_response()
                     }
@@ -336,6 +348,97 @@ async fn reject_media_stops_fetching_and_showing() {
         )
         .await;
     assert_eq!(r.body["impact"]["media"], 2, "{}", r.text);
+}
+
+/// A remote file whose address redirects to a server whose media is rejected is not
+/// fetched from there: each hop is checked before it is contacted, not after.
+#[tokio::test]
+async fn a_redirect_to_a_server_whose_media_is_rejected_is_not_followed() {
+    use palisade_core::media::RemoteAttachment;
+    use palisade_core::model::Visibility;
+    use palisade_core::remote::RemoteStatus;
+    let srv = TestServer::new().await;
+    let admin = srv.staff("root", "admin").await;
+    let target = Pages::start_at(
+        "127.0.0.6",
+        vec![("/img.png", "image/png", testdata::png(32, 32, false))],
+    )
+    .await;
+    let origin = Pages::start(vec![(
+        "/img.png",
+        "redirect",
+        format!("{}/img.png", target.base).into_bytes(),
+    )])
+    .await;
+    let origin_host = origin.base.trim_start_matches("http://").to_owned();
+    let target_host = target.base.trim_start_matches("http://").to_owned();
+    let author = srv.remote_account("tom", &origin_host).await;
+    let status = srv
+        .core
+        .receive_status(RemoteStatus {
+            uri: format!("{}/notes/1", origin.base),
+            url: None,
+            author,
+            content_html: "<p>a picture</p>".into(),
+            spoiler_text: String::new(),
+            sensitive: false,
+            visibility: Visibility::Public,
+            language: None,
+            in_reply_to: None,
+            in_reply_to_uri: None,
+            mentions: Vec::new(),
+            tags: Vec::new(),
+            published: palisade_core::model::now_ms(),
+            edited: None,
+            poll: None,
+            attachments: vec![RemoteAttachment {
+                url: format!("{}/img.png", origin.base),
+                kind: "image".into(),
+                media_type: Some("image/png".into()),
+                description: "a picture".into(),
+                blurhash: None,
+                focus: None,
+                width: None,
+                height: None,
+            }],
+            emojis: Vec::new(),
+        })
+        .await
+        .unwrap();
+    let shown = srv.get(&format!("/api/v1/statuses/{}", status.id), None).await;
+    let path = local_path(&srv, &shown.body["media_attachments"][0]["url"]);
+
+    let r = srv
+        .post_form(
+            "/api/v1/admin/domain_blocks",
+            Some(&admin),
+            &[
+                ("domain", &target_host),
+                ("severity", "noop"),
+                ("reject_media", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(srv.get_bytes(&path, &[]).await.0, 404);
+    assert_eq!(origin.hits("/img.png"), 1, "the file's own server was asked");
+    assert_eq!(
+        target.hits("/img.png"),
+        0,
+        "the server it redirected to was never contacted"
+    );
+
+    // Without the block, the same redirect is followed.
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    let r = srv
+        .delete(&format!("/api/v1/admin/domain_blocks/{id}"), Some(&admin))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    srv.eventually("the policy is lifted", || async {
+        srv.get_bytes(&path, &[]).await.0 == 200
+    })
+    .await;
+    assert_eq!(target.hits("/img.png"), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
