@@ -31,4 +31,25 @@ document.addEventListener("DOMContentLoaded", () => {
     t.addEventListener("input", update);
     update();
   });
+  // Files still processing: the page asks for itself again now and then and puts each
+  // file in place once it is ready; the rest of the page (a draft being typed) stays.
+  const waiting = () => document.querySelectorAll("figure[data-state=processing][data-media]");
+  let tries = 0;
+  const look = async () => {
+    tries += 1;
+    try {
+      const r = await fetch(location.href, { credentials: "same-origin", headers: { accept: "text/html" } });
+      if (r.ok) {
+        const fresh = new DOMParser().parseFromString(await r.text(), "text/html");
+        waiting().forEach((f) => {
+          const now = fresh.querySelector(`figure[data-media="${f.dataset.media}"]`);
+          if (now && now.dataset.state !== "processing") f.replaceWith(document.importNode(now, true));
+        });
+      }
+    } catch (_) {
+      // The next look may work.
+    }
+    if (waiting().length && tries < 40) setTimeout(look, Math.min(1500 * tries, 10000));
+  };
+  if (waiting().length) setTimeout(look, 1500);
 });

@@ -57,14 +57,14 @@ fn one(f: &Shown<'_>) -> Markup {
     };
     if m.state == "processing" {
         return html! {
-            figure.attachment.processing data-state="processing" {
-                p role="status" { (what(&m.kind)) ": processing. It appears here when it is ready; reload the page." }
+            figure.attachment.processing data-state="processing" data-media=(m.id) {
+                p role="status" { (what(&m.kind)) ": processing. It appears here when it is ready (reload the page if it does not)." }
             }
         };
     }
     if m.state == "failed" {
         return html! {
-            figure.attachment.failed data-state="failed" { p.error { (what(&m.kind)) ": this file could not be processed." } }
+            figure.attachment.failed data-state="failed" data-media=(m.id) { p.error { (what(&m.kind)) ": this file could not be processed." } }
         };
     }
     let Some(url) = &f.url else {
@@ -93,7 +93,7 @@ fn one(f: &Shown<'_>) -> Markup {
         _ => html! { a href=(url) { "Download the attachment" } },
     };
     html! {
-        figure class={"attachment " (m.kind)} {
+        figure class={"attachment " (m.kind)} data-state="ready" data-media=(m.id) {
             (body)
             @if !desc.is_empty() {
                 details.alt {
