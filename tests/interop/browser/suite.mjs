@@ -77,7 +77,7 @@ await check("visitor pages: front, about, local timeline, sign-up and sign-in", 
   await page.context().close();
 });
 
-await check("a visitor signs up; the member posts, favourites, boosts, bookmarks, replies and deletes", async () => {
+await check("a visitor signs up; the member posts, favourites, boosts, bookmarks, edits, replies and deletes", async () => {
   const page = await newPage();
   await visit(page, `${A.url}/auth/sign_up`);
   await page.fill("#username", "zoe");
@@ -96,6 +96,12 @@ await check("a visitor signs up; the member posts, favourites, boosts, bookmarks
   }
   const pressed = await page.$$eval("article.status button[aria-pressed=true]", (b) => b.map((x) => x.textContent));
   assert(pressed.some((t) => t.startsWith("Favourited")) && pressed.some((t) => t.startsWith("Bookmarked")), `pressed: ${pressed}`);
+  await follow(page, () => page.click(`${post} >> nth=0 >> a:has-text("Edit")`));
+  await page.fill("#status", "Hello from the web interface, said better #firstpost");
+  await follow(page, () => page.click("form.compose button[type=submit]"));
+  const edited = await page.textContent("main");
+  assert(edited.includes("said better") && edited.includes("· edited"), "the post shows its new text, marked edited");
+  await visit(page, `${A.url}/home`);
   await follow(page, () => page.click(`${post} >> nth=0 >> a:has-text("Reply")`));
   await page.fill("#status", "and a reply");
   await follow(page, () => page.click("form.compose button[type=submit]"));

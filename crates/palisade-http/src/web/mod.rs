@@ -10,6 +10,7 @@ pub mod auth;
 pub mod compose;
 pub mod ctx;
 pub mod domain_blocks;
+pub mod edit;
 pub mod follow_requests;
 pub mod form;
 pub mod home;
@@ -58,6 +59,10 @@ pub fn routes() -> Routes {
         )
         .route("/statuses/new", get(session(), statuses::new))
         .route("/statuses/{id}", get(public(), statuses::show_by_id))
+        .route(
+            "/statuses/{id}/edit",
+            get(session(), edit::page).post(session(), edit::save),
+        )
         .route("/statuses/{id}/{action}", post(session(), statuses::act))
         .route("/search", get(public(), search::search))
         .route("/tags/{name}", get(public(), profile::tag))

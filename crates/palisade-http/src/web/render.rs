@@ -38,7 +38,7 @@ pub fn status(st: &AppState, ctx: &Ctx, v: &StatusView) -> Markup {
             }
             header {
                 (account_line(st, &shown.account))
-                a.meta href=(status_path(shown)) { (time(s.created_at)) " · " (s.visibility) }
+                a.meta href=(status_path(shown)) { (time(s.created_at)) " · " (s.visibility) @if s.edited_at.is_some() { " · edited" } }
             }
             @if !s.spoiler_text.is_empty() {
                 details.cw {
@@ -61,6 +61,9 @@ pub fn status(st: &AppState, ctx: &Ctx, v: &StatusView) -> Markup {
                     }
                     (toggle(ctx, id, marks.favourited, "unfavourite", "favourite", "Favourited", "Favourite", s.favourites_count))
                     (toggle(ctx, id, marks.bookmarked, "unbookmark", "bookmark", "Bookmarked", "Bookmark", -1))
+                    @if mine && s.reblog_of_id.is_none() {
+                        a href={"/statuses/" (id) "/edit"} { "Edit" }
+                    }
                     @if mine {
                         form.inline action={"/statuses/" (id) "/delete"} method="post" data-confirm="Delete this post?" {
                             (csrf(ctx))

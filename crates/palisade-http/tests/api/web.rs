@@ -1,8 +1,8 @@
 //! The web interface's security and the block prompt, through the real router: CSRF tokens
 //! on every form (403 without), roles (members cannot open admin pages, moderators cannot
 //! act), session cookie flags, the Content-Security-Policy, the sign-in rate limit, and the
-//! prompt's counts and names equal to the preview API's, and a locked account answering follow
-//! requests.
+//! prompt's counts and names equal to the preview API's, a locked account answering follow
+//! requests, and a member editing her post.
 
 use axum::http::{Method, StatusCode};
 use palisade_testkit::TestServer;
@@ -549,4 +549,104 @@ async fn a_locked_account_accepts_and_rejects_follow_requests_on_the_web() {
         .post(&format!("/accounts/{carol_id}/authorize"), &[], true)
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
+}
+
+/// A member edits her post on the web: the form holds the post's text and its files'
+/// descriptions, the edit goes through the API's rules (history, "edited"), an empty post
+/// is refused with the text kept, and no one else can open or post the form.
+#[tokio::test]
+async fn a_member_edits_her_post_on_the_web() {
+    let srv = TestServer::new().await;
+    let alice = srv.user("alice").await;
+    srv.user("bob").await;
+    let up = srv
+        .upload(
+            &alice,
+            "p.png",
+            "image/png",
+            &palisade_media::testdata::png(16, 16, false),
+            &[("description", "a dot")],
+        )
+        .await;
+    let r = srv
+        .post_json(
+            "/api/v1/statuses",
+            Some(&alice),
+            serde_json::json!({"status": "first words", "media_ids": [up.body["id"]]}),
+        )
+        .await;
+    let id = r.body["id"].as_str().unwrap().to_owned();
+
+    let mut b = Browser::new(&srv);
+    b.sign_in("alice").await;
+    let home = b.get("/home").await;
+    assert!(
+        home.text.contains(&format!("href=\"/statuses/{id}/edit\"")),
+        "{}",
+        home.text
+    );
+    let form = b.get(&format!("/statuses/{id}/edit")).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.text);
+    assert!(
+        form.text.contains("first words") && form.text.contains("a dot"),
+        "{}",
+        form.text
+    );
+    let r = b
+        .post(
+            &format!("/statuses/{id}/edit"),
+            &[
+                ("status", "better words"),
+                ("description_0", "a red dot"),
+                ("spoiler_text", ""),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let s = srv.get(&format!("/api/v1/statuses/{id}"), Some(&alice)).await;
+    assert!(
+        s.body["content"].as_str().unwrap().contains("better words"),
+        "{}",
+        s.text
+    );
+    assert!(s.body["edited_at"].is_string(), "{}", s.text);
+    assert_eq!(s.body["media_attachments"][0]["description"], "a red dot");
+    let history = srv
+        .get(&format!("/api/v1/statuses/{id}/history"), Some(&alice))
+        .await;
+    assert_eq!(history.body.as_array().map(Vec::len), Some(2), "{}", history.text);
+    let page = b.get(&format!("/@alice/{id}")).await;
+    assert!(page.text.contains("· edited"), "{}", page.text);
+
+    // A post over the length limit is refused, and says so.
+    b.get(&format!("/statuses/{id}/edit")).await;
+    let long = "x".repeat(srv.core.settings.limits.max_status_chars as usize + 1);
+    let r = b
+        .post(
+            &format!("/statuses/{id}/edit"),
+            &[("status", long.as_str()), ("description_0", "")],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(r.text.contains("Not saved"), "{}", r.text);
+
+    let mut bob = Browser::new(&srv);
+    bob.sign_in("bob").await;
+    assert_eq!(
+        bob.get(&format!("/statuses/{id}/edit")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    bob.get("/home").await;
+    let r = bob
+        .post(&format!("/statuses/{id}/edit"), &[("status", "mine now")], true)
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
+    let s = srv.get(&format!("/api/v1/statuses/{id}"), Some(&alice)).await;
+    assert!(
+        s.body["content"].as_str().unwrap().contains("better words"),
+        "{}",
+        s.text
+    );
 }
