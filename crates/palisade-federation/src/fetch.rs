@@ -278,13 +278,23 @@ impl Fetcher {
         }
         let mut url = url.clone();
         let mut hops = 0;
+        // One time limit for the whole download, redirects and body included.
+        let deadline = std::time::Instant::now() + self.config.timeout;
         let mut response = loop {
             self.check_url(&url)?;
             hop(&url)?;
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return Err(FetchError::new(
+                    FailureClass::Timeout,
+                    format!("{url}: out of time"),
+                ));
+            }
             let response = self
                 .direct
                 .get(url.clone())
                 .headers(headers.clone())
+                .timeout(left)
                 .send()
                 .await
                 .map_err(classify)?;
