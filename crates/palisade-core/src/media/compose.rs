@@ -4,14 +4,16 @@
 //! (`create_status`'s rules), except that files still being processed (video, audio,
 //! animated GIFs) are accepted: the status shows them as processing and federates when they
 //! are ready. If anything is refused nothing stays behind: the files stored so far are
-//! deleted and no status is written.
+//! deleted and no status is written. An edit with new files (the web's edit form) goes the
+//! same way.
 
 use super::NewMedia;
 use super::remote::MAX_ATTACHMENTS;
 use crate::auth::Viewer;
-use crate::statuses::NewStatus;
+use crate::statuses::{NewStatus, StatusChanges};
 use crate::views::StatusView;
 use crate::{Core, Error};
+use palisade_store::media as media_store;
 
 /// Why a post with files was refused, and which file (0-based) if one was the reason.
 #[derive(Debug)]
@@ -35,38 +37,90 @@ impl Core {
         files: Vec<NewMedia>,
     ) -> Result<StatusView, PostError> {
         if files.len() + new.media_ids.len() > MAX_ATTACHMENTS {
-            return Err(Error::invalid(format!("Cannot attach more than {MAX_ATTACHMENTS} files")).into());
+            return Err(too_many().into());
         }
-        let mut stored: Vec<i64> = Vec::new();
-        let mut failure = None;
+        let stored = self.store_files(viewer, files, false).await?;
+        new.media_ids.extend(stored.iter().map(i64::to_string));
+        let result = self.create_status_with(viewer, new, true).await;
+        if result.is_err() {
+            self.discard_uploads(viewer, &stored).await;
+        }
+        Ok(result?)
+    }
+
+    /// Stores `files` and edits the viewer's post `id` with `changes`, the new files after
+    /// those `changes.media_ids` keeps (`None`: all it has). Video and audio are processed
+    /// before the edit is saved, as the API's v1 upload does: an edit federates at once, and
+    /// peers must get its files with it.
+    pub async fn edit_with_files(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+        mut changes: StatusChanges,
+        files: Vec<NewMedia>,
+    ) -> Result<StatusView, PostError> {
+        if files.is_empty() {
+            return Ok(self.edit_status(viewer, id, changes).await?);
+        }
+        let kept = match changes.media_ids.take() {
+            Some(ids) => ids,
+            None => media_store::of_statuses(&self.db, &[id])
+                .await
+                .map_err(Error::from)?
+                .iter()
+                .map(|m| m.id.to_string())
+                .collect(),
+        };
+        if kept.len() + files.len() > MAX_ATTACHMENTS {
+            return Err(too_many().into());
+        }
+        let stored = self.store_files(viewer, files, true).await?;
+        changes.media_ids = Some(
+            kept.into_iter()
+                .chain(stored.iter().map(i64::to_string))
+                .collect(),
+        );
+        let result = self.edit_status(viewer, id, changes).await;
+        if result.is_err() {
+            self.discard_uploads(viewer, &stored).await;
+        }
+        Ok(result?)
+    }
+
+    /// Stores each file as `upload_media` does; when one is refused, those stored before it
+    /// are deleted and the error names it.
+    async fn store_files(
+        &self,
+        viewer: &Viewer,
+        files: Vec<NewMedia>,
+        wait: bool,
+    ) -> Result<Vec<i64>, PostError> {
+        let mut stored = Vec::new();
         for (index, file) in files.into_iter().enumerate() {
-            match self.upload_media(viewer, file, false).await {
+            match self.upload_media(viewer, file, wait).await {
                 Ok(m) => stored.push(m.id),
                 Err(error) => {
-                    failure = Some(PostError {
+                    self.discard_uploads(viewer, &stored).await;
+                    return Err(PostError {
                         file: Some(index),
                         error,
                     });
-                    break;
                 }
             }
         }
-        let result = match failure {
-            Some(e) => Err(e),
-            None => {
-                new.media_ids.extend(stored.iter().map(i64::to_string));
-                self.create_status_with(viewer, new, true)
-                    .await
-                    .map_err(PostError::from)
-            }
-        };
-        if result.is_err() {
-            for id in stored {
-                if let Err(e) = self.delete_media(viewer, id).await {
-                    tracing::warn!(media_id = id, error = %e, "an upload of a refused post was not deleted");
-                }
-            }
-        }
-        result
+        Ok(stored)
     }
+
+    /// Deletes the uploads of a refused submit.
+    async fn discard_uploads(&self, viewer: &Viewer, ids: &[i64]) {
+        for &id in ids {
+            if let Err(e) = self.delete_media(viewer, id).await {
+                tracing::warn!(media_id = id, error = %e, "an upload of a refused post was not deleted");
+            }
+        }
+    }
+}
+
+fn too_many() -> Error {
+    Error::invalid(format!("Cannot attach more than {MAX_ATTACHMENTS} files"))
 }

@@ -6,7 +6,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use maud::{Markup, html};
-use palisade_core::media::{NewMedia, PostError};
+use palisade_core::media::PostError;
 use palisade_core::statuses::NewStatus;
 use palisade_core::views::StatusView;
 use serde::Deserialize;
@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::ctx::Ctx;
 use super::page::{Opts, WebError, WebResult, csrf, display_name, page_with, redirect, require_member};
 use super::render::status_path;
-use super::upload::{FilesForm, MAX_FILES};
+use super::upload::{Descriptions, FilesForm, MAX_FILES};
 use crate::AppState;
 
 /// What the form shows: the text so far, and why the last submit was refused.
@@ -30,14 +30,8 @@ pub struct Draft {
     pub sensitive: String,
     #[serde(default)]
     pub in_reply_to_id: String,
-    #[serde(default)]
-    pub description_0: String,
-    #[serde(default)]
-    pub description_1: String,
-    #[serde(default)]
-    pub description_2: String,
-    #[serde(default)]
-    pub description_3: String,
+    #[serde(flatten)]
+    pub descriptions: Descriptions,
     /// The refused file (0-based) and the reason, or a reason about the post.
     #[serde(skip)]
     pub error: Option<(Option<usize>, String)>,
@@ -48,15 +42,6 @@ impl Draft {
         Draft {
             status: text.to_owned(),
             ..Default::default()
-        }
-    }
-
-    fn description(&self, i: usize) -> &str {
-        match i {
-            0 => &self.description_0,
-            1 => &self.description_1,
-            2 => &self.description_2,
-            _ => &self.description_3,
         }
     }
 }
@@ -92,26 +77,13 @@ pub fn form(st: &AppState, ctx: &Ctx, reply_to: Option<&StatusView>, d: &Draft, 
             label for="status" { @if reply_to.is_some() { "Your reply" } @else { "What's on your mind?" } }
             textarea #status name="status" maxlength=(max) data-max=(max) data-counter="status-left" aria-describedby="status-left" { (d.status) }
             p.counter #status-left aria-live="polite" { (max) " characters at most" }
-            details.attach open[file_error.is_some() || (0..MAX_FILES).any(|i| !d.description(i).is_empty())] {
+            details.attach open[file_error.is_some() || (0..MAX_FILES).any(|i| !d.descriptions.get(i).is_empty())] {
                 summary { "Add pictures, video or audio (up to " (MAX_FILES) ")" }
                 p.hint #files-hint { "Describe each file for people who cannot see it. Images up to "
                     (palisade_media::limits::megabytes(palisade_media::limits::IMAGE_BYTES)) ", video and audio up to "
                     (palisade_media::limits::megabytes(palisade_media::limits::VIDEO_BYTES)) "." }
                 @for i in 0..MAX_FILES {
-                    @let err = file_error.filter(|(n, _)| *n == i).map(|(_, m)| m);
-                    div.file-row {
-                        div {
-                            label for={"file_" (i)} { "File " (i + 1) }
-                            input id={"file_" (i)} type="file" name={"file_" (i)} accept=(accept)
-                                aria-describedby=(if err.is_some() { format!("file_{i}-error") } else { "files-hint".into() })
-                                aria-invalid=[err.map(|_| "true")];
-                            @if let Some(m) = err { p.error id={"file_" (i) "-error"} role="alert" { (m) " Choose the file again." } }
-                        }
-                        div {
-                            label for={"description_" (i)} { "Description of file " (i + 1) " (alt text)" }
-                            textarea.alt id={"description_" (i)} name={"description_" (i)} maxlength=(palisade_media::limits::DESCRIPTION_CHARS) rows="2" { (d.description(i)) }
-                        }
-                    }
+                    (file_row(i, accept, d.descriptions.get(i), file_error.filter(|(n, _)| *n == i).map(|(_, m)| m)))
                 }
                 label.check { input type="checkbox" name="sensitive" value="true" checked[d.sensitive == "true"]; "Mark the media as sensitive (shown blurred until clicked)" }
             }
@@ -140,21 +112,9 @@ pub async fn create(State(st): State<AppState>, mut form: FilesForm<Draft>) -> W
         Ok(v) => v.clone(),
         Err(r) => return Ok(r),
     };
-    let mut files = Vec::new();
-    for i in 0..MAX_FILES {
-        if let Some(file) = form.take(&format!("file_{i}")) {
-            let description = form.fields.description(i).trim().to_owned();
-            files.push((
-                i,
-                NewMedia {
-                    file: Some(file),
-                    thumbnail: None,
-                    description: (!description.is_empty()).then_some(description),
-                    focus: None,
-                },
-            ));
-        }
-    }
+    let descriptions = std::mem::take(&mut form.fields.descriptions);
+    let files = form.take_slots(0..MAX_FILES, &descriptions);
+    form.fields.descriptions = descriptions;
     let FilesForm {
         mut ctx,
         fields: mut d,
@@ -195,6 +155,26 @@ pub async fn create(State(st): State<AppState>, mut form: FilesForm<Draft>) -> W
             }
             e => Err(WebError(e)),
         },
+    }
+}
+
+/// Slot `i` of a form's new files: the file input and its description, with the reason
+/// the file was refused (`err`).
+pub fn file_row(i: usize, accept: &str, description: &str, err: Option<&str>) -> Markup {
+    html! {
+        div.file-row {
+            div {
+                label for={"file_" (i)} { "File " (i + 1) }
+                input id={"file_" (i)} type="file" name={"file_" (i)} accept=(accept)
+                    aria-describedby=(if err.is_some() { format!("file_{i}-error") } else { "files-hint".into() })
+                    aria-invalid=[err.map(|_| "true")];
+                @if let Some(m) = err { p.error id={"file_" (i) "-error"} role="alert" { (m) " Choose the file again." } }
+            }
+            div {
+                label for={"description_" (i)} { "Description of file " (i + 1) " (alt text)" }
+                textarea.alt id={"description_" (i)} name={"description_" (i)} maxlength=(palisade_media::limits::DESCRIPTION_CHARS) rows="2" { (description) }
+            }
+        }
     }
 }
 

@@ -1,20 +1,21 @@
-//! `/statuses/:id/edit`: the author changes a post's text, content warning, sensitivity and
-//! the descriptions of its files, under the API's rules (`Core::edit_status`: the post keeps
-//! its history and peers get an Update). Files are not added or removed here, and the
-//! audience does not change, as in Mastodon.
+//! `/statuses/:id/edit`: the author changes a post's text, content warning, sensitivity, the
+//! descriptions of its files, removes files and adds new ones (a multipart form, like
+//! compose), under the API's rules (`Core::edit_with_files`, then `edit_status`: the post
+//! keeps its history and peers get an Update). The audience does not change, as in Mastodon.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use maud::html;
-use palisade_core::media::MediaChanges;
+use palisade_core::media::{MediaChanges, PostError};
 use palisade_core::statuses::StatusChanges;
 use palisade_core::views::StatusView;
 use serde::Deserialize;
 
+use super::compose::{accept, file_row};
 use super::ctx::Ctx;
-use super::form::Form;
 use super::page::{Opts, WebError, WebResult, csrf, page_with, redirect, require_member};
 use super::render::status_path;
+use super::upload::{Descriptions, FilesForm, MAX_FILES};
 use crate::AppState;
 
 #[derive(Default, Deserialize)]
@@ -25,20 +26,25 @@ pub struct EditForm {
     spoiler_text: String,
     #[serde(default)]
     sensitive: String,
+    /// Slot by slot: the descriptions of the post's files, then of the files added.
+    #[serde(flatten)]
+    descriptions: Descriptions,
     #[serde(default)]
-    description_0: String,
+    remove_0: String,
     #[serde(default)]
-    description_1: String,
+    remove_1: String,
     #[serde(default)]
-    description_2: String,
+    remove_2: String,
     #[serde(default)]
-    description_3: String,
+    remove_3: String,
+    /// The slot of a refused new file, and why.
+    #[serde(skip)]
+    file_error: Option<(usize, String)>,
 }
 
 impl EditForm {
     fn of(v: &StatusView) -> EditForm {
-        let d = |i: usize| v.media.get(i).map(|m| m.description.clone()).unwrap_or_default();
-        EditForm {
+        let mut f = EditForm {
             status: v.status.text_source.clone(),
             spoiler_text: v.status.spoiler_text.clone(),
             sensitive: if v.status.sensitive {
@@ -46,20 +52,23 @@ impl EditForm {
             } else {
                 String::new()
             },
-            description_0: d(0),
-            description_1: d(1),
-            description_2: d(2),
-            description_3: d(3),
+            ..Default::default()
+        };
+        for (i, m) in v.media.iter().enumerate() {
+            f.descriptions.set(i, m.description.clone());
         }
+        f
     }
 
-    fn description(&self, i: usize) -> &str {
-        match i {
-            0 => &self.description_0,
-            1 => &self.description_1,
-            2 => &self.description_2,
-            _ => &self.description_3,
-        }
+    /// Whether the post's file in slot `i` is to go.
+    fn removed(&self, i: usize) -> bool {
+        let flag = match i {
+            0 => &self.remove_0,
+            1 => &self.remove_1,
+            2 => &self.remove_2,
+            _ => &self.remove_3,
+        };
+        flag == "true"
     }
 }
 
@@ -79,28 +88,41 @@ pub async fn page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) 
         return Ok(r);
     }
     let v = own(&st, &ctx, &id).await?;
-    Ok(form_page(&st, &ctx, &v, &EditForm::of(&v), None))
+    Ok(form_page(&st, &ctx, &v, &EditForm::of(&v), None).await)
 }
 
 pub async fn save(
     State(st): State<AppState>,
     Path(id): Path<String>,
-    Form(mut ctx, f): Form<EditForm>,
+    mut form: FilesForm<EditForm>,
 ) -> WebResult {
-    let viewer = match require_member(&ctx) {
+    let viewer = match require_member(&form.ctx) {
         Ok(v) => v.clone(),
         Err(r) => return Ok(r),
     };
-    let v = own(&st, &ctx, &id).await?;
-    let cw = f.spoiler_text.trim().to_owned();
-    let media_attributes = v
-        .media
+    let v = own(&st, &form.ctx, &id).await?;
+    let descriptions = std::mem::take(&mut form.fields.descriptions);
+    let added = form.take_slots(v.media.len()..MAX_FILES, &descriptions);
+    let FilesForm {
+        mut ctx,
+        fields: mut f,
+        refused,
+        ..
+    } = form;
+    f.descriptions = descriptions;
+    if let Some(reason) = refused {
+        return Ok(form_page(&st, &ctx, &v, &f, Some(&reason)).await);
+    }
+    let kept: Vec<(usize, i64)> = (0..v.media.len())
+        .filter(|i| !f.removed(*i))
+        .map(|i| (i, v.media[i].id))
+        .collect();
+    let media_attributes = kept
         .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            let description = f.description(i).trim().to_owned();
+        .map(|(i, id)| {
+            let description = f.descriptions.get(*i).trim().to_owned();
             (
-                m.id.to_string(),
+                id.to_string(),
                 MediaChanges {
                     description: Some(description),
                     ..Default::default()
@@ -108,25 +130,42 @@ pub async fn save(
             )
         })
         .collect();
+    let cw = f.spoiler_text.trim().to_owned();
     let changes = StatusChanges {
         text: f.status.clone(),
         sensitive: !cw.is_empty() || f.sensitive == "true",
         spoiler_text: cw,
         language: v.status.language.clone(),
-        media_ids: None,
+        media_ids: Some(kept.iter().map(|(_, id)| id.to_string()).collect()),
         media_attributes,
     };
-    match st.core.edit_status(&viewer, v.status.id, changes).await {
+    let slots: Vec<usize> = added.iter().map(|(i, _)| *i).collect();
+    let files = added.into_iter().map(|(_, m)| m).collect();
+    match st
+        .core
+        .edit_with_files(&viewer, v.status.id, changes, files)
+        .await
+    {
         Ok(edited) => {
             ctx.notice("Your post was edited.");
             Ok(redirect(&ctx, &status_path(&edited)))
         }
-        Err(palisade_core::Error::Unprocessable(m, _)) => Ok(form_page(&st, &ctx, &v, &f, Some(&m))),
-        Err(e) => Err(WebError(e)),
+        Err(PostError { file, error }) => match error {
+            palisade_core::Error::Unprocessable(m, _) | palisade_core::Error::TooLarge(m) => {
+                match file.and_then(|n| slots.get(n).copied()) {
+                    Some(slot) => {
+                        f.file_error = Some((slot, m));
+                        Ok(form_page(&st, &ctx, &v, &f, Some("a file was refused, see below.")).await)
+                    }
+                    None => Ok(form_page(&st, &ctx, &v, &f, Some(&m)).await),
+                }
+            }
+            e => Err(WebError(e)),
+        },
     }
 }
 
-fn form_page(
+async fn form_page(
     st: &AppState,
     ctx: &Ctx,
     v: &StatusView,
@@ -135,25 +174,39 @@ fn form_page(
 ) -> axum::response::Response {
     let max = st.core.settings.limits.max_status_chars;
     let action = format!("/statuses/{}/edit", v.status.id);
+    let accept = accept(st).await;
+    let file_error = f.file_error.as_ref().map(|(i, m)| (*i, m.as_str()));
     page_with(
         st,
         ctx,
         "Edit your post",
         html! {
             h1 { "Edit your post" }
-            form.compose.card action=(action) method="post" {
+            form.compose.card action=(action) method="post" enctype="multipart/form-data" {
                 (csrf(ctx))
                 @if let Some(m) = error { p.error #compose-error role="alert" { "Not saved: " (m) } }
                 label for="status" { "Your post" }
                 textarea #status name="status" maxlength=(max) data-max=(max) data-counter="status-left" aria-describedby="status-left" { (f.status) }
                 p.counter #status-left aria-live="polite" { (max) " characters at most" }
-                @for (i, m) in v.media.iter().enumerate().take(4) {
-                    label for={"description_" (i)} { "Description of file " (i + 1) " (" (m.kind) ", alt text)" }
-                    textarea.alt id={"description_" (i)} name={"description_" (i)} maxlength=(palisade_media::limits::DESCRIPTION_CHARS) rows="2" { (f.description(i)) }
+                @for (i, m) in v.media.iter().enumerate().take(MAX_FILES) {
+                    div.file-row {
+                        div {
+                            label for={"description_" (i)} { "Description of file " (i + 1) " (" (m.kind) ", alt text)" }
+                            textarea.alt id={"description_" (i)} name={"description_" (i)} maxlength=(palisade_media::limits::DESCRIPTION_CHARS) rows="2" { (f.descriptions.get(i)) }
+                        }
+                        label.check { input type="checkbox" name={"remove_" (i)} value="true" checked[f.removed(i)]; "Remove file " (i + 1) " from the post" }
+                    }
                 }
-                @if !v.media.is_empty() {
-                    label.check { input type="checkbox" name="sensitive" value="true" checked[f.sensitive == "true"]; "Mark the media as sensitive (shown blurred until clicked)" }
+                @if v.media.len() < MAX_FILES {
+                    details.attach open[file_error.is_some()] {
+                        summary { "Add pictures, video or audio" }
+                        p.hint #files-hint { "Files are added after those the post has, up to " (MAX_FILES) " in all. Video and audio are processed before the edit is saved." }
+                        @for i in v.media.len()..MAX_FILES {
+                            (file_row(i, &accept, f.descriptions.get(i), file_error.filter(|(n, _)| *n == i).map(|(_, m)| m)))
+                        }
+                    }
                 }
+                label.check { input type="checkbox" name="sensitive" value="true" checked[f.sensitive == "true"]; "Mark the media as sensitive (shown blurred until clicked)" }
                 label for="spoiler_text" { "Content warning (optional)" }
                 input #spoiler_text type="text" name="spoiler_text" value=(f.spoiler_text);
                 p.hint { "Who can see it does not change (" (v.status.visibility) "). Those who saw the post see the new version, marked as edited, with its history." }

@@ -61,7 +61,9 @@ pub fn routes() -> Routes {
         .route("/statuses/{id}", get(public(), statuses::show_by_id))
         .route(
             "/statuses/{id}/edit",
-            get(session(), edit::page).post(session(), edit::save),
+            get(session(), edit::page)
+                .post(session(), edit::save)
+                .body_limit(UPLOAD_LIMIT),
         )
         .route("/statuses/{id}/{action}", post(session(), statuses::act))
         .route("/search", get(public(), search::search))

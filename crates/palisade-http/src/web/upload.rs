@@ -8,8 +8,9 @@
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use palisade_core::media::{TempFile, UploadFile};
+use palisade_core::media::{NewMedia, TempFile, UploadFile};
 use palisade_core::secrets::constant_time_eq;
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use tokio::io::AsyncWriteExt;
@@ -36,6 +37,61 @@ impl<T> FilesForm<T> {
     pub fn take(&mut self, field: &str) -> Option<UploadFile> {
         let i = self.files.iter().position(|(name, _)| name == field)?;
         Some(self.files.remove(i).1)
+    }
+
+    /// The files chosen in slots `slots` (`file_N`), each with its description, by slot.
+    pub fn take_slots(&mut self, slots: std::ops::Range<usize>, d: &Descriptions) -> Vec<(usize, NewMedia)> {
+        let mut out = Vec::new();
+        for i in slots {
+            if let Some(file) = self.take(&format!("file_{i}")) {
+                let description = d.get(i).trim().to_owned();
+                out.push((
+                    i,
+                    NewMedia {
+                        file: Some(file),
+                        thumbnail: None,
+                        description: (!description.is_empty()).then_some(description),
+                        focus: None,
+                    },
+                ));
+            }
+        }
+        out
+    }
+}
+
+/// The descriptions (alt text) of a form's file slots, `description_0` to `description_3`.
+#[derive(Default, Deserialize)]
+pub struct Descriptions {
+    #[serde(default)]
+    description_0: String,
+    #[serde(default)]
+    description_1: String,
+    #[serde(default)]
+    description_2: String,
+    #[serde(default)]
+    description_3: String,
+}
+
+impl Descriptions {
+    pub fn get(&self, i: usize) -> &str {
+        match i {
+            0 => &self.description_0,
+            1 => &self.description_1,
+            2 => &self.description_2,
+            _ => &self.description_3,
+        }
+    }
+
+    /// Slot `i`'s description is `text` (slots past the last are ignored).
+    pub fn set(&mut self, i: usize, text: String) {
+        match i {
+            0 => self.description_0 = text,
+            1 => self.description_1 = text,
+            2 => self.description_2 = text,
+            3 => self.description_3 = text,
+            _ => {}
+        }
     }
 }
 

@@ -588,3 +588,99 @@ async fn a_post_with_two_files_processing_federates_once_when_the_last_is_done()
         "one Create, after the last file"
     );
 }
+
+#[tokio::test]
+async fn a_member_removes_and_adds_files_when_editing_on_the_web() {
+    let srv = TestServer::new().await;
+    let alice = srv.user("alice").await;
+    let mut a = Browser::new(&srv);
+    a.sign_in("alice").await;
+    a.get("/home").await;
+    let (first, second) = (testdata::png(24, 24, false), testdata::png(40, 30, false));
+    let r = a
+        .post_files(
+            "/statuses",
+            &[("status", "one picture"), ("description_0", "the first")],
+            &[("file_0", "a.png", "image/png", &first)],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let id = statuses_of(&srv, &alice).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let form = a.get(&format!("/statuses/{id}/edit")).await;
+    assert!(
+        form.text.contains("name=\"remove_0\"") && form.text.contains("name=\"file_1\""),
+        "the post's file can go and three more can come: {}",
+        form.text
+    );
+    assert!(!form.text.contains("name=\"file_0\""), "{}", form.text);
+
+    // A refused new file is named next to its field; the post stays as it was.
+    let svg = b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>".to_vec();
+    let before = srv.stored("media").await;
+    let r = a
+        .post_files(
+            &format!("/statuses/{id}/edit"),
+            &[("status", "not saved"), ("remove_0", "true")],
+            &[("file_1", "x.svg", "image/svg+xml", &svg)],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(r.text.contains("id=\"file_1-error\""), "{}", r.text);
+    assert!(r.text.contains("not saved"), "the text is kept: {}", r.text);
+    assert_eq!(srv.stored("media").await, before, "nothing stored");
+    let s = &statuses_of(&srv, &alice).await[0];
+    assert_eq!(s["media_attachments"][0]["description"], "the first", "{s}");
+    assert!(s["edited_at"].is_null(), "{s}");
+
+    // The first picture goes, another comes with its description.
+    a.get(&format!("/statuses/{id}/edit")).await;
+    let r = a
+        .post_files(
+            &format!("/statuses/{id}/edit"),
+            &[
+                ("status", "another picture"),
+                ("remove_0", "true"),
+                ("description_0", "the first"),
+                ("description_1", "the second"),
+            ],
+            &[("file_1", "b.png", "image/png", &second)],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let s = srv
+        .get(&format!("/api/v1/statuses/{id}"), Some(&alice))
+        .await
+        .body;
+    let media = s["media_attachments"].as_array().unwrap();
+    assert_eq!(media.len(), 1, "{s}");
+    assert_eq!(media[0]["description"], "the second", "{s}");
+    assert_eq!(media[0]["meta"]["original"]["width"], 40, "{s}");
+    let history = srv
+        .get(&format!("/api/v1/statuses/{id}/history"), Some(&alice))
+        .await
+        .body;
+    assert_eq!(history.as_array().map(Vec::len), Some(2), "{history}");
+    assert_eq!(
+        history[0]["media_attachments"][0]["description"], "the first",
+        "the first version keeps its picture: {history}"
+    );
+
+    // Four files in all at most: the form offers the slots left, and a fifth is refused.
+    a.get(&format!("/statuses/{id}/edit")).await;
+    let r = a
+        .post_files(
+            &format!("/statuses/{id}/edit"),
+            &[("status", "five")],
+            &vec![("file_1", "c.png", "image/png", first.as_slice()); 5],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(r.text.contains("at most 4 files"), "{}", r.text);
+}
