@@ -177,14 +177,15 @@ impl Core {
         };
         // The reads: whose feeds, lists and notifications it reaches (its id is not known yet).
         let draft = received_row(&new, 0);
-        let mut known_tags = Vec::new();
-        if new.visibility == Visibility::Public {
-            for name in &new.tags {
-                if let Some(t) = tags::by_name(&self.db, name).await? {
-                    known_tags.push(t.id);
-                }
-            }
-        }
+        let known_tags: Vec<i64> = if new.visibility == Visibility::Public && !new.tags.is_empty() {
+            tags::by_names(&self.db, &new.tags)
+                .await?
+                .iter()
+                .map(|t| t.id)
+                .collect()
+        } else {
+            Vec::new()
+        };
         let reach = self
             .plan_fan_out(&self.db, &draft, &new.mentions, &known_tags)
             .await?;

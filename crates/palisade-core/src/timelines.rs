@@ -206,12 +206,20 @@ impl Core {
             (&more.all, &mut selection.all, true),
             (&more.none, &mut selection.none, false),
         ] {
+            let mut wanted: Vec<String> = Vec::new();
             for name in names.iter().take(MORE_TAGS) {
-                match tags::by_name(&self.db, name.trim_start_matches('#')).await? {
-                    Some(t) if !ids.contains(&t.id) => ids.push(t.id),
-                    Some(_) => {}
-                    None if required => return Ok(StatusPage::empty()),
-                    None => {}
+                let lower = name.trim_start_matches('#').to_lowercase();
+                if !wanted.contains(&lower) {
+                    wanted.push(lower);
+                }
+            }
+            let found = tags::by_names(&self.db, &wanted).await?;
+            if required && found.len() < wanted.len() {
+                return Ok(StatusPage::empty());
+            }
+            for t in found {
+                if !ids.contains(&t.id) {
+                    ids.push(t.id);
                 }
             }
         }

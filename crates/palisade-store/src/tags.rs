@@ -10,31 +10,72 @@ pub struct Tag {
     pub name: String,
 }
 
-/// Ids of the tags named `names`, creating the missing ones.
+/// The tags named `names` (any case), in their order, once each, creating the missing ones:
+/// one statement to insert and one to read, whatever the number of names.
 pub async fn upsert(tx: &mut crate::Tx, names: &[String]) -> Result<Vec<Tag>> {
-    let mut tags = Vec::with_capacity(names.len());
+    let mut unique: Vec<(&String, String)> = Vec::with_capacity(names.len());
     for name in names {
         let lower = name.to_lowercase();
-        q(
-            "INSERT INTO tags (id, name, name_lower, created_at) VALUES ($1, $2, $3, $4) \
-           ON CONFLICT (name_lower) DO NOTHING",
-        )
-        .bind(crate::ids::new_id())
-        .bind(name)
-        .bind(&lower)
-        .bind(now_ms())
-        .execute(&mut *tx)
-        .await?;
-        let row = q("SELECT id, name FROM tags WHERE name_lower = $1")
-            .bind(&lower)
-            .fetch_one(&mut *tx)
-            .await?;
-        tags.push(Tag {
-            id: row.i64("id")?,
-            name: row.string("name")?,
-        });
+        if !unique.iter().any(|(_, l)| *l == lower) {
+            unique.push((name, lower));
+        }
     }
-    Ok(tags)
+    if unique.is_empty() {
+        return Ok(Vec::new());
+    }
+    let values = (0..unique.len())
+        .map(|i| format!("(${}, ${}, ${}, $1)", 3 * i + 2, 3 * i + 3, 3 * i + 4))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut insert = q(format!(
+        "INSERT INTO tags (id, name, name_lower, created_at) VALUES {values} \
+         ON CONFLICT (name_lower) DO NOTHING"
+    ))
+    .bind(now_ms());
+    for (name, lower) in &unique {
+        insert = insert
+            .bind(crate::ids::new_id())
+            .bind(name.as_str())
+            .bind(lower.as_str());
+    }
+    insert.execute(&mut *tx).await?;
+    let lowers: Vec<String> = unique.into_iter().map(|(_, l)| l).collect();
+    by_names(&mut *tx, &lowers).await
+}
+
+/// The tags named `names` that exist (any case), in the order of `names`, once each.
+pub async fn by_names<'a>(ex: impl Into<Exec<'a>>, names: &[String]) -> Result<Vec<Tag>> {
+    let mut lowers: Vec<String> = Vec::with_capacity(names.len());
+    for name in names {
+        let lower = name.to_lowercase();
+        if !lowers.contains(&lower) {
+            lowers.push(lower);
+        }
+    }
+    if lowers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = q(format!(
+        "SELECT id, name, name_lower FROM tags WHERE name_lower IN ({})",
+        placeholders(1, lowers.len())
+    ))
+    .bind_all(lowers.iter().map(String::as_str))
+    .fetch_all(ex)
+    .await?;
+    let mut found = Vec::with_capacity(rows.len());
+    for r in rows {
+        found.push((
+            r.string("name_lower")?,
+            Tag {
+                id: r.i64("id")?,
+                name: r.string("name")?,
+            },
+        ));
+    }
+    Ok(lowers
+        .iter()
+        .filter_map(|l| found.iter().find(|(fl, _)| fl == l).map(|(_, t)| t.clone()))
+        .collect())
 }
 
 pub async fn by_name<'a>(ex: impl Into<Exec<'a>>, name: &str) -> Result<Option<Tag>> {

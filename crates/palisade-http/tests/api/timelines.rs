@@ -192,6 +192,12 @@ async fn tag_timelines_take_any_all_and_none() {
         ids(&srv.get(&tag("?any[]=nowhere&none[]=nowhere"), None).await),
         [both.clone(), foo.clone()]
     );
+    // Names are matched in any case, with or without '#', each once.
+    assert_eq!(
+        ids(&srv.get(&tag("?all[]=BAR&all[]=%23bar"), None).await),
+        vec![both.clone()]
+    );
+    assert!(ids(&srv.get(&tag("?all[]=bar&all[]=Bar&all[]=nowhere"), None).await).is_empty());
     // Paging through `any` still gives each status once.
     let first = srv.get(&tag("?any[]=bar&limit=2"), None).await;
     assert_eq!(ids(&first), [both.clone(), bar.clone()]);
@@ -199,4 +205,27 @@ async fn tag_timelines_take_any_all_and_none() {
         .get(&tag(&format!("?any[]=bar&limit=2&max_id={bar}")), None)
         .await;
     assert_eq!(ids(&next), [foo]);
+
+    // A post naming a tag twice in two cases, beside a new one and a known one, carries each once.
+    let r = srv
+        .post_json(
+            "/api/v1/statuses",
+            Some(&alice),
+            serde_json::json!({"status": "four #Fresh #fresh #FOO #foo"}),
+        )
+        .await;
+    let mut names: Vec<String> = r.body["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap().to_lowercase())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["foo", "fresh"], "{}", r.text);
+    let four = r.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        ids(&srv.get("/api/v1/timelines/tag/FRESH", None).await),
+        vec![four.clone()]
+    );
+    assert_eq!(ids(&srv.get(&tag("?limit=1"), None).await), vec![four]);
 }
