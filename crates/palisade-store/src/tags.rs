@@ -1,5 +1,7 @@
 //! Hashtags and the statuses that carry them.
 
+use std::collections::HashMap;
+
 use crate::db::{Exec, placeholders, q};
 use crate::page::{Page, PageQuery};
 use crate::{Result, now_ms};
@@ -10,72 +12,68 @@ pub struct Tag {
     pub name: String,
 }
 
+/// Names per statement at most, well within both databases' limits on bound values (a
+/// remote note may name thousands of tags).
+const CHUNK: usize = 500;
+
+/// `names` with their lower case, once each (by lower case), in their order.
+fn unique_lower(names: &[String]) -> Vec<(&String, String)> {
+    let mut seen = std::collections::HashSet::with_capacity(names.len());
+    names
+        .iter()
+        .map(|n| (n, n.to_lowercase()))
+        .filter(|(_, lower)| seen.insert(lower.clone()))
+        .collect()
+}
+
 /// The tags named `names` (any case), in their order, once each, creating the missing ones:
-/// one statement to insert and one to read, whatever the number of names.
+/// one statement to insert and one to read (per 500 names), not two per name.
 pub async fn upsert(tx: &mut crate::Tx, names: &[String]) -> Result<Vec<Tag>> {
-    let mut unique: Vec<(&String, String)> = Vec::with_capacity(names.len());
-    for name in names {
-        let lower = name.to_lowercase();
-        if !unique.iter().any(|(_, l)| *l == lower) {
-            unique.push((name, lower));
+    let unique = unique_lower(names);
+    for chunk in unique.chunks(CHUNK) {
+        let values = (0..chunk.len())
+            .map(|i| format!("(${}, ${}, ${}, $1)", 3 * i + 2, 3 * i + 3, 3 * i + 4))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut insert = q(format!(
+            "INSERT INTO tags (id, name, name_lower, created_at) VALUES {values} \
+             ON CONFLICT (name_lower) DO NOTHING"
+        ))
+        .bind(now_ms());
+        for (name, lower) in chunk {
+            insert = insert
+                .bind(crate::ids::new_id())
+                .bind(name.as_str())
+                .bind(lower.as_str());
         }
+        insert.execute(&mut *tx).await?;
     }
-    if unique.is_empty() {
-        return Ok(Vec::new());
-    }
-    let values = (0..unique.len())
-        .map(|i| format!("(${}, ${}, ${}, $1)", 3 * i + 2, 3 * i + 3, 3 * i + 4))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let mut insert = q(format!(
-        "INSERT INTO tags (id, name, name_lower, created_at) VALUES {values} \
-         ON CONFLICT (name_lower) DO NOTHING"
-    ))
-    .bind(now_ms());
-    for (name, lower) in &unique {
-        insert = insert
-            .bind(crate::ids::new_id())
-            .bind(name.as_str())
-            .bind(lower.as_str());
-    }
-    insert.execute(&mut *tx).await?;
     let lowers: Vec<String> = unique.into_iter().map(|(_, l)| l).collect();
     by_names(&mut *tx, &lowers).await
 }
 
 /// The tags named `names` that exist (any case), in the order of `names`, once each.
 pub async fn by_names<'a>(ex: impl Into<Exec<'a>>, names: &[String]) -> Result<Vec<Tag>> {
-    let mut lowers: Vec<String> = Vec::with_capacity(names.len());
-    for name in names {
-        let lower = name.to_lowercase();
-        if !lowers.contains(&lower) {
-            lowers.push(lower);
-        }
-    }
-    if lowers.is_empty() {
-        return Ok(Vec::new());
-    }
-    let rows = q(format!(
-        "SELECT id, name, name_lower FROM tags WHERE name_lower IN ({})",
-        placeholders(1, lowers.len())
-    ))
-    .bind_all(lowers.iter().map(String::as_str))
-    .fetch_all(ex)
-    .await?;
-    let mut found = Vec::with_capacity(rows.len());
-    for r in rows {
-        found.push((
-            r.string("name_lower")?,
-            Tag {
+    let lowers: Vec<String> = unique_lower(names).into_iter().map(|(_, l)| l).collect();
+    let mut ex = ex.into();
+    let mut found: HashMap<String, Tag> = HashMap::with_capacity(lowers.len());
+    for chunk in lowers.chunks(CHUNK) {
+        let rows = q(format!(
+            "SELECT id, name, name_lower FROM tags WHERE name_lower IN ({})",
+            placeholders(1, chunk.len())
+        ))
+        .bind_all(chunk.iter().map(String::as_str))
+        .fetch_all(ex.reborrow())
+        .await?;
+        for r in rows {
+            let tag = Tag {
                 id: r.i64("id")?,
                 name: r.string("name")?,
-            },
-        ));
+            };
+            found.insert(r.string("name_lower")?, tag);
+        }
     }
-    Ok(lowers
-        .iter()
-        .filter_map(|l| found.iter().find(|(fl, _)| fl == l).map(|(_, t)| t.clone()))
-        .collect())
+    Ok(lowers.iter().filter_map(|l| found.remove(l)).collect())
 }
 
 pub async fn by_name<'a>(ex: impl Into<Exec<'a>>, name: &str) -> Result<Option<Tag>> {
@@ -116,12 +114,18 @@ pub async fn search<'a>(ex: impl Into<Exec<'a>>, prefix: &str, limit: i64, offse
 }
 
 pub async fn attach(tx: &mut crate::Tx, status_id: i64, tag_ids: &[i64]) -> Result<()> {
-    for tag_id in tag_ids {
-        q("INSERT INTO status_tags (status_id, tag_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(status_id)
-            .bind(*tag_id)
-            .execute(&mut *tx)
-            .await?;
+    for chunk in tag_ids.chunks(CHUNK) {
+        let values = (0..chunk.len())
+            .map(|i| format!("($1, ${})", i + 2))
+            .collect::<Vec<_>>()
+            .join(", ");
+        q(format!(
+            "INSERT INTO status_tags (status_id, tag_id) VALUES {values} ON CONFLICT DO NOTHING"
+        ))
+        .bind(status_id)
+        .bind_all(chunk.iter().copied())
+        .execute(&mut *tx)
+        .await?;
     }
     Ok(())
 }

@@ -229,3 +229,30 @@ async fn tag_timelines_take_any_all_and_none() {
     );
     assert_eq!(ids(&srv.get(&tag("?limit=1"), None).await), vec![four]);
 }
+
+/// Tags are created and read as sets, past one statement's share of bound values (a remote
+/// note may name thousands): each name once in any case, in order, the same ids again.
+#[tokio::test]
+async fn thousands_of_tag_names_are_created_and_found_once_each_in_order() {
+    use palisade_store::tags;
+    let srv = TestServer::new().await;
+    let mut names: Vec<String> = (0..1_200).map(|i| format!("t{i}")).collect();
+    names.push("T7".into());
+    let mut tx = srv.db.begin().await.unwrap();
+    let made = tags::upsert(&mut tx, &names).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(made.len(), 1_200);
+    assert!(made.iter().zip(&names).all(|(t, n)| t.name == *n), "in order");
+    let mut tx = srv.db.begin().await.unwrap();
+    let again = tags::upsert(&mut tx, &names[1_100..]).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(again.len(), 101);
+    assert_eq!(again[0].id, made[1_100].id);
+    assert_eq!(again[100].id, made[7].id, "T7 is t7");
+    let mut wanted: Vec<String> = names.iter().rev().map(|n| n.to_uppercase()).collect();
+    wanted.push("nowhere".into());
+    let found = tags::by_names(&srv.db, &wanted).await.unwrap();
+    assert_eq!(found.len(), 1_200);
+    assert_eq!(found[0].id, made[7].id, "T7 came first");
+    assert_eq!(found[1].id, made[1_199].id);
+}
