@@ -11,18 +11,11 @@ ROOT=$(cd "$HERE/../../.." && pwd)
 DB=${1:?usage: run.sh sqlite|postgres [--screenshots]}
 "$HERE/setup.sh" >&2
 WORK=$(mktemp -d /tmp/palisade-browser.XXXXXX)
-case "$DB" in
-  sqlite) A_DATABASE_URL="sqlite:$WORK/a.db" ;;
-  postgres)
-    base=${PALISADE_TEST_PG_BASE:?set PALISADE_TEST_PG_BASE to a PostgreSQL URL}
-    name="palisade_browser_$$"
-    psql "$base" -qc "CREATE DATABASE $name" >&2
-    # Dropped when the run ends (the servers are stopped by then).
-    trap 'psql "$base" -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)" >&2 || true' EXIT
-    A_DATABASE_URL="${base%/*}/$name"
-    ;;
-  *) echo "unknown database $DB" >&2; exit 2 ;;
-esac
+. "$ROOT/tests/interop/lib.sh"
+fresh_database "$DB" "$WORK" palisade_browser
+# Dropped when the run ends (the servers are stopped by then).
+trap drop_database EXIT
+A_DATABASE_URL=$DATABASE_URL
 SHOTS=""
 [ "${2:-}" = "--screenshots" ] && SHOTS=$ROOT/docs/screenshots
 set +e

