@@ -6,6 +6,7 @@
 
 mod error;
 pub mod format;
+pub mod gif;
 pub mod image;
 pub mod limits;
 pub mod storage;

@@ -61,6 +61,28 @@ pub fn gif(w: u32, h: u32) -> Vec<u8> {
     out
 }
 
+/// A GIF of `frames` frames (each a shifted gradient), made without ffmpeg.
+pub fn gif_animation(w: u32, h: u32, frames: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut enc = image::codecs::gif::GifEncoder::new(Cursor::new(&mut out));
+        let _ = enc.set_repeat(image::codecs::gif::Repeat::Infinite);
+        let frames = (0..frames).map(|i| {
+            let img = RgbaImage::from_fn(w, h, |x, y| {
+                image::Rgba([
+                    ((x + i * 16) % 256) as u8,
+                    (y % 256) as u8,
+                    (i * 40 % 256) as u8,
+                    255,
+                ])
+            });
+            image::Frame::new(img)
+        });
+        let _ = enc.encode_frames(frames);
+    }
+    out
+}
+
 /// A JPEG with an EXIF block: `orientation` (1–8) and a GPS position holding [`GPS_SECRET`].
 pub fn jpeg_with_exif(w: u32, h: u32, orientation: u16) -> Vec<u8> {
     let plain = jpeg(w, h);

@@ -240,16 +240,21 @@ pub fn discovery(data: &[u8]) {
 }
 
 /// An uploaded or fetched file: its type from its first bytes, then, for images, the whole
-/// pipeline (the pixel budget before decoding, decoding, orientation, resizing, encoding).
-/// Properties: never a panic; what is stored stays within Mastodon's pixel limits and
-/// carries no EXIF block.
+/// pipeline (the pixel budget before decoding, decoding, orientation, resizing, encoding),
+/// and a GIF's copy without metadata (animated emoji). Properties: never a panic; what is
+/// stored stays within Mastodon's pixel limits and carries no EXIF block; a stripped GIF
+/// keeps its frames and strips again to itself.
 pub fn media_file(data: &[u8]) {
     use palisade_media::image::{Shape, process};
     use palisade_media::{limits, testdata::contains};
     let Ok(format) = palisade_media::format::detect(data) else {
         return;
     };
-    let _ = palisade_media::format::gif_frames(data, 3);
+    let frames = palisade_media::format::gif_frames(data, 3);
+    if let Some(clean) = palisade_media::gif::strip_metadata(data) {
+        assert_eq!(palisade_media::format::gif_frames(&clean, 3), frames);
+        assert_eq!(palisade_media::gif::strip_metadata(&clean).as_ref(), Some(&clean));
+    }
     if !format.is_native_image() {
         return;
     }

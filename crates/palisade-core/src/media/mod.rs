@@ -4,6 +4,7 @@
 //! decides, records and keeps the store and the database in step.
 
 mod admin;
+mod animated_emoji;
 mod attach;
 mod compose;
 mod jobs;

@@ -1,6 +1,6 @@
 //! Turning a file into what is stored and served, for uploads and for remote files alike:
 //! images through the in-process pipeline, AVIF through ffmpeg to PNG first, animated GIFs,
-//! video and audio through ffmpeg. Results go to the store under one key prefix; nothing is
+//! video and audio through ffmpeg, animated GIF emoji kept as they are (`animated_emoji.rs`). Results go to the store under one key prefix; nothing is
 //! written to the database here.
 
 use std::path::Path;
@@ -86,7 +86,7 @@ fn content_type(format: Format) -> &'static str {
     format.mime()
 }
 
-async fn put_image(storage: &Storage, key: &str, img: &image::Encoded) -> Result<i64, MediaError> {
+pub(super) async fn put_image(storage: &Storage, key: &str, img: &image::Encoded) -> Result<i64, MediaError> {
     storage
         .put(key, img.bytes.clone(), content_type(img.format))
         .await?;
@@ -94,7 +94,11 @@ async fn put_image(storage: &Storage, key: &str, img: &image::Encoded) -> Result
 }
 
 /// Runs the image pipeline off the async threads.
-async fn process_image(data: Vec<u8>, format: Format, shape: Shape) -> Result<image::Processed, MediaError> {
+pub(super) async fn process_image(
+    data: Vec<u8>,
+    format: Format,
+    shape: Shape,
+) -> Result<image::Processed, MediaError> {
     tokio::task::spawn_blocking(move || image::process(&data, format, shape))
         .await
         .map_err(|e| MediaError::Processing(format!("image processing stopped: {e}")))?
@@ -112,6 +116,12 @@ impl Core {
         handling: Handling,
         keep_preview: bool,
     ) -> Result<Outputs, MediaError> {
+        if shape == Shape::Emoji && format == Format::Gif {
+            let data = tokio::fs::read(path).await?;
+            if let Some(animation) = super::animated_emoji::animation(&data) {
+                return self.store_animated_emoji(animation, prefix).await;
+            }
+        }
         let ffmpeg = self.ffmpeg();
         let animated_gif = format == Format::Gif
             && shape == Shape::Attachment

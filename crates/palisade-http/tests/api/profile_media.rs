@@ -227,6 +227,58 @@ async fn custom_emoji_are_listed_and_used() {
     assert!(srv.stored("media").await.is_empty());
 }
 
+/// An animated GIF emoji is served animated, without its comment, its first frame as the
+/// still image; one too large to keep animated, or a single frame, becomes a still image as
+/// before.
+#[tokio::test]
+async fn animated_emoji_stay_animated_with_a_still_first_frame() {
+    let srv = TestServer::new().await;
+    let clean = testdata::gif_animation(48, 48, 6);
+    let mut party = clean[..clean.len() - 1].to_vec();
+    party.extend_from_slice(b"\x21\xFE\x0APALISADE-X\x00\x3B");
+    let big = testdata::gif_animation(300, 40, 3);
+    srv.core.add_emoji("party", party.clone(), None).await.unwrap();
+    srv.core.add_emoji("wide", big, None).await.unwrap();
+    srv.core
+        .add_emoji("still", testdata::gif(32, 32), None)
+        .await
+        .unwrap();
+    let list = srv.get("/api/v1/custom_emojis", None).await.body;
+    let emoji = |code: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["shortcode"] == code)
+            .cloned()
+            .unwrap_or_else(|| panic!("{code} in {list}"))
+    };
+    let served = |url: Value| {
+        let srv = &srv;
+        async move {
+            let (status, headers, body) = srv.get_bytes(&path(&url), &[]).await;
+            assert_eq!(status.as_u16(), 200, "{url}");
+            (headers["content-type"].to_str().unwrap().to_owned(), body)
+        }
+    };
+    let party = (party, emoji("party"));
+    let (kind, body) = served(party.1["url"].clone()).await;
+    assert_eq!(kind, "image/gif");
+    assert!(body[..] == clean[..], "the animation as it came, without its comment");
+    assert!(party.0.len() > clean.len());
+    let (kind, body) = served(party.1["static_url"].clone()).await;
+    assert_eq!(kind, "image/png");
+    assert!(body.starts_with(b"\x89PNG"));
+    for code in ["wide", "still"] {
+        let e = emoji(code);
+        assert_eq!(served(e["url"].clone()).await.0, "image/png", "{code}: {e}");
+        assert_eq!(
+            served(e["static_url"].clone()).await.0,
+            "image/png",
+            "{code}: {e}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn notes_carry_documents_with_alt_text_blurhash_and_focus() {
     let srv = TestServer::new().await;
