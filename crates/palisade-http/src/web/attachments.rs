@@ -74,7 +74,7 @@ fn one(f: &Shown<'_>) -> Markup {
     let body = match m.kind.as_str() {
         "image" => html! {
             a href=(url) title="Open the full picture" {
-                img src=(f.preview.as_deref().unwrap_or(url)) alt=(desc) width=[w] height=[h] loading="lazy";
+                img class=[super::focus::class_of(&f.meta)] src=(f.preview.as_deref().unwrap_or(url)) alt=(desc) width=[w] height=[h] loading="lazy";
             }
         },
         "video" => html! {

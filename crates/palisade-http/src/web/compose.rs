@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::ctx::Ctx;
 use super::page::{Opts, WebError, WebResult, csrf, display_name, page_with, redirect, require_member};
 use super::render::status_path;
-use super::upload::{Descriptions, FilesForm, MAX_FILES};
+use super::upload::{FilesForm, MAX_FILES, SlotFields};
 use crate::AppState;
 
 /// What the form shows: the text so far, and why the last submit was refused.
@@ -31,7 +31,7 @@ pub struct Draft {
     #[serde(default)]
     pub in_reply_to_id: String,
     #[serde(flatten)]
-    pub descriptions: Descriptions,
+    pub slots: SlotFields,
     /// The refused file (0-based) and the reason, or a reason about the post.
     #[serde(skip)]
     pub error: Option<(Option<usize>, String)>,
@@ -77,13 +77,13 @@ pub fn form(st: &AppState, ctx: &Ctx, reply_to: Option<&StatusView>, d: &Draft, 
             label for="status" { @if reply_to.is_some() { "Your reply" } @else { "What's on your mind?" } }
             textarea #status name="status" maxlength=(max) data-max=(max) data-counter="status-left" aria-describedby="status-left" { (d.status) }
             p.counter #status-left aria-live="polite" { (max) " characters at most" }
-            details.attach open[file_error.is_some() || (0..MAX_FILES).any(|i| !d.descriptions.get(i).is_empty())] {
+            details.attach open[file_error.is_some() || (0..MAX_FILES).any(|i| !d.slots.description(i).is_empty())] {
                 summary { "Add pictures, video or audio (up to " (MAX_FILES) ")" }
                 p.hint #files-hint { "Describe each file for people who cannot see it. Images up to "
                     (palisade_media::limits::megabytes(palisade_media::limits::IMAGE_BYTES)) ", video and audio up to "
                     (palisade_media::limits::megabytes(palisade_media::limits::VIDEO_BYTES)) "." }
                 @for i in 0..MAX_FILES {
-                    (file_row(i, accept, d.descriptions.get(i), file_error.filter(|(n, _)| *n == i).map(|(_, m)| m)))
+                    (file_row(i, accept, &d.slots, file_error.filter(|(n, _)| *n == i).map(|(_, m)| m)))
                 }
                 label.check { input type="checkbox" name="sensitive" value="true" checked[d.sensitive == "true"]; "Mark the media as sensitive (shown blurred until clicked)" }
             }
@@ -112,9 +112,9 @@ pub async fn create(State(st): State<AppState>, mut form: FilesForm<Draft>) -> W
         Ok(v) => v.clone(),
         Err(r) => return Ok(r),
     };
-    let descriptions = std::mem::take(&mut form.fields.descriptions);
-    let files = form.take_slots(0..MAX_FILES, &descriptions);
-    form.fields.descriptions = descriptions;
+    let slots = std::mem::take(&mut form.fields.slots);
+    let files = form.take_slots(0..MAX_FILES, &slots);
+    form.fields.slots = slots;
     let FilesForm {
         mut ctx,
         fields: mut d,
@@ -158,9 +158,9 @@ pub async fn create(State(st): State<AppState>, mut form: FilesForm<Draft>) -> W
     }
 }
 
-/// Slot `i` of a form's new files: the file input and its description, with the reason
-/// the file was refused (`err`).
-pub fn file_row(i: usize, accept: &str, description: &str, err: Option<&str>) -> Markup {
+/// Slot `i` of a form's new files: the file input, its description and focus, with the
+/// reason the file was refused (`err`).
+pub fn file_row(i: usize, accept: &str, slots: &SlotFields, err: Option<&str>) -> Markup {
     html! {
         div.file-row {
             div {
@@ -172,7 +172,8 @@ pub fn file_row(i: usize, accept: &str, description: &str, err: Option<&str>) ->
             }
             div {
                 label for={"description_" (i)} { "Description of file " (i + 1) " (alt text)" }
-                textarea.alt id={"description_" (i)} name={"description_" (i)} maxlength=(palisade_media::limits::DESCRIPTION_CHARS) rows="2" { (description) }
+                textarea.alt id={"description_" (i)} name={"description_" (i)} maxlength=(palisade_media::limits::DESCRIPTION_CHARS) rows="2" { (slots.description(i)) }
+                (super::focus::select(i, slots.focus(i)))
             }
         }
     }

@@ -15,7 +15,7 @@ use super::compose::{accept, file_row};
 use super::ctx::Ctx;
 use super::page::{Opts, WebError, WebResult, csrf, page_with, redirect, require_member};
 use super::render::status_path;
-use super::upload::{Descriptions, FilesForm, MAX_FILES};
+use super::upload::{FilesForm, MAX_FILES, SlotFields};
 use crate::AppState;
 
 #[derive(Default, Deserialize)]
@@ -26,9 +26,9 @@ pub struct EditForm {
     spoiler_text: String,
     #[serde(default)]
     sensitive: String,
-    /// Slot by slot: the descriptions of the post's files, then of the files added.
+    /// Slot by slot: the post's files, then the files added.
     #[serde(flatten)]
-    descriptions: Descriptions,
+    slots: SlotFields,
     #[serde(default)]
     remove_0: String,
     #[serde(default)]
@@ -55,7 +55,8 @@ impl EditForm {
             ..Default::default()
         };
         for (i, m) in v.media.iter().enumerate() {
-            f.descriptions.set(i, m.description.clone());
+            f.slots
+                .set(i, m.description.clone(), super::focus::value_of(&meta(m)));
         }
         f
     }
@@ -70,6 +71,11 @@ impl EditForm {
         };
         flag == "true"
     }
+}
+
+/// A file's `meta`, as the API shows it.
+fn meta(m: &palisade_core::media::Media) -> serde_json::Value {
+    serde_json::from_str(&m.meta_json).unwrap_or_default()
 }
 
 /// The viewer's own post `id` (not a boost), or a 404.
@@ -101,15 +107,15 @@ pub async fn save(
         Err(r) => return Ok(r),
     };
     let v = own(&st, &form.ctx, &id).await?;
-    let descriptions = std::mem::take(&mut form.fields.descriptions);
-    let added = form.take_slots(v.media.len()..MAX_FILES, &descriptions);
+    let slots = std::mem::take(&mut form.fields.slots);
+    let added = form.take_slots(v.media.len()..MAX_FILES, &slots);
     let FilesForm {
         mut ctx,
         fields: mut f,
         refused,
         ..
     } = form;
-    f.descriptions = descriptions;
+    f.slots = slots;
     if let Some(reason) = refused {
         return Ok(form_page(&st, &ctx, &v, &f, Some(&reason)).await);
     }
@@ -120,11 +126,17 @@ pub async fn save(
     let media_attributes = kept
         .iter()
         .map(|(i, id)| {
-            let description = f.descriptions.get(*i).trim().to_owned();
+            let description = f.slots.description(*i).trim().to_owned();
+            // A focus set more finely elsewhere (an app) stays unless another position is chosen.
+            let chosen = f.slots.focus(*i);
+            let focus = (chosen != super::focus::value_of(&meta(&v.media[*i])))
+                .then(|| super::focus::from_form(chosen))
+                .flatten();
             (
                 id.to_string(),
                 MediaChanges {
                     description: Some(description),
+                    focus,
                     ..Default::default()
                 },
             )
@@ -192,7 +204,8 @@ async fn form_page(
                     div.file-row {
                         div {
                             label for={"description_" (i)} { "Description of file " (i + 1) " (" (m.kind) ", alt text)" }
-                            textarea.alt id={"description_" (i)} name={"description_" (i)} maxlength=(palisade_media::limits::DESCRIPTION_CHARS) rows="2" { (f.descriptions.get(i)) }
+                            textarea.alt id={"description_" (i)} name={"description_" (i)} maxlength=(palisade_media::limits::DESCRIPTION_CHARS) rows="2" { (f.slots.description(i)) }
+                            @if m.kind == "image" { (super::focus::select(i, f.slots.focus(i))) }
                         }
                         label.check { input type="checkbox" name={"remove_" (i)} value="true" checked[f.removed(i)]; "Remove file " (i + 1) " from the post" }
                     }
@@ -202,7 +215,7 @@ async fn form_page(
                         summary { "Add pictures, video or audio" }
                         p.hint #files-hint { "Files are added after those the post has, up to " (MAX_FILES) " in all. Video and audio are processed before the edit is saved." }
                         @for i in v.media.len()..MAX_FILES {
-                            (file_row(i, &accept, f.descriptions.get(i), file_error.filter(|(n, _)| *n == i).map(|(_, m)| m)))
+                            (file_row(i, &accept, &f.slots, file_error.filter(|(n, _)| *n == i).map(|(_, m)| m)))
                         }
                     }
                 }

@@ -11,6 +11,7 @@ pub mod compose;
 pub mod ctx;
 pub mod domain_blocks;
 pub mod edit;
+pub mod focus;
 pub mod follow_requests;
 pub mod form;
 pub mod home;

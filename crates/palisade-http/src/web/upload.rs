@@ -39,19 +39,22 @@ impl<T> FilesForm<T> {
         Some(self.files.remove(i).1)
     }
 
-    /// The files chosen in slots `slots` (`file_N`), each with its description, by slot.
-    pub fn take_slots(&mut self, slots: std::ops::Range<usize>, d: &Descriptions) -> Vec<(usize, NewMedia)> {
+    /// The files chosen in slots `slots` (`file_N`), each with its description and focus, by
+    /// slot.
+    pub fn take_slots(&mut self, slots: std::ops::Range<usize>, d: &SlotFields) -> Vec<(usize, NewMedia)> {
         let mut out = Vec::new();
         for i in slots {
             if let Some(file) = self.take(&format!("file_{i}")) {
-                let description = d.get(i).trim().to_owned();
+                let description = d.description(i).trim().to_owned();
                 out.push((
                     i,
                     NewMedia {
                         file: Some(file),
                         thumbnail: None,
                         description: (!description.is_empty()).then_some(description),
-                        focus: None,
+                        focus: Some(d.focus(i))
+                            .filter(|f| !f.is_empty())
+                            .and_then(super::focus::from_form),
                     },
                 ));
             }
@@ -60,9 +63,10 @@ impl<T> FilesForm<T> {
     }
 }
 
-/// The descriptions (alt text) of a form's file slots, `description_0` to `description_3`.
+/// What a form says of each file slot: its description (alt text, `description_N`) and the
+/// part to keep in view when cropped (`focus_N`, see `focus.rs`).
 #[derive(Default, Deserialize)]
-pub struct Descriptions {
+pub struct SlotFields {
     #[serde(default)]
     description_0: String,
     #[serde(default)]
@@ -71,27 +75,45 @@ pub struct Descriptions {
     description_2: String,
     #[serde(default)]
     description_3: String,
+    #[serde(default)]
+    focus_0: String,
+    #[serde(default)]
+    focus_1: String,
+    #[serde(default)]
+    focus_2: String,
+    #[serde(default)]
+    focus_3: String,
 }
 
-impl Descriptions {
-    pub fn get(&self, i: usize) -> &str {
+impl SlotFields {
+    fn fields(&self, i: usize) -> (&str, &str) {
         match i {
-            0 => &self.description_0,
-            1 => &self.description_1,
-            2 => &self.description_2,
-            _ => &self.description_3,
+            0 => (&self.description_0, &self.focus_0),
+            1 => (&self.description_1, &self.focus_1),
+            2 => (&self.description_2, &self.focus_2),
+            _ => (&self.description_3, &self.focus_3),
         }
     }
 
-    /// Slot `i`'s description is `text` (slots past the last are ignored).
-    pub fn set(&mut self, i: usize, text: String) {
-        match i {
-            0 => self.description_0 = text,
-            1 => self.description_1 = text,
-            2 => self.description_2 = text,
-            3 => self.description_3 = text,
-            _ => {}
-        }
+    pub fn description(&self, i: usize) -> &str {
+        self.fields(i).0
+    }
+
+    pub fn focus(&self, i: usize) -> &str {
+        self.fields(i).1
+    }
+
+    /// Slot `i` shows `description` and `focus` (slots past the last are ignored).
+    pub fn set(&mut self, i: usize, description: String, focus: &str) {
+        let (d, f) = match i {
+            0 => (&mut self.description_0, &mut self.focus_0),
+            1 => (&mut self.description_1, &mut self.focus_1),
+            2 => (&mut self.description_2, &mut self.focus_2),
+            3 => (&mut self.description_3, &mut self.focus_3),
+            _ => return,
+        };
+        *d = description;
+        *f = focus.to_owned();
     }
 }
 

@@ -263,7 +263,10 @@ async fn animated_emoji_stay_animated_with_a_still_first_frame() {
     let party = (party, emoji("party"));
     let (kind, body) = served(party.1["url"].clone()).await;
     assert_eq!(kind, "image/gif");
-    assert!(body[..] == clean[..], "the animation as it came, without its comment");
+    assert!(
+        body[..] == clean[..],
+        "the animation as it came, without its comment"
+    );
     assert!(party.0.len() > clean.len());
     let (kind, body) = served(party.1["static_url"].clone()).await;
     assert_eq!(kind, "image/png");

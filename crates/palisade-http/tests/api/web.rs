@@ -650,3 +650,88 @@ async fn a_member_edits_her_post_on_the_web() {
         s.text
     );
 }
+
+/// The part of a picture to keep in view when the pages crop it: chosen among nine positions
+/// when posting or editing on the web, stored as Mastodon's focus, cropped around by the
+/// pages; a finer focus set by an app survives a web edit that does not change it.
+#[tokio::test]
+async fn a_picture_s_focus_is_chosen_on_the_web_and_crops_there() {
+    let srv = TestServer::new().await;
+    let alice = srv.user("alice").await;
+    let mut b = Browser::new(&srv);
+    b.sign_in("alice").await;
+    b.get("/home").await;
+    let png = palisade_media::testdata::png(40, 60, false);
+    let r = b
+        .post_files(
+            "/statuses",
+            &[("status", "tall"), ("focus_0", "0,0.67")],
+            &[("file_0", "t.png", "image/png", &png)],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let me = srv.account_id(&alice).await;
+    let posted = srv
+        .get(&format!("/api/v1/accounts/{me}/statuses"), Some(&alice))
+        .await
+        .body;
+    let id = posted[0]["id"].as_str().unwrap().to_owned();
+    let focus = |s: &serde_json::Value| s["media_attachments"][0]["meta"]["focus"].clone();
+    assert_eq!(focus(&posted[0]), serde_json::json!({"x": 0.0, "y": 0.67}));
+    assert!(b.get("/home").await.text.contains("class=\"focus-t\""));
+
+    let form = b.get(&format!("/statuses/{id}/edit")).await;
+    assert!(
+        form.text.contains("<option value=\"0,0.67\" selected"),
+        "{}",
+        form.text
+    );
+    let r = b
+        .post_files(
+            &format!("/statuses/{id}/edit"),
+            &[("status", "tall"), ("focus_0", "-0.67,-0.67")],
+            &[],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let s = srv
+        .get(&format!("/api/v1/statuses/{id}"), Some(&alice))
+        .await
+        .body;
+    assert_eq!(focus(&s), serde_json::json!({"x": -0.67, "y": -0.67}));
+    assert!(b.get("/home").await.text.contains("class=\"focus-bl\""));
+
+    // An app's finer focus shows as its nearest position and stays when that is kept.
+    let media_id = s["media_attachments"][0]["id"].as_str().unwrap().to_owned();
+    let r = srv
+        .put_json(
+            &format!("/api/v1/statuses/{id}"),
+            Some(&alice),
+            serde_json::json!({"status": "tall", "media_ids": [media_id],
+                "media_attributes": [{"id": media_id, "focus": "0.2,0.9"}]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let form = b.get(&format!("/statuses/{id}/edit")).await;
+    assert!(
+        form.text.contains("<option value=\"0,0.67\" selected"),
+        "{}",
+        form.text
+    );
+    let r = b
+        .post_files(
+            &format!("/statuses/{id}/edit"),
+            &[("status", "taller"), ("focus_0", "0,0.67")],
+            &[],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let s = srv
+        .get(&format!("/api/v1/statuses/{id}"), Some(&alice))
+        .await
+        .body;
+    assert_eq!(focus(&s), serde_json::json!({"x": 0.2, "y": 0.9}));
+}
