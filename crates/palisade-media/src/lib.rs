@@ -4,6 +4,7 @@
 //! through Debian's `ffmpeg`/`ffprobe`; and where files live (a local folder or S3).
 //! No SQL and no HTTP here: core decides, this crate does the work.
 
+pub mod apng;
 mod error;
 pub mod format;
 pub mod gif;

@@ -83,6 +83,31 @@ pub fn gif_animation(w: u32, h: u32, frames: u32) -> Vec<u8> {
     out
 }
 
+/// An animated PNG (APNG) of `frames` frames.
+pub fn apng(w: u32, h: u32, frames: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, w, h);
+        enc.set_color(png::ColorType::Rgba);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.set_animated(frames, 0).expect("frames > 0");
+        let mut writer = enc.write_header().expect("a PNG header");
+        for i in 0..frames {
+            let img = RgbaImage::from_fn(w, h, |x, y| {
+                image::Rgba([
+                    ((x + i * 16) % 256) as u8,
+                    (y % 256) as u8,
+                    (i * 40 % 256) as u8,
+                    255,
+                ])
+            });
+            writer.write_image_data(img.as_raw()).expect("a frame");
+        }
+        writer.finish().expect("the end of the PNG");
+    }
+    out
+}
+
 /// A JPEG with an EXIF block: `orientation` (1–8) and a GPS position holding [`GPS_SECRET`].
 pub fn jpeg_with_exif(w: u32, h: u32, orientation: u16) -> Vec<u8> {
     let plain = jpeg(w, h);

@@ -227,8 +227,8 @@ async fn custom_emoji_are_listed_and_used() {
     assert!(srv.stored("media").await.is_empty());
 }
 
-/// An animated GIF emoji is served animated, without its comment, its first frame as the
-/// still image; one too large to keep animated, or a single frame, becomes a still image as
+/// An animated GIF or PNG emoji is served animated, without its comment or text, its first
+/// frame as the still image; one too large to keep animated, or a single frame, becomes a still image as
 /// before.
 #[tokio::test]
 async fn animated_emoji_stay_animated_with_a_still_first_frame() {
@@ -238,6 +238,12 @@ async fn animated_emoji_stay_animated_with_a_still_first_frame() {
     party.extend_from_slice(b"\x21\xFE\x0APALISADE-X\x00\x3B");
     let big = testdata::gif_animation(300, 40, 3);
     srv.core.add_emoji("party", party.clone(), None).await.unwrap();
+    // An animated PNG with a text chunk after its header.
+    let apng = testdata::apng(40, 40, 5);
+    let mut spin = apng[..33].to_vec();
+    spin.extend_from_slice(b"\0\0\0\x0etEXtComment\0SECRET\0\0\0\0");
+    spin.extend_from_slice(&apng[33..]);
+    srv.core.add_emoji("spin", spin, None).await.unwrap();
     srv.core.add_emoji("wide", big, None).await.unwrap();
     srv.core
         .add_emoji("still", testdata::gif(32, 32), None)
@@ -271,6 +277,10 @@ async fn animated_emoji_stay_animated_with_a_still_first_frame() {
     let (kind, body) = served(party.1["static_url"].clone()).await;
     assert_eq!(kind, "image/png");
     assert!(body.starts_with(b"\x89PNG"));
+    let (kind, body) = served(emoji("spin")["url"].clone()).await;
+    assert_eq!(kind, "image/png");
+    assert!(body[..] == apng[..], "the animated PNG without its text");
+    assert_eq!(palisade_media::apng::frames(&body), Some(5));
     for code in ["wide", "still"] {
         let e = emoji(code);
         assert_eq!(served(e["url"].clone()).await.0, "image/png", "{code}: {e}");
