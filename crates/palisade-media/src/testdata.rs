@@ -61,23 +61,25 @@ pub fn gif(w: u32, h: u32) -> Vec<u8> {
     out
 }
 
+/// Frame `i` of an animation: a gradient shifted a little more each frame.
+fn frame(w: u32, h: u32, i: u32) -> RgbaImage {
+    RgbaImage::from_fn(w, h, |x, y| {
+        image::Rgba([
+            ((x + i * 16) % 256) as u8,
+            (y % 256) as u8,
+            (i * 40 % 256) as u8,
+            255,
+        ])
+    })
+}
+
 /// A GIF of `frames` frames (each a shifted gradient), made without ffmpeg.
 pub fn gif_animation(w: u32, h: u32, frames: u32) -> Vec<u8> {
     let mut out = Vec::new();
     {
         let mut enc = image::codecs::gif::GifEncoder::new(Cursor::new(&mut out));
         let _ = enc.set_repeat(image::codecs::gif::Repeat::Infinite);
-        let frames = (0..frames).map(|i| {
-            let img = RgbaImage::from_fn(w, h, |x, y| {
-                image::Rgba([
-                    ((x + i * 16) % 256) as u8,
-                    (y % 256) as u8,
-                    (i * 40 % 256) as u8,
-                    255,
-                ])
-            });
-            image::Frame::new(img)
-        });
+        let frames = (0..frames).map(|i| image::Frame::new(frame(w, h, i)));
         let _ = enc.encode_frames(frames);
     }
     out
@@ -93,15 +95,7 @@ pub fn apng(w: u32, h: u32, frames: u32) -> Vec<u8> {
         enc.set_animated(frames, 0).expect("frames > 0");
         let mut writer = enc.write_header().expect("a PNG header");
         for i in 0..frames {
-            let img = RgbaImage::from_fn(w, h, |x, y| {
-                image::Rgba([
-                    ((x + i * 16) % 256) as u8,
-                    (y % 256) as u8,
-                    (i * 40 % 256) as u8,
-                    255,
-                ])
-            });
-            writer.write_image_data(img.as_raw()).expect("a frame");
+            writer.write_image_data(frame(w, h, i).as_raw()).expect("a frame");
         }
         writer.finish().expect("the end of the PNG");
     }
