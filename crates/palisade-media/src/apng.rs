@@ -41,16 +41,20 @@ pub fn size(data: &[u8]) -> Option<(u32, u32)> {
     Some((u32_at(ihdr, 8)?, u32_at(ihdr, 12)?))
 }
 
-/// The frames an animated PNG announces (`acTL` before the image data); `None` for a still one.
+/// The frames of an animated PNG: announced (`acTL`, before the image data) and present
+/// (one `fcTL` each) alike; `None` for a still PNG, or one whose count does not match.
 pub fn frames(data: &[u8]) -> Option<u32> {
+    let mut announced = None;
+    let mut present = 0u32;
     for (kind, chunk) in chunks(data)? {
         match kind {
-            b"acTL" => return u32_at(chunk, 8),
-            b"IDAT" => return None,
+            b"acTL" if present == 0 => announced = Some(u32_at(chunk, 8)?),
+            b"IDAT" if announced.is_none() => return None,
+            b"fcTL" => present = present.saturating_add(1),
             _ => {}
         }
     }
-    None
+    announced.filter(|n| *n == present)
 }
 
 /// The PNG with the chunks that draw it only; `None` when its structure is broken, it does
@@ -119,6 +123,10 @@ mod tests {
             strip_metadata(&with_chunk(&apng, b"ZZZZ", b"?")).is_none(),
             "an unknown critical chunk"
         );
+        let mut fewer = testdata::apng(8, 8, 4);
+        let at = fewer.windows(4).position(|w| w == b"acTL").unwrap() + 4;
+        fewer[at..at + 4].copy_from_slice(&3u32.to_be_bytes());
+        assert_eq!(frames(&fewer), None, "4 frames where 3 are announced");
         let mut huge = apng.clone();
         huge[SIGNATURE.len()..SIGNATURE.len() + 4].copy_from_slice(&u32::MAX.to_be_bytes());
         assert!(strip_metadata(&huge).is_none(), "a length past the end");
