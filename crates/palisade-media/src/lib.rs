@@ -14,6 +14,7 @@ pub mod storage;
 pub mod temp;
 pub mod testdata;
 pub mod video;
+pub mod webp;
 
 pub use error::{MediaError, Result};
 pub use format::{Format, Kind};

@@ -102,6 +102,44 @@ pub fn apng(w: u32, h: u32, frames: u32) -> Vec<u8> {
     out
 }
 
+/// An animated WebP of `frames` lossless frames (written chunk by chunk: the WebP encoder
+/// makes still images only).
+pub fn webp_animation(w: u32, h: u32, frames: u32) -> Vec<u8> {
+    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], body: &[u8]) {
+        out.extend_from_slice(kind);
+        out.extend_from_slice(&(body.len() as u32).to_le_bytes());
+        out.extend_from_slice(body);
+        if body.len() % 2 == 1 {
+            out.push(0);
+        }
+    }
+    let u24 = |v: u32| [v as u8, (v >> 8) as u8, (v >> 16) as u8];
+    let mut body = Vec::new();
+    let mut vp8x = vec![0x02 | 0x10, 0, 0, 0];
+    vp8x.extend_from_slice(&u24(w - 1));
+    vp8x.extend_from_slice(&u24(h - 1));
+    chunk(&mut body, b"VP8X", &vp8x);
+    chunk(&mut body, b"ANIM", &[255, 255, 255, 255, 0, 0]);
+    for i in 0..frames {
+        let mut still = Vec::new();
+        let _ = image::codecs::webp::WebPEncoder::new_lossless(Cursor::new(&mut still)).write_image(
+            frame(w, h, i).as_raw(),
+            w,
+            h,
+            image::ExtendedColorType::Rgba8,
+        );
+        let mut anmf = [u24(0), u24(0), u24(w - 1), u24(h - 1), u24(100)].concat();
+        anmf.push(0);
+        anmf.extend_from_slice(&still[12..]);
+        chunk(&mut body, b"ANMF", &anmf);
+    }
+    let mut out = b"RIFF".to_vec();
+    out.extend_from_slice(&(body.len() as u32 + 4).to_le_bytes());
+    out.extend_from_slice(b"WEBP");
+    out.extend_from_slice(&body);
+    out
+}
+
 /// A JPEG with an EXIF block: `orientation` (1–8) and a GPS position holding [`GPS_SECRET`].
 pub fn jpeg_with_exif(w: u32, h: u32, orientation: u16) -> Vec<u8> {
     let plain = jpeg(w, h);

@@ -241,9 +241,9 @@ pub fn discovery(data: &[u8]) {
 
 /// An uploaded or fetched file: its type from its first bytes, then, for images, the whole
 /// pipeline (the pixel budget before decoding, decoding, orientation, resizing, encoding),
-/// and a GIF's or PNG's copy without metadata (animated emoji). Properties: never a panic;
+/// and a GIF's, PNG's or WebP's copy without metadata (animated emoji). Properties: never a panic;
 /// what is stored stays within Mastodon's pixel limits and carries no EXIF block; a stripped
-/// GIF or PNG keeps its frames (and size) and strips again to itself.
+/// GIF, PNG or WebP keeps its frames (and size) and strips again to itself.
 pub fn media_file(data: &[u8]) {
     use palisade_media::image::{Shape, process};
     use palisade_media::{limits, testdata::contains};
@@ -260,6 +260,12 @@ pub fn media_file(data: &[u8]) {
         assert_eq!(apng::frames(&clean), apng::frames(data));
         assert_eq!(apng::size(&clean), apng::size(data));
         assert_eq!(apng::strip_metadata(&clean).as_ref(), Some(&clean));
+    }
+    if let Some(clean) = palisade_media::webp::strip_metadata(data) {
+        use palisade_media::webp;
+        assert_eq!(webp::frames(&clean), webp::frames(data));
+        assert_eq!(webp::size(&clean), webp::size(data));
+        assert_eq!(webp::strip_metadata(&clean).as_ref(), Some(&clean));
     }
     if !format.is_native_image() {
         return;

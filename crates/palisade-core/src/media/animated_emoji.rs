@@ -1,5 +1,5 @@
-//! Animated custom emoji: a GIF or animated PNG emoji is kept animated, as it came but for
-//! its comments and metadata, when it is small enough to be served as is (Mastodon keeps
+//! Animated custom emoji: a GIF, animated PNG or animated WebP emoji is kept animated, as it
+//! came but for its comments and metadata, when it is small enough to be served as is (Mastodon keeps
 //! emoji files as they are, within 256 KB); its first frame, through the image pipeline, is
 //! the still image clients show when animation is off (`static_url`). Anything else — a
 //! single frame, too large, too many frames, a broken structure — goes through the pipeline
@@ -8,7 +8,7 @@
 use palisade_media::format::{self, Format};
 use palisade_media::image::Shape;
 use palisade_media::{Kind, MediaError, limits};
-use palisade_media::{apng, gif};
+use palisade_media::{apng, gif, webp};
 use serde_json::json;
 
 use super::dims;
@@ -19,12 +19,13 @@ use crate::Core;
 /// each for the viewer's browser to decode).
 const MAX_FRAMES: usize = 500;
 
-/// The animation an emoji's file keeps, without its metadata: a GIF or an animated PNG of
-/// at most 256 KB, within the emoji box, with 2 to 500 frames and a sound structure.
+/// The animation an emoji's file keeps, without its metadata: a GIF, an animated PNG or an
+/// animated WebP of at most 256 KB, within the emoji box, with 2 to 500 frames and a sound structure.
 pub(super) fn animation(data: &[u8], format: Format) -> Option<Vec<u8>> {
     let (frames, size) = match format {
         Format::Gif => (format::gif_frames(data, MAX_FRAMES + 1), gif::size(data)),
         Format::Png => (apng::frames(data)? as usize, apng::size(data)),
+        Format::Webp => (webp::frames(data)? as usize, webp::size(data)),
         _ => return None,
     };
     let fits = size.is_some_and(|(w, h)| w > 0 && h > 0 && w.max(h) <= limits::EMOJI_SIDE);
@@ -33,12 +34,13 @@ pub(super) fn animation(data: &[u8], format: Format) -> Option<Vec<u8>> {
     }
     match format {
         Format::Gif => gif::strip_metadata(data),
-        _ => apng::strip_metadata(data),
+        Format::Png => apng::strip_metadata(data),
+        _ => webp::strip_metadata(data),
     }
 }
 
 impl Core {
-    /// Stores an animated emoji (`animation`) as `original.gif` or `original.png`, and its
+    /// Stores an animated emoji (`animation`) as `original.gif`, `.png` or `.webp`, and its
     /// first frame, decoded within the pipeline's limits, as `static.png`.
     pub(super) async fn store_animated_emoji(
         &self,

@@ -1,6 +1,6 @@
 //! Turning a file into what is stored and served, for uploads and for remote files alike:
 //! images through the in-process pipeline, AVIF through ffmpeg to PNG first, animated GIFs,
-//! video and audio through ffmpeg, animated GIF and PNG emoji kept as they are
+//! video and audio through ffmpeg, animated GIF, PNG and WebP emoji kept as they are
 //! (`animated_emoji.rs`). Results go to the store under one key prefix; nothing is
 //! written to the database here.
 
@@ -117,7 +117,7 @@ impl Core {
         handling: Handling,
         keep_preview: bool,
     ) -> Result<Outputs, MediaError> {
-        if shape == Shape::Emoji && matches!(format, Format::Gif | Format::Png) {
+        if shape == Shape::Emoji && matches!(format, Format::Gif | Format::Png | Format::Webp) {
             let data = tokio::fs::read(path).await?;
             if let Some(animation) = super::animated_emoji::animation(&data, format) {
                 return self.store_animated_emoji(animation, format, prefix).await;

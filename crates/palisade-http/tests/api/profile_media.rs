@@ -227,7 +227,7 @@ async fn custom_emoji_are_listed_and_used() {
     assert!(srv.stored("media").await.is_empty());
 }
 
-/// An animated GIF or PNG emoji is served animated, without its comment or text, its first
+/// An animated GIF, PNG or WebP emoji is served animated, without its comment or text, its first
 /// frame as the still image; one too large to keep animated, or a single frame, becomes a still image as
 /// before.
 #[tokio::test]
@@ -244,6 +244,8 @@ async fn animated_emoji_stay_animated_with_a_still_first_frame() {
     spin.extend_from_slice(b"\0\0\0\x0etEXtComment\0SECRET\0\0\0\0");
     spin.extend_from_slice(&apng[33..]);
     srv.core.add_emoji("spin", spin, None).await.unwrap();
+    let wave = palisade_media::testdata::webp_animation(32, 32, 4);
+    srv.core.add_emoji("wave", wave.clone(), None).await.unwrap();
     srv.core.add_emoji("wide", big, None).await.unwrap();
     srv.core
         .add_emoji("still", testdata::gif(32, 32), None)
@@ -281,6 +283,10 @@ async fn animated_emoji_stay_animated_with_a_still_first_frame() {
     assert_eq!(kind, "image/png");
     assert!(body[..] == apng[..], "the animated PNG without its text");
     assert_eq!(palisade_media::apng::frames(&body), Some(5));
+    let (kind, body) = served(emoji("wave")["url"].clone()).await;
+    assert_eq!(kind, "image/webp");
+    assert!(body[..] == wave[..], "the animated WebP");
+    assert_eq!(served(emoji("wave")["static_url"].clone()).await.0, "image/png");
     for code in ["wide", "still"] {
         let e = emoji(code);
         assert_eq!(served(e["url"].clone()).await.0, "image/png", "{code}: {e}");
